@@ -1,0 +1,67 @@
+"""Data that needs no network: images shipped with scikit-image, digits with scikit-learn,
+and shapes cnnlab draws itself.
+
+All images come back as float arrays in [0, 1]; colour images are (H, W, 3) like the
+notes' H x W x C, and ``to_nchw`` turns them into PyTorch's (N, C, H, W).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+IMAGES = ("astronaut", "chelsea", "coffee", "camera", "coins", "brick", "grass", "gravel", "rocket")
+
+
+def image(name: str = "chelsea", size: int | None = None, gray: bool = False) -> np.ndarray:
+    """A sample image that ships with scikit-image, as floats in [0, 1].
+
+    name: one of ``IMAGES``. size: if given, resize so the longer side is ``size`` pixels.
+    Returns (H, W, 3) for colour images, (H, W) for grey ones or when ``gray=True``.
+    """
+    from skimage import color, data, transform
+
+    if name not in IMAGES:
+        raise ValueError(f"unknown image {name!r}; choose one of {', '.join(IMAGES)}")
+    img = getattr(data, name)()
+    img = img.astype(np.float64) / (255.0 if img.dtype == np.uint8 else img.max())
+    if img.ndim == 3 and img.shape[2] == 4:
+        img = img[..., :3]
+    if gray and img.ndim == 3:
+        img = color.rgb2gray(img)
+    if size is not None:
+        if size < 4:
+            raise ValueError(f"size must be at least 4 pixels, got {size}")
+        scale = size / max(img.shape[:2])
+        shape = (round(img.shape[0] * scale), round(img.shape[1] * scale))
+        img = transform.resize(img, shape, anti_aliasing=True)
+    return np.clip(img, 0.0, 1.0)
+
+
+def to_nchw(img: np.ndarray) -> np.ndarray:
+    """(H, W) or (H, W, C) image -> (1, C, H, W) batch, the layout cnnlab.conv and torch use."""
+    img = np.asarray(img)
+    if img.ndim == 2:
+        return img[None, None]
+    if img.ndim == 3:
+        return np.moveaxis(img, -1, 0)[None]
+    raise ValueError(f"expected an (H, W) or (H, W, C) image, got shape {img.shape}")
+
+
+def digits(test_fraction: float = 0.25, seed: int = 0):
+    """scikit-learn's 1797 handwritten 8x8 digits, split into train and test.
+
+    Returns (x_train, y_train, x_test, y_test); x is (N, 1, 8, 8) float32 in [0, 1],
+    y is int64 in 0..9. The split is stratified and fixed by ``seed``.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    d = load_digits()
+    x = (d.images / 16.0).astype(np.float32)[:, None]
+    y = d.target.astype(np.int64)
+    xtr, xte, ytr, yte = train_test_split(
+        x, y, test_size=test_fraction, random_state=seed, stratify=y
+    )
+    return xtr, ytr, xte, yte

@@ -1,0 +1,142 @@
+"""The PyTorch path: device choice, seeding and one training loop the lessons share.
+
+Runs unchanged on a CUDA GPU, Apple's MPS or the CPU, on torch 2.11 and newer.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+_ANNOUNCED: set[str] = set()
+
+
+def device(verbose: bool = True) -> torch.device:
+    """Pick the fastest device present: CUDA, then MPS, then CPU, and say which once.
+
+    >>> device(verbose=False).type in {"cuda", "mps", "cpu"}
+    True
+    """
+    if torch.cuda.is_available():
+        dev, why = torch.device("cuda"), f"CUDA GPU: {torch.cuda.get_device_name(0)}"
+    elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        dev, why = torch.device("mps"), "Apple GPU (MPS)"
+    else:
+        dev, why = torch.device("cpu"), f"CPU, {torch.get_num_threads()} threads (no GPU found)"
+    if verbose and why not in _ANNOUNCED:
+        _ANNOUNCED.add(why)
+        print(f"cnnlab: using {why}")
+    return dev
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python, NumPy and PyTorch (CPU and GPU) so a lesson gives the same numbers."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def as_tensors(x, y, dtype=torch.float32):
+    """NumPy arrays (or tensors) -> (float inputs, int64 labels) tensors on the CPU."""
+    x = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=dtype)
+    y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y).long()
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    return x, y
+
+
+def _batches(x, y, batch_size, shuffle, generator):
+    n = len(x)
+    order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
+    for i in range(0, n, batch_size):
+        idx = order[i : i + batch_size]
+        yield x[idx], y[idx]
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, x, y, batch_size: int = 512, dev=None) -> tuple[float, float]:
+    """Mean cross-entropy loss and accuracy of ``model`` on (x, y). Returns (loss, accuracy)."""
+    dev = dev or next(model.parameters()).device
+    x, y = as_tensors(x, y)
+    model.eval()
+    loss_sum, correct = 0.0, 0
+    for xb, yb in _batches(x, y, batch_size, False, None):
+        xb, yb = xb.to(dev), yb.to(dev)
+        logits = model(xb)
+        loss_sum += nn.functional.cross_entropy(logits, yb, reduction="sum").item()
+        correct += (logits.argmax(1) == yb).sum().item()
+    return loss_sum / len(x), correct / len(x)
+
+
+def fit(
+    model: nn.Module,
+    train,
+    val=None,
+    *,
+    epochs: int = 10,
+    lr: float = 1e-3,
+    batch_size: int = 64,
+    optimizer: str = "adam",
+    weight_decay: float = 0.0,
+    seed: int = 0,
+    dev=None,
+    progress: bool = True,
+    augment=None,
+) -> dict:
+    """Train a classifier with cross-entropy; return its history.
+
+    train, val: (x, y) pairs of arrays or tensors, x (N, C, H, W) float, y (N,) int labels.
+    optimizer: "adam" or "sgd" (momentum 0.9). augment: optional function applied to each
+    training batch tensor (on the device) before the forward pass.
+    Returns {"train_loss", "train_acc", "val_loss", "val_acc"}: one value per epoch
+    (val_* only when val is given), plus "seconds" and "device".
+    """
+    if epochs < 1 or batch_size < 1 or lr <= 0:
+        raise ValueError(
+            f"epochs and batch_size must be >= 1 and lr > 0, got epochs={epochs}, "
+            f"batch_size={batch_size}, lr={lr}"
+        )
+    dev = dev or device(verbose=False)
+    x, y = as_tensors(*train)
+    model.to(dev)
+    if optimizer == "adam":
+        opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    elif optimizer == "sgd":
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=weight_decay)
+    else:
+        raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+    gen = torch.Generator().manual_seed(seed)
+    history: dict = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
+    start = time.perf_counter()
+    bar = tqdm(range(epochs), desc="training", disable=not progress, leave=True)
+    for _ in bar:
+        model.train()
+        loss_sum, correct = 0.0, 0
+        for xb, yb in _batches(x, y, batch_size, True, gen):
+            xb, yb = xb.to(dev), yb.to(dev)
+            if augment is not None:
+                xb = augment(xb)
+            logits = model(xb)
+            loss = nn.functional.cross_entropy(logits, yb)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item() * len(xb)
+            correct += (logits.argmax(1) == yb).sum().item()
+        history["train_loss"].append(loss_sum / len(x))
+        history["train_acc"].append(correct / len(x))
+        shown = {"loss": f"{history['train_loss'][-1]:.3f}"}
+        if val is not None:
+            vl, va = evaluate(model, *val, dev=dev)
+            history["val_loss"].append(vl)
+            history["val_acc"].append(va)
+            shown["val_acc"] = f"{va:.3f}"
+        bar.set_postfix(shown)
+    history["seconds"] = time.perf_counter() - start
+    history["device"] = str(dev)
+    return history

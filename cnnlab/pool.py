@@ -1,0 +1,137 @@
+"""Max and average pooling in NumPy, forward and backward, PyTorch semantics.
+
+x is (N, C, H, W); pooling works on every channel separately, so C is unchanged, and it
+has no parameters to learn. ``stride`` defaults to ``kernel_size`` (non-overlapping
+windows, the usual choice); ``padding`` pads with -inf for max pooling and with zeros
+(counted in the average) for average pooling, as ``torch.nn.functional`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .arith import CONV_FORMULA, as_tuple
+
+
+def max_pool2d(x, kernel_size, stride=None, padding=0):
+    """Max of every window. x: (N, C, H, W) -> (N, C, H_out, W_out).
+
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> max_pool2d(x, 2)[0, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    x, k, s, p = _check_pool_args(x, kernel_size, stride, padding, "max")
+    return _windows(_pad(x, p, -np.inf), k, s).max(axis=(-2, -1))
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0):
+    """Mean of every window (padding zeros count). x: (N, C, H, W) -> (N, C, H_out, W_out)."""
+    x, k, s, p = _check_pool_args(x, kernel_size, stride, padding, "avg")
+    return _windows(_pad(x, p, 0.0), k, s).mean(axis=(-2, -1))
+
+
+def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
+    """Gradient of ``max_pool2d``: each window sends its dout to the input that was its max.
+
+    dout: (N, C, H_out, W_out); returns dx: (N, C, H, W). Overlapping windows add up.
+    """
+    x, k, s, p = _check_pool_args(x, kernel_size, stride, padding, "max")
+    xp = _pad(x, p, -np.inf)
+    win = _windows(xp, k, s)  # (N, C, Ho, Wo, KH, KW)
+    dout = _check_dout(dout, win.shape[:4])
+    flat = win.reshape(win.shape[:4] + (-1,))
+    winner = flat.argmax(axis=-1)  # first max in each window, as PyTorch picks
+    dxp = np.zeros(xp.shape, dtype=np.result_type(dout, x))
+    for tap, sl in _tap_slices(k, s, win.shape[2:4]):
+        dxp[:, :, sl[0], sl[1]] += np.where(winner == tap, dout, 0)
+    return _unpad(dxp, p)
+
+
+def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
+    """Gradient of ``avg_pool2d``: each window shares its dout equally, dout / (KH*KW) each.
+
+    dout: (N, C, H_out, W_out); returns dx: (N, C, H, W).
+    """
+    x, k, s, p = _check_pool_args(x, kernel_size, stride, padding, "avg")
+    xp_shape = x.shape[:2] + (x.shape[2] + 2 * p[0], x.shape[3] + 2 * p[1])
+    out_hw = tuple((m - kk) // ss + 1 for m, kk, ss in zip(xp_shape[2:], k, s))
+    dout = _check_dout(dout, x.shape[:2] + out_hw)
+    share = dout / (k[0] * k[1])
+    dxp = np.zeros(xp_shape, dtype=np.result_type(share, x))
+    for _, sl in _tap_slices(k, s, out_hw):
+        dxp[:, :, sl[0], sl[1]] += share
+    return _unpad(dxp, p)
+
+
+def _tap_slices(kernel, stride, out_hw):
+    """For each kernel tap (flat index t), the slices of the padded input it touched."""
+    for t, (i, j) in enumerate(np.ndindex(*kernel)):
+        yield (
+            t,
+            (
+                slice(i, i + stride[0] * (out_hw[0] - 1) + 1, stride[0]),
+                slice(j, j + stride[1] * (out_hw[1] - 1) + 1, stride[1]),
+            ),
+        )
+
+
+def _pad(x, padding, value):
+    if not any(padding):
+        return x
+    ph, pw = padding
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+
+
+def _unpad(xp, padding):
+    ph, pw = padding
+    return np.ascontiguousarray(xp[:, :, ph : xp.shape[2] - ph, pw : xp.shape[3] - pw])
+
+
+def _windows(xp, kernel, stride):
+    """(N, C, Hp, Wp) -> view (N, C, H_out, W_out, KH, KW) of every pooling window."""
+    win = sliding_window_view(xp, kernel, axis=(2, 3))
+    return win[:, :, :: stride[0], :: stride[1]]
+
+
+def _check_dout(dout, expected):
+    dout = np.asarray(dout)
+    if dout.shape != tuple(expected):
+        raise ValueError(
+            f"dout must have the forward output's shape {tuple(expected)}, got {dout.shape}"
+        )
+    return dout
+
+
+def _check_pool_args(x, kernel_size, stride, padding, kind):
+    x = np.asarray(x)
+    if x.ndim != 4:
+        hint = " (add a batch axis with x[None])" if x.ndim == 3 else ""
+        raise ValueError(
+            f"{kind}_pool2d expects x of shape (N, C, H, W) (4 dims), got {x.ndim} dims "
+            f"with shape {x.shape}{hint}"
+        )
+    if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
+        raise ValueError(f"x must hold real numbers, got dtype {x.dtype}")
+    if 0 in x.shape:
+        raise ValueError(f"sizes must be positive, got x {x.shape}")
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    k = as_tuple("kernel_size", kernel_size, 2, 1)
+    s = k if stride is None else as_tuple("stride", stride, 2, 1)
+    p = as_tuple("padding", padding, 2, 0)
+    for axis, (n, kk, pp) in enumerate(zip(x.shape[2:], k, p)):
+        if 2 * pp > kk:
+            # PyTorch's rule: a window may not lie wholly in the padding
+            raise ValueError(
+                f"pool padding must be at most half the kernel size: got padding {pp} "
+                f"for kernel {kk}; use padding <= {kk // 2}"
+            )
+        if kk > n + 2 * pp:
+            raise ValueError(
+                f"pool output size along spatial axis {axis} is not positive: input {n} "
+                f"padded by {pp} is {n + 2 * pp}, smaller than the window {kk}; use a "
+                f"window <= {n + 2 * pp}. Formula: {CONV_FORMULA} (d=1)"
+            )
+    return x, k, s, p
