@@ -1,0 +1,38 @@
+# The README's commands. Both create (once) and reuse a project-local virtual environment.
+#   make lab    install everything and open the course in JupyterLab
+#   make test   install everything and run the whole test suite (unit, property, notebooks)
+#   make bench  run the benchmarks and rewrite benchmarks/RESULTS.md
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# The CPU build of PyTorch. Installed first and on its own, so that the range in
+# pyproject.toml is already satisfied and pip never pulls a multi-GB CUDA build.
+TORCH_SPEC ?= torch==2.13.0
+STAMP  := $(VENV)/.cnnlab-installed
+PYTEST_ARGS ?=
+
+.PHONY: install lab test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+# Unit and property tests for cnnlab, then every notebook re-executed by nbval
+# (cells marked NBVAL_CHECK_OUTPUT must reproduce their stored output).
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests --nbval-lax --nbval-current-env notebooks $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python benchmarks/bench_conv.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis book/_build

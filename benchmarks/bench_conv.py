@@ -1,0 +1,113 @@
+"""NumPy reference conv2d (forward and backward) against torch.nn.functional.conv2d on the CPU.
+
+Both run side by side in one process, interleaved, on the same float32 data and the same
+number of threads, so the ratio is fair even on a busy machine. Writes its table into
+benchmarks/RESULTS.md (between this benchmark's markers) and prints it.
+
+    python benchmarks/bench_conv.py [--repeats 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from threadpoolctl import threadpool_info
+
+from cnnlab import conv2d, conv2d_backward
+from cnnlab.arith import conv_macs, conv_output_size
+from results import write_section
+
+CASES = {
+    "(a) 1×3×32×32, 16 filters 3×3": ((1, 3, 32, 32), (16, 3, 3, 3), 0),
+    "(b) 64×3×32×32, 6 filters 5×5": ((64, 3, 32, 32), (6, 3, 5, 5), 0),
+    "(c) 32×64×56×56, 64 filters 3×3, pad 1": ((32, 64, 56, 56), (64, 64, 3, 3), 1),
+    "(d) 1×3×256×256, 64 filters 3×3, pad 1": ((1, 3, 256, 256), (64, 3, 3, 3), 1),
+}
+
+
+def median_time(fn, repeats: int) -> float:
+    fn()  # warm up: first-call allocations and page faults are not the steady state
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def bench_case(x_shape, w_shape, pad, repeats):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape, dtype=np.float32)
+    w = rng.standard_normal(w_shape, dtype=np.float32)
+    tx, tw = torch.from_numpy(x), torch.from_numpy(w)
+    out = conv2d(x, w, padding=pad)
+    dout = rng.standard_normal(out.shape, dtype=np.float32)
+    tdout = torch.from_numpy(dout)
+
+    def torch_backward():
+        xg = tx.detach().requires_grad_()
+        wg = tw.detach().requires_grad_()
+        y = F.conv2d(xg, wg, padding=pad)
+        torch.autograd.grad(y, (xg, wg), tdout)
+
+    def torch_forward_only():
+        with torch.no_grad():
+            F.conv2d(tx, tw, padding=pad)
+
+    # interleave the two libraries so load changes hit both alike
+    res = {}
+    for name, fn in [
+        ("np_fwd", lambda: conv2d(x, w, padding=pad)),
+        ("torch_fwd", torch_forward_only),
+        ("np_bwd", lambda: conv2d_backward(dout, x, w, padding=pad)),
+        ("torch_fwdbwd", torch_backward),
+    ]:
+        res[name] = median_time(fn, repeats)
+    # torch's autograd call includes its forward; subtract it to compare backward alone
+    res["torch_bwd"] = max(res["torch_fwdbwd"] - res["torch_fwd"], 1e-9)
+    h_out = conv_output_size(x_shape[2], w_shape[2], pad)
+    w_out = conv_output_size(x_shape[3], w_shape[3], pad)
+    macs = x_shape[0] * conv_macs((h_out, w_out), w_shape[2:], w_shape[1], w_shape[0])
+    return res, macs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+    torch.set_num_threads(os.cpu_count() or 1)
+    blas = ", ".join(f"{i['internal_api']} {i['version']} ({i['num_threads']} threads)" for i in threadpool_info() if i["user_api"] == "blas")
+    lines = [
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"NumPy {np.__version__} with {blas}; PyTorch {torch.__version__} with "
+        f"{torch.get_num_threads()} threads. float32, median of {args.repeats} runs after a warm-up.",
+        "NumPy backward = `conv2d_backward` (dx, dw, db); PyTorch backward = autograd of "
+        "(x, w) minus its forward. GFLOP/s counts 2 FLOPs per multiply-add "
+        "(forward 2·MACs, backward 4·MACs).",
+        "",
+        "| case | NumPy fwd ms | PyTorch fwd ms | fwd ratio | NumPy bwd ms | PyTorch bwd ms | bwd ratio | NumPy fwd GFLOP/s | PyTorch fwd GFLOP/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, (xs, ws, pad) in CASES.items():
+        r, macs = bench_case(xs, ws, pad, args.repeats)
+        lines.append(
+            f"| {label} | {r['np_fwd'] * 1e3:.2f} | {r['torch_fwd'] * 1e3:.2f} | "
+            f"{r['np_fwd'] / r['torch_fwd']:.2f}× | {r['np_bwd'] * 1e3:.2f} | "
+            f"{r['torch_bwd'] * 1e3:.2f} | {r['np_bwd'] / r['torch_bwd']:.2f}× | "
+            f"{2 * macs / r['np_fwd'] / 1e9:.1f} | {2 * macs / r['torch_fwd'] / 1e9:.1f} |"
+        )
+        print(lines[-1], flush=True)
+    lines.append("")
+    lines.append("Ratio = NumPy time / PyTorch time (lower is better; 1× means as fast as PyTorch).")
+    write_section("conv2d: NumPy reference vs PyTorch (CPU)", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
