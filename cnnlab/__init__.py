@@ -42,9 +42,11 @@ def device(verbose: bool = True):
 
 
 def __getattr__(name):
-    # Lazy submodules: importing torch (nets) or matplotlib (plot) costs seconds.
+    # Lazy submodules (cnnlab.nets, cnnlab.plot, ...): importing torch or matplotlib costs
+    # seconds, so they load on first use rather than with ``import cnnlab``.
     import importlib
+    import importlib.util
 
-    if name in {"nets", "plot", "widgets", "check", "data", "features", "filters"}:
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'cnnlab' has no attribute {name!r}")

@@ -73,3 +73,178 @@ def explorer(draw, controls: dict, title: str | None = None) -> W.VBox:
     box.state, box.controls, box.redraw = state, controls, redraw
     redraw()
     return box
+
+
+# --- lesson 04: receptive field ---
+
+
+def receptive_field_explorer(image=None, size: int = 64) -> W.VBox:
+    """Sliders for a stack of equal conv layers; draws one unit's receptive field.
+
+    Controls: number of layers, kernel size, stride, dilation, a 2x2 max pool after every
+    conv, and 'same' padding. Draws ``cnnlab.plot.receptive_field_view`` over a small
+    grey image (the cat's face, ``size`` x ``size``, loaded once); settings that shrink a
+    feature map to nothing show cnnlab's message instead.
+    """
+    from functools import partial
+
+    from . import plot
+
+    if image is None:
+        from . import data
+
+        img = data.image("chelsea", size=round(size * 1.5), gray=True)
+        left = (img.shape[1] - size) // 2
+        image = img[:size, left : left + size]
+    controls = {
+        "n_layers": int_slider("layers L", 4, 1, 8),
+        "kernel": int_slider("kernel K", 3, 1, 7),
+        "stride": int_slider("stride s", 1, 1, 3),
+        "dilation": int_slider("dilation d", 1, 1, 3),
+        "pool": W.Checkbox(value=False, description="2x2 max pool after each conv"),
+        "same": W.Checkbox(value=False, description="'same' padding"),
+    }
+    draw = partial(plot.receptive_field_view, image=image, size=size)
+    return explorer(draw, controls, title="Receptive field of one unit of the last layer")
+
+
+# --- lesson 05: pooling ---
+
+
+def pooling_explorer(size: int = 6) -> W.VBox:
+    """Pooling on a small grid of digits: kernel, stride, padding, type (max/average/min)
+    and which output cell to explain. Draws ``cnnlab.plot.draw_pooling``; impossible
+    settings (window larger than the padded input, padding over half the kernel) show
+    cnnlab.pool's message in place of the picture.
+    """
+    from . import plot
+
+    controls = {
+        "kernel": int_slider("kernel", 2, 1, 5),
+        "stride": int_slider("stride", 2, 1, 5),
+        "padding": int_slider("padding", 0, 0, 2),
+        "mode": W.Dropdown(
+            options=[("max", "max"), ("average", "avg"), ("min", "min")],
+            value="max",
+            description="type",
+            layout=W.Layout(width="170px"),
+        ),
+        "size": int_slider("input size", size, 3, 9),
+        "position": int_slider("output cell", 0, 0, 80),
+    }
+    return explorer(plot.draw_pooling, controls, title="Pooling: one window per output cell")
+
+
+# --- lesson 02: convolution and filters ---
+
+
+def conv_step_explorer(x=None, w=None) -> W.VBox:
+    """Slide a kernel over a small image and watch one dot product at a time.
+
+    x: (H, W) image, default the course's 6x6 step (10 on the left, 0 on the right);
+    w: (K, K) kernel, default the vertical-edge filter (1, 0, -1). Sliders pick the output
+    position; the drawing is cnnlab.plot.draw_conv_step.
+    """
+    import numpy as np
+
+    from .arith import conv_output_size
+    from .filters import prewitt_x
+    from .plot import draw_conv_step
+
+    x = np.array([[10.0, 10, 10, 0, 0, 0]] * 6) if x is None else np.asarray(x, dtype=float)
+    w = prewitt_x() if w is None else np.asarray(w, dtype=float)
+    if x.ndim != 2 or w.ndim != 2:
+        raise ValueError(f"x and w must be 2D (H, W) and (K, K), got {x.shape} and {w.shape}")
+    ho = conv_output_size(x.shape[0], w.shape[0])
+    wo = conv_output_size(x.shape[1], w.shape[1])
+    controls = {
+        "row": int_slider("output row", 0, 0, ho - 1),
+        "col": int_slider("output column", 0, 0, wo - 1),
+    }
+    return explorer(
+        lambda row, col: draw_conv_step(x, w, row, col),
+        controls,
+        title="The sliding dot product: move the window",
+    )
+
+
+def filter_explorer(images=("camera", "coins", "brick", "chelsea"), size: int = 128) -> W.VBox:
+    """Pick a named 3x3 filter and a grey image; see the activation map it produces.
+
+    images: names from cnnlab.data.IMAGES (loaded once, grey, longer side ``size``).
+    Filters are cnnlab.filters.KERNELS; the drawing is cnnlab.plot.draw_activation_map.
+    """
+    from .data import image
+    from .filters import KERNELS, kernel
+    from .plot import draw_activation_map
+
+    pictures = {name: image(name, size=size, gray=True) for name in images}
+    controls = {
+        "kernel_name": W.Dropdown(options=list(KERNELS), value="sobel_x", description="filter"),
+        "image_name": W.Dropdown(options=list(pictures), description="image"),
+    }
+
+    def draw(kernel_name, image_name):
+        return draw_activation_map(pictures[image_name], kernel(kernel_name), title=kernel_name)
+
+    return explorer(draw, controls, title="One filter, one activation map")
+
+
+# --- lesson 03: padding, stride, dilation (the convolution arithmetic explorer) ---
+
+
+def conv_arithmetic_explorer(
+    n: int = 7, f: int = 3, p: int = 0, s: int = 2, d: int = 1, position: int = 0, max_n: int = 16
+) -> W.VBox:
+    """Sliders for n, f, p, s, d and the output cell, drawing :func:`cnnlab.plot.conv_arithmetic`.
+
+    A Play button walks the output cell through every position, row by row. When the
+    settings change, the output-cell slider's range follows the new output size (the cell
+    is clamped into it); impossible settings show the cnnlab.arith message in place of the
+    picture and keep the slider as it was until the settings are possible again.
+    Returns the :func:`explorer` VBox, with ``.play`` (the Play widget) added.
+    """
+    from .arith import conv_output_size
+    from .plot import conv_arithmetic
+
+    def last_cell(values):
+        o = conv_output_size(values["n"], values["f"], values["p"], values["s"], values["d"])
+        return o * o - 1
+
+    controls = {
+        "n": int_slider("input n", n, 1, max_n),
+        "f": int_slider("kernel f", f, 1, 7),
+        "p": int_slider("padding p", p, 0, 4),
+        "s": int_slider("stride s", s, 1, 4),
+        "d": int_slider("dilation d", d, 1, 4),
+    }
+    try:
+        top = last_cell({k: c.value for k, c in controls.items()})
+    except ValueError:
+        top = 0
+    controls["position"] = int_slider("output cell", min(position, top), 0, top)
+    play = W.Play(value=controls["position"].value, min=0, max=top, interval=700, step=1)
+    play.description = "play"
+    W.link((play, "value"), (controls["position"], "value"))
+
+    def fit_position(_):
+        # Runs before the explorer's redraw (observers fire in the order they were added),
+        # so the redraw already sees a position inside the new output.
+        try:
+            new_top = last_cell({k: c.value for k, c in controls.items()})
+        except ValueError:
+            return  # the redraw shows the message; keep the range until settings are possible
+        pos = controls["position"]
+        if pos.value > new_top:
+            pos.value = new_top
+        play.max = pos.max = new_top
+
+    for name in ("n", "f", "p", "s", "d"):
+        controls[name].observe(fit_position, names="value")
+    box = explorer(
+        conv_arithmetic, controls, title="Convolution arithmetic: size, padding, stride, dilation"
+    )
+    *head, message, out = box.children
+    box.children = (*head, W.HBox([W.Label("walk through the output cells:"), play]), message, out)
+    box.play = play
+    return box

@@ -1,0 +1,521 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Downsampling: strided convolution, pooling, and translation equivariance
+#
+# A stack of $L$ stride-1 convolutions with $K\times K$ kernels sees a patch of only
+# $1 + L(K-1)$ pixels: ten 3×3 layers see 21×21 pixels, a small corner of a 224×224 photo.
+# To let later layers see the whole image without hundreds of layers, networks
+# **downsample** (or *subsample*) their feature maps along the way: each step makes the map
+# smaller, so every later unit covers more of the input, and every later layer has fewer
+# positions to compute. The typical pattern is
+# `conv → pool → conv → pool → … → FC → FC → softmax`, with the activation size going down
+# layer after layer.
+#
+# There are two tools:
+#
+# 1. **strided convolution**: the kernel jumps $s$ pixels instead of 1;
+# 2. **pooling layers**: a fixed summary (max, average, min) of each small window.
+#
+# Then we look at what a shift of the input does. Convolution is **translation
+# equivariant**: shift the image and the feature map shifts the same way. Strides and
+# pooling break this exact property, but pooling buys some **robustness to small shifts**
+# in return. We measure both.
+
+# %%
+# %matplotlib inline
+import numpy as np
+import torch
+
+import cnnlab
+from cnnlab import check, equivariance, plot, widgets
+from cnnlab.data import image, to_nchw
+
+np.set_printoptions(precision=4, suppress=True)
+rng = np.random.default_rng(0)
+
+# %% [markdown]
+# ## 1. Strided convolution
+#
+# With stride $s$ the kernel moves $s$ cells between two outputs. Along each axis the output
+# size follows the convolution size formula,
+#
+# $$n_\text{out} = \left\lfloor \frac{n + 2p - f}{s} \right\rfloor + 1 ,$$
+#
+# so a 7×7 input and a 3×3 kernel give $\lfloor (7-3)/1 \rfloor + 1 = 5$ at stride 1 but
+# $\lfloor (7-3)/2 \rfloor + 1 = 3$ at stride 2. We compute both with `cnnlab.conv2d`.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+x7 = rng.integers(0, 10, size=(7, 7)).astype(float)
+w3 = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]], dtype=float)  # a vertical-edge detector
+out_s1 = cnnlab.conv2d(x7[None, None], w3[None, None], stride=1)[0, 0]
+out_s2 = cnnlab.conv2d(x7[None, None], w3[None, None], stride=2)[0, 0]
+print("stride 1:", out_s1.shape, "  formula:", cnnlab.conv_output_size(7, 3, s=1))
+print("stride 2:", out_s2.shape, "  formula:", cnnlab.conv_output_size(7, 3, s=2))
+print("stride 2 = every 2nd output of stride 1:", np.array_equal(out_s2, out_s1[::2, ::2]))
+
+# %% [markdown]
+# The last line is the key to everything that follows: **a strided convolution is a
+# stride-1 convolution followed by subsampling** (keep every $s$-th row and column). It
+# just never computes the outputs it would throw away: 9 dot products here instead of 25.
+# In the picture, the solid orange window is the first position, the dashed blue one the
+# next (two cells to the right), and the outlined cells of the stride-1 output are the
+# ones the stride-2 convolution keeps.
+
+# %%
+plot.draw_subsampling(x7, w3, stride=2)
+
+# %% [markdown]
+# ## 2. Pooling layers
+#
+# A pooling layer slides a $f\times f$ window with stride $s$ over **each channel
+# separately** and replaces the window by one number:
+#
+# $$\text{max pooling: } y_{c,i,j} = \max_{0\le a,b<f} x_{c,\; si+a,\; sj+b},
+# \qquad
+# \text{average pooling: } y_{c,i,j} = \frac{1}{f^2}\sum_{0\le a,b<f} x_{c,\; si+a,\; sj+b}.$$
+#
+# Min pooling (keep the smallest) exists too and is simply $-\text{maxpool}(-x)$. The output
+# size follows the same formula as a convolution; the most common setting, $f=2,\ s=2$,
+# halves the height and the width. Here are the three on a 4×4 grid.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+g = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]], dtype=float)
+g4 = g[None, None]  # (N, C, H, W) = (1, 1, 4, 4)
+pooled = {
+    "max": cnnlab.max_pool2d(g4, 2)[0, 0],
+    "average": cnnlab.avg_pool2d(g4, 2)[0, 0],
+    "min": -cnnlab.max_pool2d(-g4, 2)[0, 0],
+}
+for name, y in pooled.items():
+    print(f"{name} pooling 2x2, stride 2:\n{y}")
+
+# %%
+plot.show_grids([g, *pooled.values()], ["input 4×4", *[f"{n} 2×2" for n in pooled]])
+
+# %% [markdown]
+# **Each channel is pooled on its own**, so the number of channels does not change (a
+# convolution, in contrast, mixes all input channels into each output channel). On a colour
+# photo, 2×2 pooling with stride 2 gives 3 channels at half the height and width:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+cat = to_nchw(image("chelsea", size=128))  # (1, 3, H, W)
+cat_pooled = cnnlab.max_pool2d(cat, 2)
+print("input:", cat.shape, "-> pooled:", cat_pooled.shape)
+print(
+    "channel 0 pooled alone gives the same:",
+    np.array_equal(cnnlab.max_pool2d(cat[:, :1], 2), cat_pooled[:, :1]),
+)
+
+# %%
+steps = [cat]
+for _ in range(3):
+    steps.append(cnnlab.max_pool2d(steps[-1], 2))
+_ = plot.show_images(  # a pyplot figure: shown once, when the cell ends
+    [np.moveaxis(s[0], 0, -1) for s in steps],
+    [f"{s.shape[2]}×{s.shape[3]}×{s.shape[1]}" for s in steps],
+)
+
+# %% [markdown]
+# ### Why max pooling?
+#
+# Think of the input of a pooling layer as a feature map: each number says how strongly a
+# feature (here: a thin vertical line, found by the kernel $[-1, 2, -1]$ in each row)
+# was detected at that position. Max pooling asks, for every window, *"was the feature
+# detected anywhere in here?"*: if it was, the high number is kept, wherever it sat in the
+# window; if it was not, the maximum stays small. Average pooling asks *"how much of the
+# window has it?"*, so a thin line covering half of a 2×2 window loses half its strength.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+scene = 0.3 * np.random.default_rng(0).random((8, 8))
+scene[:5, 2] = 1.0  # a bright line in the top part of column 2
+line = np.array([[-1, 2, -1]] * 3, dtype=float)
+fmap = np.maximum(cnnlab.conv2d(scene[None, None], line[None, None]), 0)  # conv + ReLU
+fmax, favg = cnnlab.max_pool2d(fmap, 2)[0, 0], cnnlab.avg_pool2d(fmap, 2)[0, 0]
+print("max pooling:\n", fmax, "\naverage pooling:\n", favg)
+
+# %%
+plot.show_grids(
+    [scene, fmap[0, 0], fmax, favg],
+    ["image", "feature map (conv+ReLU)", "max pool 2×2", "avg pool 2×2"],
+    fmt="{:.1f}",
+)
+
+# %% [markdown]
+# Max pooling is used far more than average pooling inside networks. Part of the reason is
+# this intuition; part is simply that it works well in practice, and nobody has a complete
+# theory of why. (Average pooling comes back in lesson 06 as *global* average pooling.)
+#
+# ### No parameters to learn
+#
+# A pooling layer has **hyperparameters** (window $f$, stride $s$, type), chosen by hand,
+# but **no parameters**: nothing in it is learned, so gradient descent has nothing to
+# change. That is also why, when people count the "layers" of a network such as LeNet-5,
+# a convolution and the pooling after it usually count as *one* layer.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(
+    "learnable numbers in nn.MaxPool2d(2):   ",
+    sum(p.numel() for p in torch.nn.MaxPool2d(2).parameters()),
+)
+print(
+    "learnable numbers in nn.AvgPool2d(2):   ",
+    sum(p.numel() for p in torch.nn.AvgPool2d(2).parameters()),
+)
+print(
+    "learnable numbers in nn.Conv2d(3, 8, 3):",
+    sum(p.numel() for p in torch.nn.Conv2d(3, 8, 3).parameters()),
+    "= 8 * (3*3*3 + 1)",
+)
+
+# %% [markdown]
+# In backpropagation a pooling layer still has a job: it **routes** each output's gradient
+# back to the inputs that produced it. Max pooling sends the whole gradient to the winner
+# of each window (the other inputs did not influence the output, so their gradient is 0)
+# average pooling shares it equally, $1/f^2$ each. With an upstream gradient of all ones:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+dout = np.ones((1, 1, 2, 2))
+dx_max = cnnlab.max_pool2d_backward(dout, g4, 2)[0, 0]
+dx_avg = cnnlab.avg_pool2d_backward(dout, g4, 2)[0, 0]
+print("max pooling, gradient w.r.t. the input:\n", dx_max)
+print("average pooling, gradient w.r.t. the input:\n", dx_avg)
+
+gt = torch.tensor(g4, requires_grad=True)
+torch.nn.functional.max_pool2d(gt, 2).sum().backward()
+print("PyTorch's autograd agrees:", np.array_equal(gt.grad.numpy()[0, 0], dx_max))
+
+# %%
+plot.show_grids(
+    [g, dx_max, dx_avg], ["input", "d input (max pool)", "d input (avg pool)"], fmt="{:g}"
+)
+
+# %% [markdown]
+# ### Padding, and windows that do not fit
+#
+# Pooling usually uses **no padding** ($p = 0$) and a stride equal to the window, so the
+# windows tile the map. When the size is not a multiple of the stride, the formula rounds
+# down and the last rows/columns that no window reaches are simply dropped (a 7×7 map gives
+# 3×3 after 2×2 pooling). When padding is used, max pooling pads with $-\infty$ so that a
+# padded cell never wins, and average pooling pads with zeros that count in the mean
+# (PyTorch's default).
+#
+# **Try it.** Change the window, stride, padding and type; move *output cell* to see which
+# window each output summarises. Hatched cells are never seen by any window; impossible
+# settings (a window larger than the padded input, padding over half the window) show the
+# error message instead of the picture.
+
+# %% tags=["nbval-ignore-output"]
+widgets.pooling_explorer()
+
+# %% [markdown]
+# ## 3. Translation equivariance
+#
+# Let $T$ translate an image by $(a, b)$ pixels: $(T x)[i, j] = x[i-a,\ j-b]$. An
+# operation $F$ is **translation equivariant** if shifting the input shifts the output the
+# same way:
+#
+# $$F(T(x)) = T(F(x)).$$
+#
+# For a convolution this follows from weight sharing: the same kernel is applied at every
+# position, so the response to a pattern depends on the pattern, not on where it is. **A
+# feature does not vanish when the object moves; it moves with it.**
+#
+# On a finite image we must say what $T$ does at the borders, or the equation cannot even
+# be checked:
+#
+# * **circular shift** (`np.roll`): what leaves on one side re-enters on the other. Paired
+#   with a *circular* convolution (wrap-around padding), the equation holds **exactly, for
+#   every pixel**.
+# * **shift with zeros** (like moving a camera over a black background): content is lost on
+#   one side and blank enters on the other. With the usual zero padding the equation then
+#   holds **only away from the borders**, and we compare only those cells.
+#
+# First the circular case, on the camera man, with a Sobel kernel for vertical edges:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+cam = image("camera", size=64, gray=True)  # (64, 64)
+sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)[None, None]
+
+
+def conv_circ(t):
+    return equivariance.circular_conv2d(t, sobel)
+
+
+for dy, dx in [(0, 1), (5, 9), (-3, 20)]:
+    err = equivariance.equivariance_error(conv_circ, cam[None, None], dy, dx)
+    print(
+        f"shift ({dy:3d}, {dx:3d}): max |F(T(x)) - T(F(x))| over all cells < 1e-12: {err < 1e-12}"
+    )
+
+# %%
+plot.plot_equivariance(conv_circ, cam, 5, 9)
+
+# %% [markdown]
+# Both middle panels are the same map: the edges found in the shifted image are the edges of
+# the original image, shifted. (The bright vertical line is the seam where the circular shift
+# glued the right border to the left one; the convolution detects it as an edge, in both
+# orders.)
+#
+# Now the everyday case: `conv2d` with zero padding 1 and a shift that pulls in zeros. Over
+# the whole map the two sides differ; dropping the cells within $|{\rm shift}| + 1$ of every
+# border (where one side saw padding or blank and the other saw real pixels), they agree
+# exactly.
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def conv_zero_pad(t):
+    return cnnlab.conv2d(t, sobel, padding=1)
+
+
+dy, dx = 5, 9
+full = equivariance.equivariance_error(conv_zero_pad, cam[None, None], dy, dx, mode="zero")
+inner = equivariance.equivariance_error(
+    conv_zero_pad, cam[None, None], dy, dx, mode="zero", crop=(dy + 1, dx + 1)
+)
+print(f"over all cells:           max difference {full:.3f}")
+print(f"away from the borders:    max difference < 1e-12: {inner < 1e-12}")
+
+# %%
+plot.plot_equivariance(conv_zero_pad, cam, dy, dx, mode="zero", crop=(dy + 1, dx + 1))
+
+# %% [markdown]
+# ReLU and every other function applied pixel by pixel commute with shifts too, so a whole
+# stack of stride-1 convolutions and ReLUs is equivariant: deep in the network, a detection
+# still sits where its object is.
+#
+# ## 4. Strides and pooling break exact equivariance
+#
+# A layer with stride 2 (a strided convolution, or 2×2 pooling) keeps every second
+# position. If the input moves by 2 pixels, the output moves by exactly 1 cell. If the
+# input moves by **1** pixel, the output would have to move by half a cell, which does not
+# exist: the layer now samples the *other* half of the positions, and its output is a
+# different map, not a shifted one. We check it with `closest_shift`, which tries every
+# shift of $F(x)$ by up to 2 cells and reports the smallest mismatch with $F(T(x))$
+# (circular shifts and circular convolutions, so the borders play no part).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+x_cam = cam[None, None]
+ops = {
+    "conv stride 2": lambda t: equivariance.circular_conv2d(t, sobel, stride=2),
+    "conv + max pool 2x2": lambda t: cnnlab.max_pool2d(conv_circ(t), 2),
+}
+for name, op in ops.items():
+    fx = op(x_cam)
+    print(f"{name}: output {fx.shape[2]}x{fx.shape[3]}")
+    for d in range(5):
+        err, (u, v) = equivariance.closest_shift(op(equivariance.shift(x_cam, 0, d)), fx)
+        verdict = f"= F(x) moved by ({u}, {v})" if err < 1e-12 else "no shift of F(x) fits"
+        print(f"  input moved by {d} px: mismatch {err / np.ptp(fx):4.0%} of range  {verdict}")
+
+# %%
+plot.plot_equivariance(ops["conv + max pool 2x2"], cam, 0, 1, scale=2)
+
+# %% [markdown]
+# So stride-$s$ layers are equivariant only to shifts by multiples of $s$ (and a network
+# with total stride 32 only to shifts by multiples of 32). Pooling with **stride 1** slides
+# like a convolution and stays equivariant: it is the subsampling that breaks the property.
+#
+# What does a 1-pixel shift do to a max-pooled map, then? Take a feature map with one
+# detection and move it right, one pixel at a time:
+
+# %%
+spot = np.zeros((4, 6))
+spot[1, 0] = 9.0  # one strong detection
+moves = [equivariance.shift(spot, 0, d, mode="zero") for d in range(4)]
+pooled_moves = [cnnlab.max_pool2d(m[None, None], 2)[0, 0] for m in moves]
+plot.show_grids(moves, [f"detection moved {d} px" for d in range(4)])
+
+# %%
+plot.show_grids(pooled_moves, [f"max-pooled, moved {d} px" for d in range(4)])
+
+# %% [markdown]
+# Moving by 1 pixel leaves the pooled map **unchanged** (the detection stayed inside its
+# window); moving by 2 moves it by exactly one cell; moving by 3 gives the same as 2. The
+# pooled output never moves by "half a cell": it either stays (*invariance*) or jumps. Which
+# one happens depends on where the feature sits relative to the window grid. This is the
+# robustness to small shifts that pooling was introduced for.
+#
+# ## 5. How robust to small shifts, on a real image?
+#
+# `equivariance.shift_robustness` cuts two windows of the camera image, the second moved
+# $d$ pixels to the right (a real translation of the scene: nothing wraps around), passes
+# both through conv (Sobel) + ReLU, then through no pooling, 2×2 max pooling or 2×2
+# average pooling, and compares the two maps **cell by cell, without re-aligning them**,
+# which is what the next layer would see change. Two measures: the correlation between the
+# maps (1 = unchanged), and the fraction of strong detections (above half the map's
+# maximum) still strong at the same cell.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+cam192 = image("camera", size=192, gray=True)
+robust = equivariance.shift_robustness(cam192, sobel[0, 0], shifts=range(6), pool_size=2)
+print("shift (px)            ", robust["shift"])
+for kind in ("none", "max", "avg"):
+    print(f"{kind:>4}: correlation    ", robust[f"{kind}_corr"].round(2))
+    print(f"{kind:>4}: detections kept", robust[f"{kind}_kept"].round(2))
+
+# %%
+plot.plot_shift_robustness(robust)
+
+# %% [markdown]
+# Without pooling, a 1-pixel shift already keeps only about a quarter of the strong edge
+# detections in place (edges are thin), and a 2-pixel shift none. After 2×2 max pooling,
+# over half survive a 1-pixel shift and a fair share a 2-pixel one; average pooling smooths
+# the map (its correlation stays up) but dilutes thin detections below the threshold, so it
+# keeps hardly more of them than no pooling at all: the max-pooling intuition of section 2,
+# measured. Larger windows are more tolerant still (3×3 or 4×4 windows, or several pooling
+# layers in a row, whose tolerances add up):
+
+# %%
+# NBVAL_CHECK_OUTPUT
+robust4 = equivariance.shift_robustness(
+    cam192, sobel[0, 0], shifts=range(6), pool_size=4, pools=("max",)
+)
+print("max pool 4x4, detections kept:", robust4["max_kept"].round(2))
+
+# %% [markdown]
+# This is *robustness*, not invariance: the curves fall, and by the time the shift equals
+# the window, the pooled map has moved by a full cell. Pooling trades exact equivariance
+# (where is the feature, to the pixel?) for tolerance (is the feature roughly here?), and
+# the two purposes of pooling are now both measured: **smaller maps** (speed) and
+# **detections that survive small shifts**.
+#
+# ## 6. A caution: the input size must match
+#
+# Convolutions and pooling work on any image size, but their output size follows the
+# input's. Once the maps are flattened into a fully connected layer, whose weight matrix
+# has a fixed number of columns, every image must have the size the network was built for.
+# For `conv 3×3 (p=1) → pool 2 → conv 3×3 (p=1) → pool 2` with 16 channels:
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def flat_length(n, channels=16):
+    for f, p, s in [(3, 1, 1), (2, 0, 2), (3, 1, 1), (2, 0, 2)]:  # conv, pool, conv, pool
+        n = cnnlab.conv_output_size(n, f, p=p, s=s)
+    return n * n * channels
+
+
+for n in (32, 40):
+    print(f"{n}x{n} input -> {flat_length(n)} numbers into the first FC layer")
+
+# %% [markdown]
+# An FC layer built for 1024 inputs cannot take 1600. So images are resized (or cropped) to
+# one size before they enter such a network. Lesson 06 shows the other way out, **global
+# pooling**: average each channel over the whole map, which gives one number per channel
+# whatever the image size.
+#
+# ## Summary
+#
+# * Downsampling makes maps smaller so later layers see more and cost less: **strided
+#   convolution** (= stride-1 convolution, then keep every $s$-th output) or **pooling**.
+# * **Pooling** (max, average, min) summarises each $f\times f$ window of **each channel
+#   separately**: channels unchanged, size $\lfloor (n+2p-f)/s\rfloor+1$, usually $f=s=2$
+#   and no padding. It has **no parameters**; its backward pass only routes gradients.
+#   Max pooling, the usual choice, keeps a detection if it occurred anywhere in the window.
+# * **Convolution is translation equivariant**, $F(T(x)) = T(F(x))$: exactly with circular
+#   shifts and padding, and away from the borders with zero padding. Pointwise functions
+#   keep the property.
+# * **Stride $s$ keeps equivariance only for shifts by multiples of $s$**; in exchange,
+#   max pooling makes detections **robust to small shifts**.
+# * Before a fully connected layer, all inputs must have the same size.
+
+# %% [markdown]
+# ## Exercises
+#
+# ### Exercise 1: max pooling by hand
+#
+# `check.POOLING_GRID` has 2 channels of 4×4. Write the output of **2×2 max pooling with
+# stride 2** as an array of shape (2, 2, 2) (channels, rows, columns). Work it out by hand
+# first; then check.
+
+# %%
+print(check.POOLING_GRID)
+
+# %%
+answer_pool = None  # e.g. np.array([[[..., ...], [..., ...]], [[..., ...], [..., ...]]])
+check.max_pool_grid(answer_pool)
+
+# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# NBVAL_CHECK_OUTPUT
+# Solution: pool each channel on its own; the batch axis is added and removed.
+answer_pool = cnnlab.max_pool2d(check.POOLING_GRID[None], 2)[0]
+print(answer_pool)
+check.max_pool_grid(answer_pool)
+
+# %% [markdown]
+# ### Exercise 2: output size of pooling
+#
+# A 32×32×16 feature map (H×W×C) goes through **3×3 max pooling with stride 2, no
+# padding** (overlapping windows, as in AlexNet). What is its shape, as a tuple (H, W, C)?
+
+# %%
+answer_shape = None  # (H, W, C)
+check.pool_output_shape(answer_shape)
+
+# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# NBVAL_CHECK_OUTPUT
+# Solution: floor((32 + 0 - 3) / 2) + 1 = 15 along each axis; pooling keeps the channels.
+n_out = cnnlab.conv_output_size(32, 3, p=0, s=2)
+answer_shape = (n_out, n_out, 16)
+print(answer_shape)
+check.pool_output_shape(answer_shape)
+
+# %% [markdown]
+# ### Exercise 3: which operations are equivariant?
+#
+# Which of these operations satisfy $F(T(x)) = T(F(x))$ for a **circular shift by one
+# pixel** $T$ (of an 8×8 input)? Answer with their letters, e.g. `"ab"`. Then, if you like,
+# check your reasoning numerically with `equivariance.equivariance_error`.
+
+# %%
+for letter, description in check.EQUIVARIANCE_OPS.items():
+    print(f"({letter}) {description}")
+
+# %%
+answer_ops = ""  # e.g. "ab"
+check.equivariant_ops(answer_ops)
+
+# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# NBVAL_CHECK_OUTPUT
+# Solution: measure each operation; an error of 0 means F(T(x)) == T(F(x)).
+x8 = np.random.default_rng(1).normal(size=(1, 1, 8, 8))
+k3 = np.random.default_rng(2).normal(size=(1, 1, 3, 3))
+dense = np.random.default_rng(3).normal(size=(64, 64))
+candidates = {
+    "a": lambda t: equivariance.circular_conv2d(t, k3),
+    "b": lambda t: equivariance.circular_conv2d(t, k3, stride=2),
+    "c": lambda t: cnnlab.max_pool2d(t, 2),
+    "d": lambda t: cnnlab.max_pool2d(equivariance.wrap_pad(t, 3), 3, stride=1),
+    "e": lambda t: np.maximum(t, 0),
+    "f": lambda t: (dense @ t.reshape(-1)).reshape(t.shape),
+}
+equivariant = {
+    k: equivariance.equivariance_error(op, x8, 0, 1) < 1e-9 for k, op in candidates.items()
+}
+print(equivariant)
+answer_ops = "".join(k for k, ok in equivariant.items() if ok)
+check.equivariant_ops(answer_ops)
