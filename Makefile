@@ -27,12 +27,19 @@ lab: install
 	$(BIN)/jupyter lab notebooks/
 
 # Unit and property tests for cnnlab, then every notebook re-executed by nbval
-# (cells marked NBVAL_CHECK_OUTPUT must reproduce their stored output).
+# (cells marked NBVAL_CHECK_OUTPUT must reproduce their stored output). Two pytest workers
+# on two cores: one BLAS/OpenMP thread each, or the workers fight over the cores.
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests --nbval-lax --nbval-current-env notebooks $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile tests --nbval-lax --nbval-current-env notebooks $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python benchmarks/bench_conv.py
+
+# The course site (Jupyter Book 1) in book/_build/html, from the executed notebooks, offline.
+# Needs npm once: the pages' JavaScript is fetched at pinned versions into book/_offline/.
+.PHONY: book
+book: install
+	$(BIN)/python book/build.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis book/_build

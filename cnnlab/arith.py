@@ -15,6 +15,7 @@ involved, so a learner (or a widget showing the message) can act on it.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -28,7 +29,10 @@ def check_int(name: str, value, minimum: int) -> int:
     """
     if isinstance(value, bool) or not hasattr(value, "__index__"):
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    value = int(value)
+    try:
+        value = operator.index(value)
+    except TypeError:  # a NumPy array has __index__ but is not one integer
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}") from None
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return value

@@ -308,6 +308,8 @@ def _check_conv_args(x, w, b, stride, padding, dilation, nd):
             raise ValueError(
                 f"bias must have shape (C_out,) = ({w.shape[0]},), one per filter, got {b.shape}"
             )
+        if not np.issubdtype(b.dtype, np.number) or np.iscomplexobj(b):
+            raise ValueError(f"bias must hold real numbers, got dtype {b.dtype}")
     stride = as_tuple("stride", stride, nd, 1)
     padding = as_tuple("padding", padding, nd, 0)
     dilation = as_tuple("dilation", dilation, nd, 1)

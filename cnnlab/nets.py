@@ -5,13 +5,18 @@ Runs unchanged on a CUDA GPU, Apple's MPS or the CPU, on torch 2.11 and newer.
 
 from __future__ import annotations
 
+import math
+import numbers
 import random
 import time
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
+
+from .arith import check_int
 
 _ANNOUNCED: set[str] = set()
 
@@ -96,11 +101,19 @@ def fit(
     Returns {"train_loss", "train_acc", "val_loss", "val_acc"}: one value per epoch
     (val_* only when val is given), plus "seconds" and "device".
     """
-    if epochs < 1 or batch_size < 1 or lr <= 0:
-        raise ValueError(
-            f"epochs and batch_size must be >= 1 and lr > 0, got epochs={epochs}, "
-            f"batch_size={batch_size}, lr={lr}"
-        )
+    epochs = check_int("epochs", epochs, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
+        raise ValueError(f"lr must be a number > 0, got {lr!r}")
+    for name, pair in (("train", train), ("val", val)):
+        if name == "val" and pair is None:
+            continue
+        if not isinstance(pair, Sequence) or isinstance(pair, (str, bytes)) or len(pair) != 2:
+            raise ValueError(f"{name} must be an (x, y) pair of arrays, got {type(pair).__name__}")
+        if len(pair[0]) != len(pair[1]):  # before training, not after the first epoch
+            raise ValueError(
+                f"{name}: x and y must have the same length, got {len(pair[0])} and {len(pair[1])}"
+            )
     dev = dev or device(verbose=False)
     x, y = as_tensors(*train)
     model.to(dev)

@@ -1,0 +1,27 @@
+"""Shared test settings.
+
+Hypothesis runs derandomized (the same examples on every run and every machine), with no
+per-example deadline (the first call into torch is slow) and few, small examples, so the
+property tests are deterministic in CI and quick on two cores. ``HYPOTHESIS_PROFILE=thorough``
+runs many more examples when hunting for a bug locally.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "cnnlab",
+    derandomize=True,
+    deadline=None,
+    max_examples=40,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough",
+    parent=settings.get_profile("cnnlab"),
+    derandomize=False,
+    max_examples=300,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "cnnlab"))

@@ -1,0 +1,403 @@
+"""cnnlab.conv against torch.nn.functional: forward, backward, gradient checks and errors.
+
+conv.py has two internal ways to the same sum (``_use_shifted`` picks): shifted matrix
+products for deep inputs at stride 1, im2col otherwise; the dx of the backward pass runs the
+same core with C_out as its channels. Every property test below runs under both, forced
+(``forced_path``), and once with the automatic choice, so a change of the threshold cannot
+leave one of them untested.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from unittest import mock
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+import cnnlab
+from cnnlab import conv
+
+FORWARD = {1: conv.conv1d, 2: conv.conv2d, 3: conv.conv3d}
+BACKWARD = {1: conv.conv1d_backward, 2: conv.conv2d_backward, 3: conv.conv3d_backward}
+TORCH = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+PATHS = ("auto", "im2col", "shifted")
+SHALLOW = st.integers(1, 4)
+# mostly shallow, sometimes deep enough (>= 16) for the shifted path in "auto"
+MIXED = st.sampled_from([1, 2, 3, 4, 16, 17])
+DEEP = st.integers(16, 19)
+
+
+@contextlib.contextmanager
+def forced_path(path):
+    """Make conv.py take one strategy wherever it can ("auto": its own choice).
+
+    The shifted strategy only exists at stride 1, so "shifted" forces it exactly there.
+    """
+    rules = {
+        "im2col": lambda c_in, stride: False,
+        "shifted": lambda c_in, stride: all(s == 1 for s in stride),
+    }
+    if path == "auto":
+        yield
+        return
+    with mock.patch.object(conv, "_use_shifted", rules[path]):
+        yield
+
+
+# ---------------------------------------------------------------------------------------
+# hypothesis strategies
+
+
+def _axis_param(draw, nd, lo, hi):
+    """(as passed, per axis): one int for every axis, the same int as a tuple, or a tuple
+    of different values, so both the int and the tuple forms are exercised."""
+    if draw(st.booleans()):
+        v = draw(st.integers(lo, hi))
+        return (v if draw(st.booleans()) else (v,) * nd), (v,) * nd
+    values = tuple(draw(st.integers(lo, hi)) for _ in range(nd))
+    return values, values
+
+
+@dataclass(frozen=True)
+class ConvCase:
+    nd: int
+    x_shape: tuple
+    w_shape: tuple
+    stride: object  # as passed to both libraries: int or tuple
+    padding: object
+    dilation: object
+    bias: bool
+    seed: int
+
+    def arrays(self, dtype=np.float64):
+        rng = np.random.default_rng(self.seed)
+        x = rng.standard_normal(self.x_shape).astype(dtype)
+        w = rng.standard_normal(self.w_shape).astype(dtype)
+        b = rng.standard_normal(self.w_shape[0]).astype(dtype) if self.bias else None
+        return x, w, b
+
+    @property
+    def kwargs(self):
+        return dict(stride=self.stride, padding=self.padding, dilation=self.dilation)
+
+
+@st.composite
+def conv_cases(draw, nd=None, c_in=SHALLOW, c_out=SHALLOW, max_stride=3):
+    """Any valid convolution: rectangular inputs and kernels, strides that do not divide
+    evenly, dilation, padding, including kernels exactly as large as the padded input."""
+    nd = draw(st.sampled_from((1, 2, 3))) if nd is None else nd
+    kmax, extra = {1: (5, 8), 2: (4, 5), 3: (3, 3)}[nd]
+    kernel = tuple(draw(st.integers(1, kmax)) for _ in range(nd))
+    stride, _ = _axis_param(draw, nd, 1, max_stride)
+    dilation, dil = _axis_param(draw, nd, 1, 2)
+    padding, pad = _axis_param(draw, nd, 0, 2)
+    sizes = []
+    for k, d, p in zip(kernel, dil, pad):
+        smallest = max(1, d * (k - 1) + 1 - 2 * p)
+        sizes.append(draw(st.integers(smallest, smallest + extra)))
+    n = draw(st.integers(1, 2))
+    ci, co = draw(c_in), draw(c_out)
+    return ConvCase(
+        nd=nd,
+        x_shape=(n, ci, *sizes),
+        w_shape=(co, ci, *kernel),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        bias=draw(st.booleans()),
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
+
+
+def torch_reference(case, x, w, b, dout=None):
+    """PyTorch's output and, given dout, its autograd gradients (dx, dw, db)."""
+    xt = torch.tensor(x, requires_grad=True)
+    wt = torch.tensor(w, requires_grad=True)
+    bt = torch.tensor(b, requires_grad=True) if b is not None else None
+    out = TORCH[case.nd](xt, wt, bt, **case.kwargs)
+    if dout is None:
+        return out.detach().numpy()
+    out.backward(torch.tensor(dout))
+    db = bt.grad.numpy() if bt is not None else dout.sum(axis=(0, *range(2, 2 + case.nd)))
+    return out.detach().numpy(), xt.grad.numpy(), wt.grad.numpy(), db
+
+
+def assert_close(ours, theirs, rtol=1e-5, atol=1e-10):
+    assert ours.shape == theirs.shape, f"shape {ours.shape} != torch's {theirs.shape}"
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol)
+
+
+# ---------------------------------------------------------------------------------------
+# forward and backward against PyTorch
+
+
+def _check_forward(case):
+    note(repr(case))
+    x, w, b = case.arrays()
+    x0, w0 = x.copy(), w.copy()
+    ours = FORWARD[case.nd](x, w, b, **case.kwargs)
+    assert_close(ours, torch_reference(case, x, w, b))
+    np.testing.assert_array_equal(x, x0)  # inputs are not modified
+    np.testing.assert_array_equal(w, w0)
+
+
+def _check_backward(case):
+    note(repr(case))
+    x, w, b = case.arrays()
+    out_shape = torch_reference(case, x, w, b).shape
+    dout = np.random.default_rng(case.seed + 1).standard_normal(out_shape)
+    _, dx_t, dw_t, db_t = torch_reference(case, x, w, b, dout)
+    dx, dw, db = BACKWARD[case.nd](dout, x, w, **case.kwargs)
+    assert_close(dx, dx_t)
+    assert_close(dw, dw_t)
+    assert_close(db, db_t)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@given(data=st.data())
+def test_conv_forward_matches_torch(path, data):
+    strategy = conv_cases(
+        c_in=MIXED if path == "auto" else SHALLOW,
+        c_out=MIXED if path == "auto" else SHALLOW,
+        max_stride=1 if path == "shifted" else 3,
+    )
+    case = data.draw(strategy)
+    with forced_path(path):
+        _check_forward(case)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@given(data=st.data())
+def test_conv_backward_matches_torch_autograd(path, data):
+    strategy = conv_cases(
+        c_in=MIXED if path == "auto" else SHALLOW,
+        c_out=MIXED if path == "auto" else SHALLOW,
+        max_stride=1 if path == "shifted" else 3,
+    )
+    case = data.draw(strategy)
+    with forced_path(path):
+        _check_backward(case)
+
+
+@given(case=conv_cases(c_in=DEEP, c_out=DEEP, max_stride=1))
+def test_deep_stride1_conv_matches_torch(case):
+    # the automatic choice on deep inputs at stride 1: shifted products today, for the
+    # forward, dw (C_in deep) and dx (C_out deep); 1D, 2D, 3D, with dilation and padding
+    _check_forward(case)
+    _check_backward(case)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@given(case=conv_cases(nd=2, max_stride=2))
+def test_conv2d_naive_matches_torch_and_conv2d(path, case):
+    note(repr(case))
+    x, w, b = case.arrays()
+    naive = conv.conv2d_naive(x, w, b, **case.kwargs)
+    assert_close(naive, torch_reference(case, x, w, b))
+    with forced_path(path):
+        assert_close(naive, conv.conv2d(x, w, b, **case.kwargs), atol=1e-12)
+
+
+@pytest.mark.parametrize("path", ["im2col", "shifted"])
+def test_forced_paths_really_take_that_path(path):
+    """Guard for the tests above: forcing a path must reach that function, in the forward,
+    the weight gradient and the input gradient."""
+    x = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
+    w = np.random.default_rng(1).standard_normal((4, 3, 3, 2))
+    dout = np.ones((2, 4, 5, 5))
+    calls = {"im2col": 0, "shifted": 0}
+    im2col, shifted = conv._correlate_im2col, conv._correlate_shifted
+
+    def count(name, fn):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    with (
+        forced_path(path),
+        mock.patch.object(conv, "_correlate_im2col", count("im2col", im2col)),
+        mock.patch.object(conv, "_correlate_shifted", count("shifted", shifted)),
+    ):
+        conv.conv2d(x, w)
+        conv.conv2d_backward(dout, x, w)
+    other = "im2col" if path == "shifted" else "shifted"
+    assert calls[path] == 2 and calls[other] == 0, calls
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize(
+    "nd, x_shape, w_shape, kwargs",
+    [
+        (2, (2, 3, 9, 7), (5, 3, 3, 2), dict(stride=2, padding=1)),
+        (2, (1, 16, 8, 8), (16, 16, 3, 3), dict(padding=2, dilation=2)),
+        (1, (2, 4, 20), (3, 4, 5), dict(stride=3, padding=2, dilation=2)),
+        (3, (1, 2, 5, 6, 4), (3, 2, 3, 2, 2), dict(stride=(1, 2, 1), padding=(1, 0, 1))),
+    ],
+)
+def test_float32_in_float32_out_close_to_torch(path, nd, x_shape, w_shape, kwargs):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(x_shape).astype(np.float32)
+    w = rng.standard_normal(w_shape).astype(np.float32)
+    b = rng.standard_normal(w_shape[0]).astype(np.float32)
+    with forced_path(path):
+        out = FORWARD[nd](x, w, b, **kwargs)
+        dout = rng.standard_normal(out.shape).astype(np.float32)
+        grads = BACKWARD[nd](dout, x, w, **kwargs)
+    assert out.dtype == np.float32 and all(g.dtype == np.float32 for g in grads)
+    xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+    out_t = TORCH[nd](xt, wt, bt, **kwargs)
+    out_t.backward(torch.tensor(dout))
+    for ours, theirs in zip((out, *grads), (out_t, xt.grad, wt.grad, bt.grad)):
+        np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-4, atol=1e-4)
+
+
+# ---------------------------------------------------------------------------------------
+# small cases worked by hand
+
+
+def test_worked_example_sums_each_window():
+    x = np.arange(36.0).reshape(1, 1, 6, 6)
+    out = cnnlab.conv2d(x, np.ones((1, 1, 3, 3)))
+    assert out.shape == (1, 1, 4, 4)
+    # window at (r, c) sums rows r..r+2, cols c..c+2 of arange: 9 * centre value
+    centres = np.arange(36.0).reshape(6, 6)[1:5, 1:5]
+    np.testing.assert_array_equal(out[0, 0], 9 * centres)
+
+
+def test_is_cross_correlation_not_flipped():
+    x = np.random.default_rng(0).standard_normal((1, 1, 5, 5))
+    top_left = np.zeros((1, 1, 2, 2))
+    top_left[0, 0, 0, 0] = 1.0  # picks the window's first pixel: no kernel flip
+    np.testing.assert_array_equal(cnnlab.conv2d(x, top_left)[0, 0], x[0, 0, :4, :4])
+    np.testing.assert_array_equal(cnnlab.conv2d_naive(x, top_left)[0, 0], x[0, 0, :4, :4])
+
+
+def test_integer_inputs_give_float_results():
+    x = np.arange(16).reshape(1, 1, 4, 4)
+    w = np.ones((2, 1, 2, 2), dtype=int)
+    out = cnnlab.conv2d(x, w, b=[1, 2])
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, cnnlab.conv2d(x.astype(float), w.astype(float), b=[1, 2]))
+
+
+def test_bias_adds_one_value_per_filter():
+    x = np.zeros((1, 2, 4, 4))
+    out = cnnlab.conv2d(x, np.ones((3, 2, 3, 3)), b=np.array([1.0, -2.0, 0.5]))
+    np.testing.assert_array_equal(out[0, :, 0, 0], [1.0, -2.0, 0.5])
+
+
+def test_dx_is_zero_where_no_window_reached():
+    # 8 wide, kernel 3, stride 3: windows cover columns 0..5; 6 and 7 feed no output
+    x = np.ones((1, 1, 1, 8))
+    w = np.ones((1, 1, 1, 3))
+    dx, _, _ = conv.conv2d_backward(np.ones((1, 1, 1, 2)), x, w, stride=3)
+    np.testing.assert_array_equal(dx[0, 0, 0], [1, 1, 1, 1, 1, 1, 0, 0])
+
+
+# ---------------------------------------------------------------------------------------
+# numerical gradient check (centred differences), as in CS231n
+
+
+def rel_error(a, b, tiny=1e-8):
+    """max |a-b| / max(|a|+|b|, tiny), elementwise (CS231n's relative error)."""
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), tiny)))
+
+
+def numerical_gradient(f, x, h):
+    """dL/dx by centred differences; f() reads x, which is perturbed in place."""
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        plus = f()
+        x[idx] = old - h
+        minus = f()
+        x[idx] = old
+        grad[idx] = (plus - minus) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize(
+    "x_shape, w_shape, kwargs",
+    [
+        ((2, 3, 7, 8), (4, 3, 3, 3), dict(stride=2, padding=1)),  # overlapping, stride 2
+        ((1, 2, 8, 7), (3, 2, 3, 2), dict(stride=(3, 2), padding=(0, 1))),  # uneven stride
+        ((2, 2, 9, 9), (2, 2, 3, 3), dict(stride=2, padding=2, dilation=2)),
+        ((1, 3, 6, 10), (2, 3, 2, 3), dict(stride=(1, 3), dilation=(2, 1))),
+        ((1, 16, 6, 6), (16, 16, 3, 3), dict(padding=1, dilation=(1, 2))),  # deep, stride 1
+    ],
+)
+def test_conv2d_backward_numerical_gradient(x_shape, w_shape, kwargs):
+    rng = np.random.default_rng(sum(x_shape) + sum(w_shape))
+    x = rng.standard_normal(x_shape)
+    w = rng.standard_normal(w_shape)
+    b = rng.standard_normal(w_shape[0])
+    dout = rng.standard_normal(cnnlab.conv2d(x, w, b, **kwargs).shape)
+
+    def loss():
+        return float(np.sum(cnnlab.conv2d(x, w, b, **kwargs) * dout))
+
+    dx, dw, db = cnnlab.conv2d_backward(dout, x, w, **kwargs)
+    # the loss is linear in each argument, so a large step has no truncation error
+    for name, analytic, param in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
+        numeric = numerical_gradient(loss, param, h=1e-3)
+        assert rel_error(analytic, numeric) < 1e-7, name
+
+
+# ---------------------------------------------------------------------------------------
+# error messages: ValueError naming what was received and what is valid
+
+X = np.ones((1, 3, 5, 5))
+W = np.ones((2, 3, 3, 3))
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: cnnlab.conv2d(np.ones((3, 5, 5)), W), r"\(N, C, H, W\) \(4 dims\), got 3 dims.*x\[None\]"),
+        (lambda: cnnlab.conv2d(np.ones((5, 5)), W), r"got 2 dims with shape \(5, 5\)"),
+        (lambda: cnnlab.conv2d(X, np.ones((3, 3, 3))), r"w of shape \(C_out, C_in, KH, KW\).*got 3 dims"),
+        (lambda: conv.conv1d(np.ones((3, 8)), np.ones((1, 3, 2))), r"\(N, C, L\) \(3 dims\), got 2 dims"),
+        (lambda: cnnlab.conv3d(X, np.ones((1, 3, 2, 2, 2))), r"\(N, C, D, H, W\) \(5 dims\), got 4"),
+        (lambda: cnnlab.conv2d(X, np.ones((2, 4, 3, 3))), r"channel mismatch: x has C_in=3 .*w expects 4"),
+        (lambda: cnnlab.conv2d(np.ones((0, 3, 5, 5)), W), r"sizes must be positive, got x \(0, 3, 5, 5\)"),
+        (lambda: cnnlab.conv2d(X, np.ones((0, 3, 3, 3))), r"sizes must be positive"),
+        (lambda: cnnlab.conv2d(X, np.ones((2, 3, 7, 3))), r"axis 0 is not positive: input 5 padded by 0 is 5.*span d\(f-1\)\+1 = 7.*padding >= 1"),
+        (lambda: cnnlab.conv2d(X, W, dilation=3), r"kernel span d\(f-1\)\+1 = 7 \(f=3, d=3\)"),
+        (lambda: cnnlab.conv2d(X, np.ones((2, 3, 3, 9)), padding=1), r"axis 1 .* padded by 1 is 7.*padding >= 2.*Formula"),
+        (lambda: cnnlab.conv2d(X, W, b=np.ones(3)), r"bias must have shape \(C_out,\) = \(2,\).*got \(3,\)"),
+        (lambda: cnnlab.conv2d(X, W, b=np.ones((2, 1))), r"bias must have shape .*got \(2, 1\)"),
+        (lambda: cnnlab.conv2d(X, W, b=np.array(["a", "b"])), r"b(ias)? must hold real numbers, got dtype <U1"),
+        (lambda: cnnlab.conv2d(X, W, stride=1.5), r"stride must be an integer >= 1, got 1.5"),
+        (lambda: cnnlab.conv2d(X, W, stride=True), r"stride must be an integer >= 1, got True"),
+        (lambda: cnnlab.conv2d(X, W, stride=0), r"stride must be an integer >= 1, got 0"),
+        (lambda: cnnlab.conv2d(X, W, stride=(1, 2, 3)), r"stride must be one integer or 2 integers.*got \(1, 2, 3\)"),
+        (lambda: cnnlab.conv2d(X, W, stride="2"), r"stride must be an integer >= 1, got '2'"),
+        (lambda: cnnlab.conv2d(X, W, stride=np.array([1, 2])), r"stride must be an integer >= 1, got array"),
+        (lambda: cnnlab.conv2d(X, W, padding=-1), r"padding must be an integer >= 0, got -1"),
+        (lambda: cnnlab.conv2d(X, W, padding=(1, 0.5)), r"padding must be an integer >= 0, got 0.5"),
+        (lambda: cnnlab.conv2d(X, W, dilation=0), r"dilation must be an integer >= 1, got 0"),
+        (lambda: conv.conv1d(np.ones((1, 1, 9)), np.ones((1, 1, 3)), stride=(1, 1)), r"stride must be one integer or 1 integers"),
+        (lambda: cnnlab.conv2d(X.astype(bool), W), r"x must hold real numbers, got dtype bool"),
+        (lambda: cnnlab.conv2d(X + 1j, W), r"x must hold real numbers, got dtype complex128"),
+        (lambda: cnnlab.conv2d(X, W.astype(str)), r"w must hold real numbers"),
+        (lambda: cnnlab.conv2d_naive(X, np.ones((2, 4, 3, 3))), r"channel mismatch"),
+        (lambda: cnnlab.conv2d_naive(X, W, stride=(2, 0)), r"stride must be an integer >= 1, got 0"),
+        (lambda: cnnlab.conv2d_backward(np.ones((1, 2, 4, 4)), X, W), r"dout must have the forward output's shape \(1, 2, 3, 3\), got \(1, 2, 4, 4\)"),
+        (lambda: cnnlab.conv2d_backward(np.ones((1, 2, 3, 3)), X, W, stride=2), r"shape \(1, 2, 2, 2\), got \(1, 2, 3, 3\)"),
+        (lambda: conv.conv1d_backward(np.ones((1, 1, 3)), np.ones((1, 1, 5)), np.ones((1, 1, 2))), r"shape \(1, 1, 4\), got \(1, 1, 3\)"),
+        (lambda: conv.conv3d_backward(np.ones((1, 1, 2, 2, 2)), np.ones((1, 3, 3, 3)), np.ones((1, 1, 2, 2, 2))), r"conv3d expects x"),
+        (lambda: cnnlab.conv2d_backward(np.ones((1, 2, 3, 3)), X, np.ones((2, 1, 3, 3))), r"channel mismatch"),
+    ],
+)  # fmt: skip
+def test_bad_input_raises_value_error_saying_what_is_valid(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
