@@ -911,3 +911,872 @@ def params_without_sharing(
         f"its own (its {f}x{f}x{c_in} window plus a bias)."
     )
     return _why_cnn_feedback(answer, outputs * per, slips, generic)
+
+
+# --- lesson 06: LeNet-5 ---
+
+
+def _lenet_entry(answer, expected, slips, what: str, generic: str) -> Feedback:
+    """One table entry: None asks for an answer, a known slip gets its hint, else generic."""
+    if answer is None:
+        return Feedback(False, f"Fill in {what} (it is still None).")
+    mistakes = {hint: value for value, hint in slips if np.shape(value) == np.shape(expected)}
+    fb = diagnose(answer, expected, mistakes, what=what)
+    if fb.ok or fb.message in mistakes:
+        return fb
+    if np.shape(answer) != np.shape(expected):
+        return Feedback(False, f"{what} should be {generic}")
+    return Feedback(False, f"{what} is not right yet: {generic}")
+
+
+def lenet_table(answer: dict) -> Feedback:
+    """Exercise 06.1: three holes in LeNet-5's table (32x32x1 input, conv 5x5 -> 6, pool 2,
+    conv 5x5 -> 16, pool 2, FC 120, ...).
+
+    answer: {"conv2 output": (n_H, n_W, n_C), "conv2 parameters": int,
+    "fc3 parameters": int}; expected (10, 10, 16), 2416 and 48120.
+    """
+    keys = ("conv2 output", "conv2 parameters", "fc3 parameters")
+    if not isinstance(answer, dict) or set(answer) != set(keys):
+        return Feedback(False, f"answer must be a dict with the keys {list(keys)}")
+    checks = [
+        (
+            "conv2 output",
+            (10, 10, 16),
+            [
+                (
+                    (10, 10, 6),
+                    "A conv layer outputs one channel per filter: conv2 has 16 "
+                    "filters, so n_C = 16 (the 6 input channels are summed inside each filter).",
+                ),
+                ((9, 9, 16), "The size formula ends in + 1: (n + 2p - f)/s + 1 = (14 - 5)/1 + 1."),
+                (
+                    (14, 14, 16),
+                    "Without padding a 5x5 conv shrinks the map: n - f + 1 = 14 - 5 + 1.",
+                ),
+                ((5, 5, 16), "That is after pool2; conv2's output comes before the pooling."),
+                ((28, 28, 16), "conv2 reads pool1's 14x14x6 output, not conv1's 28x28x6."),
+                ((16, 10, 10), "Write it in the table's order (n_H, n_W, n_C): channels last."),
+                ((11, 11, 16), "No padding here (p = 0): (14 + 2*0 - 5)/1 + 1."),
+            ],
+            "a tuple (n_H, n_W, n_C): n = (n_prev + 2p - f)/s + 1 with n_prev = 14, and one "
+            "channel per filter.",
+        ),
+        (
+            "conv2 parameters",
+            2416,
+            [
+                (2400, "You forgot the biases: each of the 16 filters has one."),
+                (
+                    416,
+                    "A filter is as deep as its input: each is 5x5x6, not 5x5 (forgot the "
+                    "channels).",
+                ),
+                (400, "Two slips: each filter is 5x5x6 (the input has 6 channels) and has a bias."),
+                (151, "That is one filter (5x5x6 + 1); there are 16."),
+                (2401, "Each filter has its own bias: 16 biases, not one."),
+                (2496, "A filter has one bias, not one per input channel."),
+                (0, "conv2 has learnable filters; only pooling has no parameters."),
+            ],
+            "each of the 16 filters has 5x5x(input channels) weights and one bias.",
+        ),
+        (
+            "fc3 parameters",
+            48120,
+            [
+                (48000, "You forgot the biases: each of the 120 units has one."),
+                (
+                    3120,
+                    "pool2's output is 5x5x16: it flattens to 400 inputs, not 25 (forgot the "
+                    "channels).",
+                ),
+                (
+                    3000,
+                    "Two slips: the flattened input is 5x5x16 = 400 numbers, and each unit has a "
+                    "bias.",
+                ),
+                (192120, "fc3 reads pool2's 5x5x16 output (400 numbers), not conv2's 10x10x16."),
+                (401, "That is one unit (400 weights + a bias); fc3 has 120."),
+                (120, "Each unit has a weight for every one of its 400 inputs, not just a bias."),
+                (48400, "A bias belongs to each unit (120), not to each input (400)."),
+            ],
+            "every one of the 120 units has one weight per input (the flattened 5x5x16) and a bias.",
+        ),
+    ]
+    for key, expected, slips, generic in checks:
+        fb = _lenet_entry(answer[key], expected, slips, key, generic)
+        if not fb.ok:
+            return fb
+    return Feedback(True, "Correct: conv2 gives 10x10x16 with 2,416 parameters, fc3 has 48,120.")
+
+
+def fc_instead_of_conv(answer) -> Feedback:
+    """Exercise 06.2: parameters of a fully connected layer that maps pool1's output (14x14x6)
+    to conv2's output size (10x10x16): ``1176 * 1600 + 1600 = 1,883,200`` (conv2: 2,416)."""
+    n_in, n_out = 14 * 14 * 6, 10 * 10 * 16
+    slips = [
+        (n_in * n_out, "You forgot the biases: one per output unit (1,600)."),
+        (
+            2416,
+            "That is conv2 itself; a fully connected layer connects every input to every "
+            "output, with no sharing.",
+        ),
+        (14 * 14 * n_out + n_out, "The input has 6 channels: 14x14x6 = 1,176 inputs, not 196."),
+        (n_in * 100 + 100, "The output has 16 channels: 10x10x16 = 1,600 outputs, not 100."),
+        (196 * 100 + 100, "Count the channels on both sides: 14x14x6 inputs, 10x10x16 outputs."),
+        (n_in * n_out + n_in, "A bias belongs to each output unit (1,600), not to each input."),
+        (n_in * n_out + 16, "Without sharing every output unit has its own bias: 1,600, not 16."),
+        (
+            1024 * 4704 + 4704,
+            "That is the FC version of conv1 (32x32x1 -> 28x28x6); this one "
+            "replaces conv2 (14x14x6 -> 10x10x16).",
+        ),
+    ]
+    if answer is None:
+        return Feedback(False, "Replace None with your number.")
+    mistakes = {hint: value for value, hint in slips}
+    fb = diagnose(answer, n_in * n_out + n_out, mistakes, what="count")
+    if fb.ok:
+        return Feedback(True, "Correct: 1,883,200 parameters, about 780 times conv2's 2,416.")
+    if fb.message in mistakes:
+        return fb
+    return Feedback(
+        False,
+        f"{answer!r} is not right yet: count the inputs (14x14x6) and outputs (10x10x16); every "
+        "output has a weight for every input, plus a bias.",
+    )
+
+
+def _lenet_flat(n: int, mistake: str | None = None) -> int:
+    """Reference (and typical slips) for the length of LeNet-5's flattened pool2 output."""
+    conv = (lambda m: m - 5) if mistake == "no +1" else (lambda m: m - 5 + 1)
+    pool = (lambda m: -(-m // 2)) if mistake == "ceil" else (lambda m: m // 2)
+    if mistake == "no pools":
+        side = conv(conv(n))
+    else:
+        side = pool(conv(pool(conv(n))))
+    return side * side * (1 if mistake == "no channels" else 6 if mistake == "6 channels" else 16)
+
+
+def lenet_flat_size(fn) -> Feedback:
+    """Exercise 06.3: ``fn(n)`` returns how many numbers pool2's output flattens to for an
+    n x n input (what fc3 must accept): ``16 * m * m`` with
+    ``m = floor((floor((n - 4) / 2) - 4) / 2)``. Tried on n = 16 ... 100, odd sizes included."""
+    if not callable(fn):
+        return Feedback(False, "Pass your function itself, e.g. lenet_flat_size(flat_size).")
+    hints = {
+        "ceil": "Pooling rounds down: a 2x2/stride-2 pool of an odd size n gives floor(n/2) "
+        "(the last row or column is dropped). Try n = {n}.",
+        "no +1": "The conv size formula ends in + 1: n - f + 1. Try n = {n}.",
+        "no channels": "pool2 has 16 channels: the flattened length is 16 * m * m. Try n = {n}.",
+        "6 channels": "After conv2 there are 16 channels (its filters), not 6. Try n = {n}.",
+        "no pools": "Each conv is followed by a 2x2 pool that halves the size. Try n = {n}.",
+    }
+    for n in (32, 28, 33, 35, 36, 40, 47, 64, 100, 16):
+        expected = _lenet_flat(n)
+        try:
+            got = fn(n)
+        except Exception as err:  # a learner's bug, shown as a hint rather than a traceback
+            return Feedback(False, f"flat_size({n}) raised {type(err).__name__}: {err}")
+        if got is None:
+            return Feedback(False, f"flat_size({n}) returned None: return the number.")
+        if _same(got, expected, 0, 0):
+            continue
+        for mistake, hint in hints.items():
+            if _same(got, _lenet_flat(n, mistake), 0, 0):
+                return Feedback(False, hint.format(n=n))
+        return Feedback(False, f"flat_size({n}) gave {got!r}, expected {expected}.")
+    return Feedback(True, "Correct for every size tried (16 to 100, odd ones included).")
+
+
+# --- lesson 10: object detection ---
+
+#: Exercise 10.1: the two boxes (x1, y1, x2, y2) whose IoU is computed by hand.
+IOU_BOX_A = (1, 1, 5, 4)
+IOU_BOX_B = (3, 2, 8, 6)
+
+
+def _one_number(answer, what: str) -> Feedback | None:
+    if answer is None:
+        return Feedback(False, f"Replace None with your {what} (one number).")
+    if isinstance(answer, (bool, str, bytes)) or np.ndim(answer) != 0:
+        return Feedback(False, f"Give the {what} as one number, got {answer!r}.")
+    try:
+        float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Give the {what} as one number, got {answer!r}.")
+    return None
+
+
+def iou_by_hand(answer) -> Feedback:
+    """Exercise 10.1: IoU of ``IOU_BOX_A`` and ``IOU_BOX_B`` (to 3 decimals)."""
+    from .detect import box_area, intersection, iou
+
+    bad = _one_number(answer, "IoU")
+    if bad is not None:
+        return bad
+    a, b = np.array(IOU_BOX_A, float), np.array(IOU_BOX_B, float)
+    inter = float(intersection(a, b)[0, 0])
+    area_a, area_b = float(box_area(a)[0]), float(box_area(b)[0])
+    union = area_a + area_b - inter
+    grow = np.array([0, 0, 1, 1])  # the "pixel count" convention: x2 - x1 + 1
+    inter_px = float(intersection(a + grow, b + grow)[0, 0])
+    ap, bp = float(box_area(a + grow)[0]), float(box_area(b + grow)[0])
+    mistakes = {
+        "You divided by area(A) + area(B): that counts the overlap twice. The union is "
+        "area(A) + area(B) - intersection.": inter / (area_a + area_b),
+        "You divided by the area of A alone; IoU divides by the area of the union of A and B.":
+        inter / area_a,
+        "You divided by the area of B alone; IoU divides by the area of the union of A and B.":
+        inter / area_b,
+        "That is union / intersection, upside down: IoU = intersection / union (at most 1).":
+        union / inter,
+        "That is the area of the intersection; now divide it by the area of the union.": inter,
+        "That is the area of the union; IoU = intersection / union.": union,
+        "You counted pixels (width = x2 - x1 + 1); these are coordinates on a continuous "
+        "plane, so the width is x2 - x1.": inter_px / (ap + bp - inter_px),
+    }
+    expected = float(iou(a, b)[0, 0])
+    fb = diagnose(float(answer), expected, mistakes, rtol=0, atol=6e-4, what="IoU")
+    if fb.ok:
+        return Feedback(True, f"Correct: {inter:g} / ({area_a:g} + {area_b:g} - {inter:g}) = "
+                              f"{expected:.4f}.")
+    if fb.message in mistakes:
+        return fb
+    return Feedback(False, f"{float(answer):g} is not the IoU yet. Find the overlap's corners "
+                           "first: max of the top-left corners, min of the bottom-right ones.")
+
+
+# Exercise 10.2: the cases a learner's NMS function is tried on, (boxes, scores, threshold).
+NMS_CASES = (
+    # a chain: B overlaps A and C, A and C hardly overlap. B goes; C stays (its only big
+    # overlap is with B, which was already suppressed)
+    ([[0, 0, 10, 10], [4, 0, 14, 10], [8, 0, 18, 10]], [0.9, 0.8, 0.7], 0.4),
+    # the best box is not the first one
+    ([[0, 0, 10, 10], [1, 1, 11, 11], [30, 30, 40, 40]], [0.6, 0.9, 0.5], 0.5),
+    # IoU exactly at the threshold: only IoU > threshold suppresses
+    ([[0, 0, 4, 4], [0, 0, 4, 2]], [0.9, 0.8], 0.5),
+    # several objects with several detections each
+    (
+        [[10, 10, 30, 30], [12, 11, 31, 29], [9, 12, 28, 32], [50, 50, 70, 80], [52, 49, 71, 78],
+         [29, 10, 49, 30], [51, 55, 69, 81], [0, 60, 10, 70]],
+        [0.95, 0.9, 0.6, 0.85, 0.8, 0.75, 0.3, 0.2],
+        0.5,
+    ),
+    # nothing to suppress at threshold 1, everything but the best at threshold 0
+    ([[0, 0, 4, 4], [1, 1, 5, 5], [2, 2, 6, 6]], [0.5, 0.7, 0.6], 1.0),
+    ([[0, 0, 4, 4], [1, 1, 5, 5], [2, 2, 6, 6]], [0.5, 0.7, 0.6], 0.0),
+)
+
+
+def nms_variant(boxes, scores, threshold, mistake=None) -> list:
+    """Greedy NMS, right (``mistake=None``) or with a typical mistake, as a list of indices:
+    "index_order" (boxes taken in input order, not by score), "ascending" (lowest score
+    first), "ge" (suppress at IoU >= threshold), "one_pass" (suppress a box if ANY
+    higher-scoring box overlaps it, even one that was itself suppressed), "below" (suppress
+    the boxes that overlap little)."""
+    from .detect import iou
+
+    b, s = np.asarray(boxes, float), np.asarray(scores, float)
+    if mistake == "index_order":
+        order = list(range(len(b)))
+    elif mistake == "ascending":
+        order = sorted(range(len(b)), key=lambda i: (s[i], i))
+    else:
+        order = sorted(range(len(b)), key=lambda i: (-s[i], i))
+    m = iou(b, b) if len(b) else np.zeros((0, 0))
+    if mistake == "one_pass":
+        return [i for k, i in enumerate(order) if not any(m[i, j] > threshold for j in order[:k])]
+    keep, gone = [], set()
+    for i in order:
+        if i in gone:
+            continue
+        keep.append(i)
+        for j in order:
+            if j == i or j in gone or j in keep:
+                continue
+            hit = {"ge": m[i, j] >= threshold, "below": m[i, j] < threshold}.get(
+                mistake, m[i, j] > threshold)
+            if hit:
+                gone.add(j)
+    return keep
+
+
+_NMS_HINTS = {
+    "index_order": "You visited the boxes in the order given. NMS first sorts them by score: "
+    "the box kept at each step is the highest-scoring one left.",
+    "ascending": "You started from the lowest score. NMS keeps the highest-scoring box first "
+    "and suppresses the weaker boxes that overlap it.",
+    "ge": "Boxes with IoU exactly equal to the threshold were suppressed. Suppress only "
+    "IoU > threshold (as torchvision.ops.nms and cnnlab.detect do).",
+    "one_pass": "A box was suppressed by a box that had itself been suppressed. Only the boxes "
+    "you KEEP suppress others: keep the best, remove its overlaps, then repeat with the "
+    "best of what is left.",
+    "below": "You removed the boxes that overlap little and kept the ones that overlap a lot: "
+    "suppress when IoU > threshold (they are likely the same object).",
+}
+
+
+def nms_function(fn) -> Feedback:
+    """Exercise 10.2: check a learner's ``nms(boxes, scores, iou_threshold)`` that returns
+    the indices kept, highest score first, on :data:`NMS_CASES`."""
+    if not callable(fn):
+        return Feedback(False, f"Pass your function itself (nms), got {fn!r}.")
+    got = []
+    for k, (boxes, scores, thr) in enumerate(NMS_CASES):
+        try:
+            out = fn(np.array(boxes, float), np.array(scores, float), thr)
+        except Exception as err:  # the learner's code: report, never crash the checker
+            return Feedback(False, f"nms on case {k} raised {type(err).__name__}: {err}")
+        if out is None:
+            return Feedback(False, "Your function returned None: return the list of kept indices.")
+        arr = np.asarray(out)
+        if arr.dtype == bool:
+            return Feedback(False, "Return the indices of the kept boxes (e.g. [0, 2]), not a "
+                                   "True/False mask.")
+        try:
+            got.append([int(i) for i in arr.reshape(-1)])
+        except (TypeError, ValueError):
+            return Feedback(False, f"Return a list of integer indices, got {out!r}.")
+    expected = [nms_variant(*case) for case in NMS_CASES]
+    if got == expected:
+        return Feedback(True, f"Correct on all {len(NMS_CASES)} cases, ties and chains included.")
+    for mistake, hint in _NMS_HINTS.items():
+        if got == [nms_variant(*case, mistake) for case in NMS_CASES]:
+            return Feedback(False, hint)
+    k = next(i for i, (g, e) in enumerate(zip(got, expected)) if g != e)
+    boxes, scores, thr = NMS_CASES[k]
+    if sorted(got[k]) == sorted(expected[k]):
+        return Feedback(False, f"Case {k}: the right boxes, in the wrong order: return them "
+                               f"highest score first ({expected[k]}), not {got[k]}.")
+    return Feedback(False, f"Case {k} (scores {scores}, threshold {thr}): your function kept "
+                           f"{got[k]}, expected {expected[k]}.")
+
+
+#: Exercise 10.3: a 96x96 image, a 3x3 grid, one car (class c2 of pedestrian, car, motorcycle).
+YOLO_EXERCISE = {"image_size": 96, "grid_size": 3, "box": (36, 68, 84, 92), "class": 1,
+                 "names": ("pedestrian", "car", "motorcycle")}
+
+
+def yolo_target(cell, y) -> Feedback:
+    """Exercise 10.3: the cell (row, col) responsible for ``YOLO_EXERCISE``'s box and its
+    label vector y = (pc, bx, by, bh, bw, c1, c2, c3)."""
+    from .detect import assign_anchors, encode_targets
+
+    ex = YOLO_EXERCISE
+    n, S, box = ex["image_size"], ex["grid_size"], np.array(ex["box"], float)
+    if cell is None or y is None:
+        return Feedback(False, "Replace both Nones: cell = (row, col) and y = [pc, bx, by, bh, "
+                               "bw, c1, c2, c3].")
+    try:
+        r, c = (int(v) for v in cell)
+    except (TypeError, ValueError):
+        return Feedback(False, f"cell must be two integers (row, col), got {cell!r}.")
+    a = assign_anchors(box, S, n)
+    row, col = int(a.row[0]), int(a.col[0])
+    cs = n / S
+    mx, my = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    if (r, c) != (row, col):
+        if (r, c) == (col, row):
+            return Feedback(False, "Row and column are swapped: the row counts cells downwards "
+                                   "(from y), the column across (from x).")
+        return Feedback(False, f"Cell ({r}, {c}) is not the one holding the midpoint. The midpoint "
+                               f"is ((x1 + x2)/2, (y1 + y2)/2); its column is floor(x / {cs:g}), "
+                               f"its row floor(y / {cs:g}), counting from 0.")
+    try:
+        v = np.asarray(y, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return Feedback(False, f"y must be 8 numbers, got {y!r}.")
+    if v.shape[0] != 8:
+        return Feedback(False, f"y has 8 entries (pc, bx, by, bh, bw, c1, c2, c3), got {v.shape[0]}.")
+    t = encode_targets(box, [ex["class"]], S, n, 3)[row, col, 0]
+    close = lambda u, w: np.allclose(u, w, atol=2e-3)  # noqa: E731
+    if not close(v[0], 1):
+        return Feedback(False, "pc is 1: there is an object in this cell.")
+    if not close(v[1:3], t[1:3]):
+        wrong = {
+            "bx, by are relative to the whole image; measure them from the cell's top-left "
+            "corner, in cell units (0 to 1).": (mx / n, my / n),
+            f"bx, by are in pixels; divide by the cell size ({cs:g} px).": (mx - col * cs, my - row * cs),
+            "You used the box's top-left corner; bx, by locate the MIDPOINT of the box.":
+            (box[0] / cs - col, box[1] / cs - row),
+            "bx and by are swapped: bx goes across (x), by down (y).": (t[2], t[1]),
+        }
+        hint = next((h for h, w in wrong.items() if close(v[1:3], w)),
+                    "bx, by are the midpoint's position inside the cell, in cell units: "
+                    f"(x / {cs:g} - col, y / {cs:g} - row).")
+        return Feedback(False, hint)
+    if not close(v[3:5], t[3:5]):
+        h, w = box[3] - box[1], box[2] - box[0]
+        wrong = {
+            "bh and bw are swapped: the vector lists the height (bh) before the width (bw).":
+            (t[4], t[3]),
+            "bh, bw are relative to the whole image; the notes measure them in cells (so they "
+            "can exceed 1 when the box is bigger than a cell).": (h / n, w / n),
+            f"bh, bw are in pixels; divide by the cell size ({cs:g} px).": (h, w),
+        }
+        hint = next((hh for hh, ww in wrong.items() if close(v[3:5], ww)),
+                    f"bh, bw are the box's height and width in cell units (pixels / {cs:g}).")
+        return Feedback(False, hint)
+    if not close(v[5:], t[5:]):
+        return Feedback(False, "The classes are one-hot: c1, c2, c3 = 0, 1, 0 for a car "
+                               "(the second class).")
+    return Feedback(True, f"Correct: cell ({row}, {col}), y = ({', '.join(f'{x:g}' for x in t)}). "
+                          "bw = 1.5 > 1: the car is wider than a cell.")
+
+
+#: Exercise 10.4: detections of one class ranked by score (True = matches an unmatched object
+#: with IoU >= 0.5), and how many true objects there are.
+AP_EXERCISE = {"ranked_hits": (False, True, True, False, True), "n_true": 4}
+
+
+def ap_by_hand(answer) -> Feedback:
+    """Exercise 10.4: the VOC (all-point) average precision of ``AP_EXERCISE``."""
+    from .detect import average_precision
+
+    bad = _one_number(answer, "average precision")
+    if bad is not None:
+        return bad
+    hits = np.array(AP_EXERCISE["ranked_hits"], float)
+    n_true = AP_EXERCISE["n_true"]
+    tp = np.cumsum(hits)
+    precision = tp / np.arange(1, len(hits) + 1)
+    recall = tp / n_true
+    expected = average_precision(precision, recall)
+    env = np.maximum.accumulate(precision[::-1])[::-1]
+    eleven = np.mean([env[recall >= r].max() if np.any(recall >= r) else 0.0
+                      for r in np.linspace(0, 1, 11)])
+    mistakes = {
+        "You summed the raw precision at each new recall. Interpolate first: at each recall "
+        "level use the BEST precision reached at that recall or beyond (the curve is made "
+        "monotone).": float(np.sum(precision * hits) / n_true),
+        "You averaged the precision over the objects you found (3); AP divides by all true "
+        "objects (4): an object never found adds nothing.": float(
+            np.sum(env * hits) / hits.sum()),
+        "You averaged the raw precision over the 3 objects found. Divide by all 4 true "
+        "objects, and at each recall use the best precision reached at that recall or "
+        "beyond (interpolation).": float(np.sum(precision * hits) / hits.sum()),
+        "That is the precision of the whole list (3 right out of 5); AP sums precision over "
+        "the recall steps.": float(precision[-1]),
+        "That is the final recall (3 of 4 objects found); AP is the area under the "
+        "precision-recall curve.": float(recall[-1]),
+        "That is the 11-point AP of VOC 2007 (precision sampled at recall 0, 0.1, ..., 1). "
+        "Here use the all-point version: sum over the recall steps.": float(eleven),
+        "Recall divides by the number of true objects (4), not the number of detections (5).":
+        float(np.sum(env * hits) / len(hits)),
+    }
+    fb = diagnose(float(answer), expected, mistakes, rtol=0, atol=6e-4, what="AP")
+    if fb.ok:
+        return Feedback(True, f"Correct: AP = 0.25 x 2/3 + 0.25 x 2/3 + 0.25 x 3/5 = {expected:.4f}.")
+    if fb.message in mistakes:
+        return fb
+    return Feedback(False, f"{float(answer):g} is not right yet. List precision and recall "
+                           "after each detection, make precision monotone (best to the right), "
+                           "and add precision x recall step at each true positive.")
+
+
+# --- lesson 07: classic networks, 1x1 convolutions, Inception ---
+
+
+def _count_feedback(answer, expected: int, slips: list, generic: str, what: str) -> Feedback:
+    """diagnose() for one count. slips: [(wrong value, hint)], first match wins; a wrong
+    answer that matches no slip gets the generic hint, not the answer."""
+    if answer is None:
+        return Feedback(False, f"Replace None with your {what}.")
+    mistakes = {}
+    for value, hint in slips:
+        if value != expected and hint not in mistakes:
+            mistakes[hint] = value
+    fb = diagnose(answer, expected, mistakes, what=what)
+    if fb.ok or fb.message in mistakes:
+        return fb
+    return Feedback(False, f"{answer!r} is not right yet. {generic}")
+
+
+def vgg_fc6_params(answer) -> Feedback:
+    """Exercise 07.1: learnable parameters of VGG-16's fc6, which reads pool5's 7x7x512
+    output (flattened) into 4096 units: ``7*7*512*4096 + 4096``."""
+    n_in, units = 7 * 7 * 512, 4096
+    slips = [
+        (n_in * units, f"You forgot the biases: each of the {units} units has one."),
+        (
+            14 * 14 * 512 * units + units,
+            "14x14x512 is conv5_3's output; pool5 halves it to 7x7x512 before fc6.",
+        ),
+        (
+            512 * units + units,
+            "fc6 reads every number of pool5's output: 7x7x512, not just the 512 channels.",
+        ),
+        (
+            7 * 7 * units + units,
+            "pool5's output has 512 channels: it flattens to 7x7x512 numbers, not 7x7.",
+        ),
+        (units * units + units, "That is fc7 (4096 -> 4096); fc6 reads the 7x7x512 pool5 output."),
+        (
+            224 * 224 * 3 * units + units,
+            "fc6 does not see the image: it reads pool5's output, after 13 convs and 5 pools.",
+        ),
+        (n_in * units + n_in, "A bias belongs to each unit (4096 of them), not to each input."),
+        (n_in + 1, "That is one unit's parameters: there are 4096 units."),
+    ]
+    generic = (
+        "Find the shape of pool5's output (224 halved five times, 512 channels), flatten it, "
+        "then count one weight per (input, unit) pair plus one bias per unit."
+    )
+    return _count_feedback(answer, n_in * units + units, slips, generic, "parameter count")
+
+
+def _branch3_costs(n=28, c_in=192, mid=96, c_out=128, f=3):
+    from .arith import conv_macs
+
+    plain = conv_macs(n, f, c_in, c_out)
+    return plain, conv_macs(n, 1, c_in, mid) + conv_macs(n, f, mid, c_out)
+
+
+def inception_branch_macs(answer) -> Feedback:
+    """Exercise 07.2: multiplications of Inception 3a's 3x3 branch on 28x28x192 ('same'
+    3x3 conv with 128 filters), as a pair (plain, with the 1x1 bottleneck to 96 channels)."""
+    from .arith import conv_macs, conv_params
+
+    plain, bottle = _branch3_costs()
+    if answer is None:
+        return Feedback(False, "Replace None with your pair (plain, with_bottleneck).")
+    try:
+        pair = [float(v) for v in answer]
+    except (TypeError, ValueError):
+        return Feedback(False, f"Give two numbers (plain, with_bottleneck), got {answer!r}.")
+    if len(pair) != 2:
+        return Feedback(False, f"Give two numbers (plain, with_bottleneck), got {len(pair)}.")
+    if _same(pair, [bottle, plain], 0, 0):
+        return Feedback(False, "You swapped them: the plain 3x3 conv comes first.")
+    outputs = 28 * 28 * 128
+    common = [
+        (
+            float(conv_macs(26, 3, 192, 128)),
+            "The 3x3 conv uses 'same' padding: its output stays 28x28, not 26x26.",
+        ),
+        (float(28 * 28 * 128 * 9), "Each 3x3 filter is as deep as its input: 3x3xC_in weights."),
+        (
+            float(conv_params(3, 192, 128)),
+            "That is the parameter count; multiplications happen once per weight per output "
+            "position (28x28 of them).",
+        ),
+    ]
+    checks = (
+        (
+            "plain",
+            pair[0],
+            float(plain),
+            common
+            + [
+                (
+                    float(plain + outputs),
+                    "Biases are added, not multiplied: leave them out of the count.",
+                )
+            ],
+        ),
+        (
+            "with the bottleneck",
+            pair[1],
+            float(bottle),
+            [
+                (
+                    float(conv_macs(28, 3, 96, 128)),
+                    "Add the 1x1 conv's own multiplications (28x28x96 outputs, 192 each).",
+                ),
+                (
+                    float(conv_macs(28, 1, 192, 96)),
+                    "Add the 3x3 conv's multiplications, on the 96 reduced channels.",
+                ),
+                (
+                    float(conv_macs(28, 1, 192, 96) + plain),
+                    "After the 1x1 conv, the 3x3 filters read only its 96 channels, not 192.",
+                ),
+                (
+                    float(conv_params(1, 192, 96) + conv_params(3, 96, 128)),
+                    "That is the parameter count; multiplications happen once per weight per "
+                    "output position (28x28 of them).",
+                ),
+                (
+                    float(bottle + outputs + 28 * 28 * 96),
+                    "Biases are added, not multiplied: leave them out of the count.",
+                ),
+            ],
+        ),
+    )
+    for what, got, expected, slips in checks:
+        if not _same(got, expected, 0, 0):
+            hint = next((h for v, h in slips if _same(got, v, 0, 0)), None)
+            hint = hint or (
+                "Count outputs (H x W x filters) times the weights in one filter "
+                "(f x f x C_in), for each conv of the branch."
+            )
+            return Feedback(False, f"Your {what} count ({got:,.0f}) is not right: {hint}")
+    return Feedback(
+        True,
+        f"Correct: {plain:,} plain vs {bottle:,} with the bottleneck "
+        f"({plain / bottle:.2f}x fewer).",
+    )
+
+
+#: Exercise 07.3: GoogLeNet's second module (3b), on the 28x28x256 output of 3a.
+INCEPTION_3B = {
+    "input": (28, 28, 256),
+    "c1": 128,
+    "c3_reduce": 128,
+    "c3": 192,
+    "c5_reduce": 32,
+    "c5": 96,
+    "pool_proj": 64,
+}
+
+
+def inception_output_shape(answer) -> Feedback:
+    """Exercise 07.3: the (H, W, C) output of Inception 3b (:data:`INCEPTION_3B`):
+    every branch keeps 28x28, the channels of the four branches are stacked."""
+    m = INCEPTION_3B
+    h, w, c = m["input"]
+    c_out = m["c1"] + m["c3"] + m["c5"] + m["pool_proj"]
+    if answer is None:
+        return Feedback(False, "Replace None with your (H, W, C) tuple.")
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Give three integers (H, W, C), got {answer!r}.")
+    if len(got) != 3:
+        return Feedback(False, f"Give three numbers (H, W, C), got {len(got)}.")
+    if got == (c_out, h, w):
+        return Feedback(False, "Give the shape as (H, W, C), channels last, as in the notes.")
+    if got[:2] != (h, w):
+        return Feedback(
+            False,
+            "Every branch keeps the height and width ('same' padding, stride-1 pooling), so "
+            "the branches can be stacked: H and W do not change.",
+        )
+    slips = [
+        (
+            m["c1"] + m["c3"] + m["c5"],
+            "You left out the pooling branch: its 1x1 conv adds 64 channels.",
+        ),
+        (
+            m["c1"] + m["c3"] + m["c5"] + c,
+            "In the module with bottlenecks, the pool branch ends with a 1x1 conv to 64 "
+            "channels; only the naive module passes the 256 input channels through.",
+        ),
+        (
+            c_out + m["c3_reduce"] + m["c5_reduce"],
+            "The 1x1 reductions (128 and 32) feed the 3x3 and 5x5 convs; they are not part "
+            "of the output. Only the last layer of each branch is stacked.",
+        ),
+        (
+            max(m["c1"], m["c3"], m["c5"], m["pool_proj"]),
+            "The branches are stacked along the channels: add their channels.",
+        ),
+        (c, "The output channels are not the input's: add up the last layer of each branch."),
+    ]
+    hint = next((t for v, t in slips if got[2] == v), None)
+    if got[2] == c_out:
+        return Feedback(
+            True,
+            f"Correct: {h}x{w}x{c_out} = {m['c1']} + {m['c3']} + {m['c5']} + {m['pool_proj']} channels.",
+        )
+    return Feedback(
+        False,
+        hint or "Not right yet: add the channels of the last layer of each of the four branches.",
+    )
+
+
+def pointwise_conv_function(fn) -> Feedback:
+    """Exercise 07.4: check a learner's ``pointwise_conv(x, w, b)``: x (N, C_in, H, W),
+    w (C_out, C_in), b (C_out,) -> (N, C_out, H, W), the 1x1 convolution."""
+    from .conv import conv2d
+
+    if not callable(fn):
+        return Feedback(False, f"Pass your function itself (pointwise_conv), got {fn!r}.")
+    rng = np.random.default_rng(7)
+    # a square case first (C_in = C_out), where a transposed w runs but gives wrong values
+    cases = [(3, 4, 5, 2, 4), (1, 3, 4, 4, 2), (2, 5, 3, 6, 4), (1, 6, 1, 7, 1)]
+    for n, c_in, h, wd, c_out in cases:
+        x = rng.normal(size=(n, c_in, h, wd))
+        w = rng.normal(size=(c_out, c_in))
+        b = rng.normal(size=c_out)
+        expected = conv2d(x, w[:, :, None, None]) + b[None, :, None, None]
+        try:
+            got = np.asarray(fn(x, w, b), dtype=float)
+        except Exception as err:  # the learner's code: report, never crash the checker
+            return Feedback(
+                False,
+                f"pointwise_conv on x {x.shape}, w {w.shape} raised {type(err).__name__}: {err}",
+            )
+        where = f"For x of shape {x.shape} and w of shape {w.shape}: "
+        if got.shape == expected.shape and np.allclose(got, expected):
+            continue
+        mistakes = {
+            "you forgot the bias b (one per output channel).": expected - b[None, :, None, None],
+            "the output should be channels first (N, C_out, H, W); yours has the channels last.": expected.transpose(
+                0, 2, 3, 1
+            ),
+            "the sum runs over the input channels at one pixel, not over the pixels.": (
+                np.einsum("oc,nchw->no", w, x) + b
+            ),
+        }
+        if c_in == c_out:
+            mistakes[
+                "you used w transposed: w[o, c] is the weight from input channel c to output o."
+            ] = conv2d(x, w.T[:, :, None, None]) + b[None, :, None, None]
+        for hint, wrong in mistakes.items():
+            if got.shape == wrong.shape and np.allclose(got, wrong):
+                return Feedback(False, where + hint)
+        if got.shape != expected.shape:
+            return Feedback(
+                False, where + f"the output should have shape {expected.shape}, got {got.shape}."
+            )
+        return Feedback(
+            False,
+            where + "the values are not right yet: out[n, o, i, j] = sum over c of "
+            "w[o, c] * x[n, c, i, j], plus b[o].",
+        )
+    return Feedback(
+        True, f"Correct on all {len(cases)} cases: a 1x1 conv is w @ x at every pixel, plus b."
+    )
+
+
+# --- lesson 12: 1D and 3D convolution ---
+
+#: Exercise 12.1: ``nn.Conv1d(4, 16, kernel_size=15, stride=4, padding=7)`` on the EEG
+#: recording, 4 channels x 800 samples.
+CONV1D_EXERCISE = {"c_in": 4, "length": 800, "c_out": 16, "kernel": 15, "stride": 4, "padding": 7}
+
+#: Exercise 12.2: ``nn.Conv3d(8, 16, kernel_size=3)`` on a volume with 8 channels.
+CONV3D_EXERCISE = {"c_in": 8, "c_out": 16, "kernel": (3, 3, 3)}
+
+
+def conv1d_output_shape(answer) -> Feedback:
+    """Exercise 12.1: output shape (C_out, L_out) of ``CONV1D_EXERCISE``: (16, 200),
+    with ``L_out = floor((L + 2p - f)/s) + 1``."""
+    e = CONV1D_EXERCISE
+    n, f, p, s, c_in, c_out = (
+        e[k] for k in ("length", "kernel", "padding", "stride", "c_in", "c_out")
+    )
+    if answer is None or isinstance(answer, (str, bytes)) or np.ndim(answer) != 1:
+        return Feedback(False, "Give the shape as a tuple of two integers (C_out, L_out).")
+    answer = tuple(np.asarray(answer).tolist())
+    length = (n + 2 * p - f) // s + 1
+    expected = (c_out, length)
+    if len(answer) == 3 and answer[0] == 1 and _same(answer[1:], expected, 0, 0):
+        return Feedback(False, "Right numbers, but leave out the batch axis: give (C_out, L_out).")
+    if len(answer) != 2:
+        return Feedback(False, f"Give two numbers (C_out, L_out), got {len(answer)}: {answer!r}.")
+    formula = f"floor(({n} + 2·{p} - {f})/{s}) + 1"
+    slips = {
+        f"Right length, but a Conv1d outputs one channel per filter: {c_out}, not the input's "
+        f"{c_in}.": (c_in, length),
+        "Write it as (C_out, L_out): channels first, as PyTorch does.": (length, c_out),
+        f"The formula rounds down: {formula} = {length}, not the ceiling.": (
+            c_out,
+            -(-(n + 2 * p - f) // s) + 1,
+        ),
+        f"One short: check the + 1 at the end of floor((L + 2p - f)/s) + 1, and that the "
+        f"padding is added at both ends (2p = {2 * p}).": (c_out, length - 1),
+        f"You left out the padding: with p = {p} the padded signal is {n + 2 * p} long.": (
+            c_out,
+            (n - f) // s + 1,
+        ),
+        f"That is the length at stride 1 (this padding keeps all {n} samples); stride {s} "
+        f"keeps one output in {s}.": (c_out, n + 2 * p - f + 1),
+    }
+    fb = diagnose(answer, expected, slips, rtol=0, atol=0, what="shape")
+    if fb.ok:
+        return Feedback(True, f"Correct: {formula} = {length} samples, {c_out} channels.")
+    if fb.message in slips:
+        return fb
+    return Feedback(
+        False,
+        f"{answer!r} is not right yet: one channel per filter, and along time "
+        "L_out = floor((L + 2p - f)/s) + 1.",
+    )
+
+
+def conv3d_params(answer) -> Feedback:
+    """Exercise 12.2: learnable parameters of ``CONV3D_EXERCISE``:
+    ``c_out * (f_d * f_h * f_w * c_in + 1) = 16 * (27 * 8 + 1) = 3472``."""
+    e = CONV3D_EXERCISE
+    c_in, c_out = e["c_in"], e["c_out"]
+    k = int(np.prod(e["kernel"]))
+    expected = c_out * (k * c_in + 1)
+    if answer is None:
+        return Feedback(False, "Replace None with your number.")
+    slips = {
+        f"You forgot the biases: each of the {c_out} filters has one.": c_out * k * c_in,
+        f"A filter is as deep as its input: each is 3x3x3x{c_in} (the {c_in} input channels), "
+        "not 3x3x3.": c_out * (k + 1),
+        f"Two slips: each filter spans all {c_in} input channels, and has a bias.": c_out * k,
+        "A 3D kernel 3x3x3 has 27 weights per input channel, not 9 (that is a 2D 3x3 "
+        "kernel).": c_out * (9 * c_in + 1),
+        f"Each filter has its own bias: {c_out} biases, not one.": c_out * k * c_in + 1,
+        "A filter has one bias, not one per input channel.": c_out * (k * c_in + c_in),
+        f"That is one filter (3x3x3x{c_in} + 1); there are {c_out}.": k * c_in + 1,
+    }
+    fb = diagnose(answer, expected, slips, rtol=0, atol=0, what="count")
+    if fb.ok:
+        return Feedback(
+            True, f"Correct: {c_out} · (27 · {c_in} + 1) = {expected}, whatever the volume's size."
+        )
+    if fb.message in slips:
+        return fb
+    return Feedback(
+        False,
+        f"{answer!r} is not right yet: count one filter (its weights span 3x3x3 voxels in all "
+        f"{c_in} input channels, plus a bias), then multiply by the number of filters. "
+        "The volume's size does not enter.",
+    )
+
+
+def derivative_kernel(answer) -> Feedback:
+    """Exercise 12.3: a length-3 kernel ``w`` such that ``signals.filter_signal(x, w)`` is
+    the centred derivative ``(x[i+1] - x[i-1]) / 2``: ``[-1/2, 0, 1/2]`` (not flipped)."""
+    if answer is None:
+        return Feedback(False, "Replace None with your kernel, three numbers.")
+    try:
+        w = np.asarray(answer, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Give the kernel as three numbers, got {answer!r}.")
+    if w.size != 3:
+        return Feedback(False, f"The kernel has 3 numbers (w[0], w[1], w[2]), got {w.size}.")
+    expected = np.array([-0.5, 0.0, 0.5])
+    slips = {
+        "That kernel computes minus the derivative: it is flipped. cnnlab.conv1d, like "
+        "PyTorch, does not flip the kernel: out[i] = w[0]·x[i-1] + w[1]·x[i] + w[2]·x[i+1]. "
+        "(A textbook convolution flips it, hence the [1, 0, -1] you may have seen.)": -expected,
+        "Twice the derivative: x[i+1] and x[i-1] are 2 samples apart, so divide the "
+        "difference by 2.": 2 * expected,
+        "Two slips: the kernel is flipped (conv1d does not flip: w[2] multiplies x[i+1]) "
+        "and the difference must be divided by the 2 samples between x[i-1] and x[i+1].": (
+            -2 * expected
+        ),
+        "That is the second derivative (the curvature), x[i-1] - 2x[i] + x[i+1].": [1, -2, 1],
+        "That is the negative second derivative; the first derivative is antisymmetric "
+        "(w[0] = -w[2]).": [-1, 2, -1],
+        "That kernel averages (its weights sum to 1): it smooths. A derivative kernel "
+        "sums to 0, so a constant signal gives 0.": np.full(3, 1 / 3),
+        "That is the forward difference x[i+1] - x[i]: a derivative, but half a sample "
+        "to the right. The centred one uses both neighbours.": [0, -1, 1],
+        "That is the backward difference x[i] - x[i-1]: a derivative, but half a sample "
+        "to the left. The centred one uses both neighbours.": [-1, 1, 0],
+    }
+    fb = diagnose(w, expected, slips, what="kernel")
+    if fb.ok:
+        return Feedback(True, "Correct: [-1/2, 0, 1/2] gives (x[i+1] - x[i-1]) / 2.")
+    if fb.message in slips:
+        return fb
+    if abs(w.sum()) > 1e-9:
+        return Feedback(
+            False,
+            f"Your kernel's weights sum to {w.sum():g}: on a constant signal it gives "
+            f"{w.sum():g} × the constant, but a constant's derivative is 0.",
+        )
+    return Feedback(
+        False,
+        "Not yet: out[i] = w[0]·x[i-1] + w[1]·x[i] + w[2]·x[i+1] should equal "
+        "(x[i+1] - x[i-1]) / 2. Try it on x = t (a ramp): the answer must be 1 everywhere.",
+    )

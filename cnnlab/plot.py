@@ -645,7 +645,9 @@ def _value_grid(
     if fmt:
         for (r, c), v in np.ndenumerate(values):
             colour = "black" if signed or v > lim / 2 else "white"
-            label = fmt.format(v + 0.0)  # + 0.0 turns -0.0 into 0.0: no "-0" cells
+            label = fmt.format(v)
+            if label.startswith("-") and not label.strip("-0.e+"):
+                label = label[1:]  # tiny negatives round to "-0", "-0.000": print them as 0
             ax.text(
                 ox + c, oy + r, label, ha="center", va="center", fontsize=fontsize, color=colour
             )
@@ -780,7 +782,7 @@ def plot_orientation_errors(angles, errors: dict, wavelength=None):
     if wavelength is not None:
         title += f" (stripes {wavelength:g} px apart)"
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(errors))
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
@@ -1159,11 +1161,1211 @@ def draw_patches(patches, cols: int = 16, size: float = 0.5, title: str | None =
         r, c = divmod(i, cols)
         canvas[r * (ph + 1) : r * (ph + 1) + ph, c * (pw + 1) : c * (pw + 1) + pw] = p
     fig, ax = plt.subplots(figsize=(size * cols + 0.2, size * rows + (0.4 if title else 0.2)))
-    cmap = plt.get_cmap("gray").copy()
-    cmap.set_bad("white")
+    cmap = plt.get_cmap("gray").with_extremes(bad="white")
     ax.imshow(canvas, cmap=cmap, vmin=np.nanmin(patches), vmax=np.nanmax(patches))
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=9)
     fig.tight_layout()
+    return fig
+
+
+# --- lesson 06: LeNet-5 ---
+
+
+def _mosaic(maps, gap: int = 1, vmax=None):
+    """(C, h, w) maps -> one (h, C*(w+gap)-gap) strip, each map scaled to [-1, 1] by vmax
+    (default: its own largest |value|), NaN in the gaps so they show as background."""
+    maps = np.asarray(maps, dtype=float)
+    c, h, w = maps.shape
+    strip = np.full((h, c * (w + gap) - gap), np.nan)
+    for i, m in enumerate(maps):
+        scale = vmax if vmax is not None else (np.abs(m).max() or 1.0)
+        strip[:, i * (w + gap) : i * (w + gap) + w] = m / scale
+    return strip
+
+
+def plot_filters(w, title: str | None = None, size: float | None = None):
+    """Every 5x5 (or KxK) slice of a conv layer's weights w (C_out, C_in, K, K).
+
+    Column j is filter j; row i its slice for input channel i (one row when C_in = 1).
+    Each filter is shown on its own symmetric colour scale: red positive, blue negative,
+    white zero. size: inches per weight (default 0.12, or 0.08 for many input channels).
+    Returns the Figure.
+    """
+    w = np.asarray(w, dtype=float)
+    if w.ndim != 4:
+        raise ValueError(f"plot_filters expects w of shape (C_out, C_in, K, K), got {w.shape}")
+    c_out, c_in, k, _ = w.shape
+    scale = np.abs(w).reshape(c_out, -1).max(axis=1)
+    scale[scale == 0] = 1.0
+    rows = [_mosaic(w[:, i] / scale[:, None, None], vmax=1.0) for i in range(c_in)]
+    pad = np.full((1, rows[0].shape[1]), np.nan)
+    grid = np.vstack([r if i == 0 else np.vstack([pad, r]) for i, r in enumerate(rows)])
+    px = size if size is not None else (0.08 if c_in > 1 else 0.12)  # inches per weight
+    fig, ax = plt.subplots(figsize=(max(2.5, px * grid.shape[1] + 0.8), px * grid.shape[0] + 0.8))
+    cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
+    ax.imshow(grid, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
+    ax.set_xticks(
+        [j * (k + 1) + (k - 1) / 2 for j in range(c_out)],
+        [str(j) for j in range(c_out)],
+        fontsize=7,
+    )
+    ax.set_yticks([i * (k + 1) + (k - 1) / 2 for i in range(c_in)] if c_in > 1 else [])
+    ax.set_yticklabels([f"in {i}" for i in range(c_in)] if c_in > 1 else [], fontsize=7)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_xlabel("filter (output channel)", fontsize=8)
+    if c_in > 1:
+        ax.set_ylabel("input channel", fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def plot_feature_maps(maps: dict, width: float = 7.5):
+    """One row per stage of a network: every channel of the activations of one image.
+
+    maps: {stage name: (C, H, W) array}, e.g. from ``cnnlab.lenet.feature_maps``. Each
+    row's label gives the stage's shape as H x W x C. Activations are drawn on one
+    symmetric grey scale per stage (black negative, white positive). Returns the Figure.
+    """
+    if not maps:
+        raise ValueError("plot_feature_maps needs at least one stage")
+    strips, labels = [], []
+    for name, m in maps.items():
+        m = np.asarray(m, dtype=float)
+        if m.ndim != 3:
+            raise ValueError(f"stage {name!r} must be (C, H, W), got shape {m.shape}")
+        strips.append(_mosaic(m, vmax=np.abs(m).max() or 1.0))
+        labels.append(f"{name}\n{m.shape[1]}x{m.shape[2]}x{m.shape[0]}")
+    longest = max(s.shape[1] for s in strips)
+    heights = [s.shape[0] / longest * width for s in strips]
+    fig, axes = plt.subplots(
+        len(strips),
+        1,
+        figsize=(width + 1.2, sum(heights) + 0.12 * len(strips) + 0.1),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    for ax, strip, label in zip(axes[:, 0], strips, labels):
+        ax.imshow(
+            strip,
+            cmap="gray",
+            vmin=-1,
+            vmax=1,
+            interpolation="nearest",
+            extent=(0, strip.shape[1] / longest, strip.shape[0] / longest, 0),
+        )
+        ax.set_xlim(0, 1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    fig.subplots_adjust(left=0.14, right=0.99, top=0.98, bottom=0.02, hspace=0.15)
+    return fig
+
+
+def plot_conv_matrix(n: int = 6, f: int = 3):
+    """A 1-channel f x f convolution on an n x n image, drawn as the fully connected weight
+    matrix that computes the same outputs (one row per output, one column per input).
+
+    Each cell is coloured by which of the f*f kernel weights it holds, white when it holds
+    none: most cells are empty (sparsity of connections) and the same f*f colours repeat on
+    every row (parameter sharing). Returns the Figure.
+    """
+    from .arith import conv_output_size
+    from .layers import conv_as_matrix
+
+    n_out = conv_output_size(n, f)  # raises a ValueError that explains when f > n
+    taps = np.arange(1, f * f + 1, dtype=float).reshape(1, 1, f, f)
+    m = conv_as_matrix(taps, n)
+    m[m == 0] = np.nan
+    fig, ax = plt.subplots(
+        figsize=(min(9.0, 0.17 * n * n + 1), min(6.0, 0.17 * n_out * n_out + 0.9))
+    )
+    cmap = matplotlib.colormaps["tab10" if f * f <= 10 else "tab20"].resampled(f * f)
+    cmap = cmap.with_extremes(bad="white")
+    ax.imshow(m, cmap=cmap, vmin=0.5, vmax=f * f + 0.5, interpolation="nearest")
+    ax.set_xticks(np.arange(m.shape[1] + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(m.shape[0] + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="0.85", lw=0.4)
+    ax.tick_params(which="both", length=0)
+    nnz = n_out * n_out * f * f
+    ax.set_title(
+        f"{f}x{f} conv on {n}x{n} as a {n_out * n_out}x{n * n} FC matrix:\n"
+        f"{nnz} of {m.size} weights nonzero ({nnz / m.size:.0%}), only {f * f} distinct",
+        fontsize=9,
+    )
+    ax.set_xlabel(f"input pixel (row-major, {n * n})", fontsize=8)
+    ax.set_ylabel(f"output ({n_out * n_out})", fontsize=8)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
+def plot_histories(histories: dict, key: str = "val_acc", ylabel: str = "test accuracy"):
+    """One curve per training run: ``histories`` maps a label to a history dict (from
+    ``cnnlab.nets.fit`` or ``cnnlab.lenet.train``); plots ``history[key]`` per epoch."""
+    if not histories:
+        raise ValueError("plot_histories needs at least one history")
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    for label, h in histories.items():
+        if key not in h or not len(h[key]):
+            raise ValueError(f"history {label!r} has no {key!r} values; keys: {sorted(h)}")
+        ax.plot(np.arange(1, len(h[key]) + 1), h[key], marker="o", ms=3, label=label)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --- lesson 10: object detection ---
+
+#: One colour per shape class (ellipse, rectangle, triangle), bright on the dark scenes.
+CLASS_COLOURS = ("#ffb000", "#3fd0ff", "#ff5ad2", "#9be36b", "#ff6b6b", "#c9a0ff")
+
+
+def _class_colour(c) -> str:
+    return CLASS_COLOURS[int(c) % len(CLASS_COLOURS)]
+
+
+def _hwc(image) -> np.ndarray:
+    """(3, H, W) or (H, W, 3) or (H, W) image -> something imshow takes."""
+    img = np.asarray(image)
+    if img.ndim == 3 and img.shape[0] == 3 and img.shape[2] != 3:
+        img = np.moveaxis(img, 0, -1)
+    return np.clip(img, 0, 1) if img.dtype.kind == "f" else img
+
+
+def _show_image(ax, image):
+    """imshow with pixel (i, j) covering [j, j+1] x [i, i+1], the boxes' coordinates."""
+    img = _hwc(image)
+    h, w = img.shape[:2]
+    ax.imshow(img, extent=(0, w, h, 0), cmap=None if img.ndim == 3 else "gray",
+              interpolation="nearest")
+    ax.set_xlim(0, w)
+    ax.set_ylim(h, 0)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return h, w
+
+
+def draw_boxes(ax, boxes, classes=None, scores=None, *, names=None, color=None, ls="-",
+               lw=1.6, fontsize=7, alpha=1.0, label=True):
+    """Draw xyxy boxes on ``ax``: one colour per class (or ``color``), an optional label
+    "name score" above each box. Returns the list of Rectangle patches."""
+    from .detect import as_boxes
+
+    b = as_boxes(boxes)
+    patches = []
+    for k, (x1, y1, x2, y2) in enumerate(b):
+        c = None if classes is None else int(np.asarray(classes)[k])
+        col = color or (_class_colour(c) if c is not None else "white")
+        rect = matplotlib.patches.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec=col,
+                                            lw=lw, ls=ls, alpha=alpha)
+        ax.add_patch(rect)
+        patches.append(rect)
+        parts = []
+        if label and c is not None:
+            parts.append(names[c] if names is not None else str(c))
+        if label and scores is not None:
+            parts.append(f"{float(np.asarray(scores)[k]):.2f}")
+        if parts:
+            ax.text(x1, y1 - 0.5, " ".join(parts), color="black", fontsize=fontsize,
+                    va="bottom", ha="left", alpha=alpha, clip_on=True,
+                    bbox={"fc": col, "ec": "none", "pad": 0.5, "alpha": 0.85 * alpha})
+    return patches
+
+
+def show_detections(images, detections=None, truths=None, titles=None, *, names=None,
+                    cols: int | None = None, size: float = 2.4, fontsize: int = 6):
+    """A grid of images with boxes. detections: per image (boxes, scores, classes), drawn
+    solid with labels; truths: per image (boxes, classes), drawn dashed white (the answer).
+    Returns the Figure."""
+    images = list(images)
+    if not images:
+        raise ValueError("show_detections needs at least one image")
+    for what, items in (("detections", detections), ("truths", truths), ("titles", titles)):
+        if items is not None and len(items) != len(images):
+            raise ValueError(f"got {len(items)} {what} for {len(images)} images")
+    cols = cols or min(len(images), 5)
+    rows = -(-len(images) // cols)
+    fig = _figure((size * cols, size * rows + 0.25 * (titles is not None) * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for i, img in enumerate(images):
+        ax = axes.flat[i]
+        _show_image(ax, img)
+        ax.axis("on")
+        if truths is not None:
+            draw_boxes(ax, truths[i][0], color="white", ls=(0, (3, 2)), lw=1.0, label=False)
+        if detections is not None:
+            b, s, c = detections[i]
+            draw_boxes(ax, b, c, s, names=names, fontsize=fontsize)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=8)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93 if titles else 0.99,
+                        wspace=0.05, hspace=0.2 if titles else 0.05)
+    return fig
+
+
+def draw_localization(image, y, names=None, title=None):
+    """One image and its localization label y = (pc, bx, by, bh, bw, c1..cC), where (bx, by)
+    is the midpoint and (bh, bw) the size **as fractions of the image** (the notes'
+    convention for a single object: top-left (0, 0), bottom-right (1, 1))."""
+    y = np.asarray(y, dtype=float)
+    fig = _figure((4.6, 2.6))
+    ax, tx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1]})
+    h, w = _show_image(ax, image)
+    if y[0] == 1:
+        cx, cy, bh, bw = y[1] * w, y[2] * h, y[3] * h, y[4] * w
+        cls = int(np.argmax(y[5:]))
+        draw_boxes(ax, [cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2], [cls],
+                   names=names)
+        ax.plot(cx, cy, "o", color="white", ms=4, mec="black")
+    tx.axis("off")
+    labels = ["pc", "bx", "by", "bh", "bw"] + [f"c{k + 1}" for k in range(len(y) - 5)]
+    lines = [f"{n:>3} = {'?' if (y[0] == 0 and k > 0) else f'{v:.2f}'}"
+             for k, (n, v) in enumerate(zip(labels, y))]
+    tx.text(0.0, 0.5, "y =\n" + "\n".join(lines), family="monospace", fontsize=8, va="center")
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.04, wspace=0.05)
+    return fig
+
+
+def draw_landmarks(images, landmarks, predicted=None, titles=None, size: float = 1.7):
+    """Images with their landmarks: true points as white circles numbered 1, 2, ... (the
+    order the label lists them in), predicted ones as coloured crosses joined to their
+    true point. landmarks, predicted: (N, L, 2) (x, y) in pixels."""
+    images = list(images)
+    marks = np.asarray(landmarks, dtype=float)
+    fig = _figure((size * len(images), size + (0.3 if titles else 0.05)))
+    axes = np.atleast_1d(fig.subplots(1, len(images)))
+    for i, ax in enumerate(axes):
+        _show_image(ax, images[i])
+        for k, (x, y) in enumerate(marks[i]):
+            ax.plot(x, y, "o", mfc="none", mec="white", ms=6, mew=1.2)
+            ax.text(x + 1.2, y - 1.2, str(k + 1), color="white", fontsize=7, weight="bold")
+            if predicted is not None:
+                px, py = np.asarray(predicted, float)[i, k]
+                col = _class_colour(k + 3)
+                ax.plot([x, px], [y, py], color=col, lw=0.8)
+                ax.plot(px, py, "x", color=col, ms=6, mew=1.8)
+        if titles:
+            ax.set_title(titles[i], fontsize=8)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.86 if titles else 0.99,
+                        wspace=0.05)
+    return fig
+
+
+def draw_iou(x: float = 4, y: float = 3, w: float = 5, h: float = 4, box_a=(2, 2, 7, 6),
+             size: int = 12):
+    """Two boxes on a size x size canvas: A fixed, B = (x, y, x + w, y + h). Shades the
+    intersection, outlines the union and writes IoU = area(A ∩ B) / area(A ∪ B).
+
+    Returns the Figure; a width or height <= 0, or B outside the canvas, raises ValueError.
+    """
+    from .detect import as_boxes, box_area, intersection, iou
+
+    if w <= 0 or h <= 0:
+        raise ValueError(f"box B needs a width and a height > 0, got w={w}, h={h}")
+    b = np.array([x, y, x + w, y + h], dtype=float)
+    if b[0] < 0 or b[1] < 0 or b[2] > size or b[3] > size:
+        raise ValueError(
+            f"box B = {b.tolist()} sticks out of the {size}x{size} canvas: keep x + w <= {size} "
+            f"and y + h <= {size}"
+        )
+    a = as_boxes(box_a)[0]
+    inter = float(intersection(a, b)[0, 0])
+    area_a, area_b = float(box_area(a)[0]), float(box_area(b)[0])
+    value = float(iou(a, b)[0, 0])
+    fig = _figure((3.4, 3.6))
+    ax = fig.subplots()
+    for k in range(size + 1):
+        ax.plot([k, k], [0, size], color="0.9", lw=0.5, zorder=0)
+        ax.plot([0, size], [k, k], color="0.9", lw=0.5, zorder=0)
+    draw_boxes(ax, a, color="tab:blue", lw=2, label=False)
+    draw_boxes(ax, b, color="tab:red", lw=2, label=False)
+    ax.text(a[0] + 0.15, a[1] + 0.15, "A", color="tab:blue", va="top", fontsize=10, weight="bold")
+    ax.text(b[2] - 0.15, b[3] - 0.15, "B", color="tab:red", ha="right", va="bottom",
+            fontsize=10, weight="bold")
+    if inter > 0:
+        lo, hi = np.maximum(a[:2], b[:2]), np.minimum(a[2:], b[2:])
+        ax.add_patch(matplotlib.patches.Rectangle(lo, *(hi - lo), fc="tab:purple", alpha=0.45,
+                                                  ec="none", hatch="///"))
+    ax.set_xlim(0, size)
+    ax.set_ylim(size, 0)
+    ax.set_aspect("equal")
+    ax.tick_params(labelsize=7)
+    union = area_a + area_b - inter
+    verdict = "correct (≥ 0.5)" if value >= 0.5 else "not a match (< 0.5)"
+    ax.set_title(
+        f"∩ = {inter:g}, ∪ = {area_a:g} + {area_b:g} − {inter:g} = {union:g}\n"
+        f"IoU = {inter:g} / {union:g} = {value:.3f}: {verdict}",
+        fontsize=8.5,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def draw_nms(image, boxes, scores, classes=None, iou_threshold: float = 0.5,
+             score_threshold: float = 0.3, per_class: bool = True, names=None):
+    """Non-max suppression on one image, before and after.
+
+    Left: every box scoring >= score_threshold. Right: the boxes NMS keeps (solid, with
+    their scores) and the ones it suppresses (thin dashed). Returns the Figure; thresholds
+    outside [0, 1] raise ValueError.
+    """
+    from .detect import as_boxes, check_fraction, non_max_suppression
+
+    check_fraction("iou_threshold", iou_threshold)
+    check_fraction("score_threshold", score_threshold)
+    b = as_boxes(boxes)
+    s = np.asarray(scores, dtype=float)
+    c = np.zeros(len(b), dtype=int) if classes is None else np.asarray(classes, dtype=int)
+    cand = np.flatnonzero(s >= score_threshold)
+    keep = cand[non_max_suppression(b[cand], s[cand], iou_threshold,
+                                    classes=c[cand] if per_class else None)]
+    gone = np.setdiff1d(cand, keep)
+    fig = _figure((5.6, 3.1))
+    axes = fig.subplots(1, 2)
+    for ax in axes:
+        _show_image(ax, image)
+    draw_boxes(axes[0], b[cand], c[cand], None, names=names, lw=1.0, label=False)
+    draw_boxes(axes[1], b[gone], c[gone], None, names=names, lw=0.8, ls=(0, (2, 2)),
+               alpha=0.6, label=False)
+    draw_boxes(axes[1], b[keep], c[keep], s[keep], names=names, lw=1.8, fontsize=6)
+    axes[0].set_title(f"before: {len(cand)} boxes with score ≥ {score_threshold:.2f}",
+                      fontsize=8)
+    axes[1].set_title(f"after NMS (IoU > {iou_threshold:.2f} suppressed"
+                      f"{', per class' if per_class else ''}):\n{len(keep)} kept, "
+                      f"{len(gone)} suppressed (dashed)", fontsize=8)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.86, wspace=0.04)
+    return fig
+
+
+def draw_yolo_grid(image, boxes, classes, grid_size: int = 3, anchors=None, names=None,
+                   num_classes: int = 3):
+    """The YOLO target of one image: the S x S grid, each object's midpoint and the cell
+    responsible for it (shaded), and the label vector of that cell written beside.
+
+    Returns the Figure. The vectors come from :func:`cnnlab.detect.encode_targets`.
+    """
+    from .detect import as_boxes, assign_anchors, encode_targets
+
+    img = _hwc(image)
+    h, w = img.shape[:2]
+    b = as_boxes(boxes)
+    c = np.asarray(classes, dtype=int)
+    target = encode_targets(b, c, grid_size, (h, w), num_classes, anchors)
+    a = assign_anchors(b, grid_size, (h, w), anchors)
+    fig = _figure((6.4, 3.3))
+    ax, tx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.05]})
+    _show_image(ax, img)
+    ch, cw = h / grid_size, w / grid_size
+    for k in range(1, grid_size):
+        ax.axhline(k * ch, color="white", lw=0.7, alpha=0.8)
+        ax.axvline(k * cw, color="white", lw=0.7, alpha=0.8)
+    draw_boxes(ax, b, c, names=names, lw=1.2, label=False)
+    lines = [f"grid {grid_size}x{grid_size}, cells {cw:.3g}x{ch:.3g} px, target "
+             f"{target.shape[0]}x{target.shape[1]}x{target.shape[2]}x{target.shape[3]}",
+             "y = (pc, bx, by, bh, bw, c1..c3)"]
+    for i in range(len(b)):
+        r, col, an = int(a.row[i]), int(a.col[i]), int(a.anchor[i])
+        colour = _class_colour(c[i])
+        ax.add_patch(matplotlib.patches.Rectangle((col * cw, r * ch), cw, ch, fc=colour,
+                                                  alpha=0.15, ec="none"))
+        ax.add_patch(matplotlib.patches.Rectangle((col * cw, r * ch), cw, ch, fill=False,
+                                                  ec=colour, lw=2))
+        mx, my = (b[i, 0] + b[i, 2]) / 2, (b[i, 1] + b[i, 3]) / 2
+        ax.plot(mx, my, "o", color=colour, mec="black", ms=5)
+        name = names[c[i]] if names is not None else f"class {c[i]}"
+        where = f"cell ({r}, {col})" + (f", anchor {an}" if anchors is not None else "")
+        if a.kept[i]:
+            v = target[r, col, an]
+            vec = ", ".join(f"{t:.2f}".rstrip("0").rstrip(".") for t in v)
+            lines.append(f"{name}: {where}\n   y = ({vec})")
+        else:
+            lines.append(f"{name}: {where}\n   LOST: slot taken by another object")
+    tx.axis("off")
+    tx.text(0, 1, "\n".join(lines), va="top", fontsize=7.5, family="monospace")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.98, bottom=0.02, wspace=0.04)
+    return fig
+
+
+def draw_window_scores(image, scores, window: int, stride: int, names, detections=None,
+                       truths=None):
+    """Sliding-window results: the image (with one window outlined, or the detections and
+    true boxes) and one map per class of the probability each window gets (rows x cols)."""
+    scores = np.asarray(scores)
+    n = scores.shape[-1]
+    fig = _figure((2.1 * (n + 1), 2.4))
+    axes = fig.subplots(1, n + 1)
+    _show_image(axes[0], image)
+    if truths is not None:
+        draw_boxes(axes[0], truths, color="white", ls=(0, (3, 2)), lw=1.0, label=False)
+    if detections is not None:
+        draw_boxes(axes[0], detections[0], detections[2], detections[1], names=names,
+                   fontsize=5, lw=1.2)
+    else:
+        draw_boxes(axes[0], [0, 0, window, window], color="white", label=False)
+        axes[0].set_title(f"window {window}x{window}, stride {stride}", fontsize=8)
+    for k in range(n):
+        ax = axes[k + 1]
+        ax.imshow(scores[..., k], vmin=0, vmax=1, cmap="magma")
+        ax.set_title(f"P({names[k]})", fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.86, wspace=0.06)
+    return fig
+
+
+def plot_anchors(wh, anchors, title=None):
+    """Box sizes of a dataset (width vs height), coloured by the anchor each one is nearest
+    to (highest IoU), with the anchors as big markers and their shapes drawn to scale."""
+    from .detect import shape_iou
+
+    wh, anchors = np.asarray(wh, float), np.asarray(anchors, float)
+    nearest = shape_iou(wh, anchors).argmax(axis=1)
+    fig = _figure((7.0, 3.2))
+    ax, ax2 = fig.subplots(1, 2)
+    for k in range(len(anchors)):
+        m = nearest == k
+        ax.scatter(wh[m, 0], wh[m, 1], s=4, alpha=0.4, color=_class_colour(k + 3))
+        ax.plot(*anchors[k], "X", color=_class_colour(k + 3), mec="black", ms=10)
+        ax2.add_patch(matplotlib.patches.Rectangle(-anchors[k] / 2, *anchors[k], fill=False,
+                                                   ec=_class_colour(k + 3), lw=2))
+    ax.set_xlabel("box width (px)", fontsize=8)
+    ax.set_ylabel("box height (px)", fontsize=8)
+    ax.set_aspect("equal")
+    ax.tick_params(labelsize=7)
+    ax.set_title(title or "objects, coloured by nearest anchor", fontsize=8)
+    lim = np.abs(anchors).max() * 0.6
+    ax2.set_xlim(-lim, lim)
+    ax2.set_ylim(lim, -lim)
+    ax2.set_aspect("equal")
+    ax2.tick_params(labelsize=7)
+    ax2.set_title("the anchors' shapes (px)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_precision_recall(curves: dict, title=None):
+    """Precision-recall curves. curves: {label: (precision, recall, ap)}; the shaded area
+    under each monotone (interpolated) curve is its average precision."""
+    fig = _figure((4.2, 3.2))
+    ax = fig.subplots()
+    for k, (label, (p, r, ap)) in enumerate(curves.items()):
+        p, r = np.asarray(p, float), np.asarray(r, float)
+        env = np.maximum.accumulate(np.r_[p, 0][::-1])[::-1][:-1]  # best precision to the right
+        col = _class_colour(k)
+        ax.plot(r, p, ".", color=col, ms=3, alpha=0.6)
+        ax.step(np.r_[0, r], np.r_[env[:1], env], where="pre", color=col,
+                label=f"{label}: AP = {ap:.3f}")
+        ax.fill_between(np.r_[0, r], np.r_[env[:1], env], step="pre", color=col, alpha=0.1)
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("recall (found / all true objects)", fontsize=8)
+    ax.set_ylabel("precision (right / all detections)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7, loc="lower left")
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_detector_history(history: dict):
+    """The detector's loss terms per epoch (log scale), from cnnlab.yolo.train_detector."""
+    terms = history.get("terms")
+    if not terms:
+        raise ValueError("history has no 'terms': pass the dict train_detector returned")
+    fig = _figure((4.6, 3.0))
+    ax = fig.subplots()
+    epochs = np.arange(1, len(terms) + 1)
+    for name in terms[0]:
+        ax.plot(epochs, [t[name] for t in terms], marker="o", ms=2.5, label=name,
+                lw=2.2 if name == "total" else 1.2, color="black" if name == "total" else None)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch", fontsize=8)
+    ax.set_ylabel("loss per image", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7, ncol=2)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def draw_proposals(image, proposals, segments=None, truths=None, title=None):
+    """Region proposals: the initial segmentation (if given), then every proposal box over
+    the image, with the true boxes dashed white."""
+    panels = 2 if segments is not None else 1
+    fig = _figure((2.8 * panels, 3.0))
+    axes = np.atleast_1d(fig.subplots(1, panels))
+    if segments is not None:
+        seg = np.asarray(segments)
+        axes[0].imshow(seg % 20, cmap="tab20", extent=(0, seg.shape[1], seg.shape[0], 0),
+                       interpolation="nearest")
+        axes[0].set_xticks([])
+        axes[0].set_yticks([])
+        axes[0].set_title(f"{len(np.unique(seg))} initial regions", fontsize=8)
+    ax = axes[-1]
+    _show_image(ax, image)
+    draw_boxes(ax, proposals, color="#ffe14d", lw=0.6, alpha=0.7, label=False)
+    if truths is not None:
+        draw_boxes(ax, truths, color="white", ls=(0, (3, 2)), lw=1.3, label=False)
+    ax.set_title(title or f"{len(np.asarray(proposals))} proposals", fontsize=8)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9, wspace=0.05)
+    return fig
+
+
+# --- lesson 07: classic networks, 1x1 convolutions, Inception ---
+
+
+def plot_layer_costs(tables: dict, width: float = 9.0):
+    """Parameters and multiply-adds of every layer with weights, for several networks.
+
+    tables: {network name: rows of ``cnnlab.classic.layer_table``}. One row of panels per
+    network: bars of parameters (left) and multiply-adds (right) per layer, in millions,
+    conv-like layers blue and FC layers orange; each panel's title gives the FC layers'
+    share of the total. Returns the Figure.
+    """
+    if not tables:
+        raise ValueError("plot_layer_costs needs at least one table")
+    heavy = {name: [r for r in rows if r.params] for name, rows in tables.items()}
+    counts = [len(v) for v in heavy.values()]
+    fig, axes = plt.subplots(
+        len(tables),
+        2,
+        figsize=(width, 0.17 * sum(counts) + 0.75 * len(tables) + 0.2),
+        gridspec_kw={"height_ratios": counts},
+        squeeze=False,
+    )
+    for (net, rows), ax_row in zip(heavy.items(), axes):
+        colours = ["tab:orange" if r.kind == "fc" else "tab:blue" for r in rows]
+        y = np.arange(len(rows))
+        for ax, key, what in zip(ax_row, ("params", "macs"), ("parameters", "multiply-adds")):
+            values = np.array([getattr(r, key) for r in rows], dtype=float)
+            ax.barh(y, values / 1e6, color=colours, height=0.75)
+            ax.set_yticks(y, [r.name for r in rows], fontsize=7)
+            ax.invert_yaxis()
+            ax.tick_params(axis="x", labelsize=7)
+            ax.set_xlabel(f"{what} (millions)", fontsize=7)
+            fc_share = values[[r.kind == "fc" for r in rows]].sum() / values.sum()
+            ax.set_title(
+                f"{net}: {values.sum() / 1e6:,.0f}M {what}, FC layers {fc_share:.0%}",
+                fontsize=8,
+            )
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+    fig.tight_layout(h_pad=0.6, w_pad=1.5)
+    return fig
+
+
+def plot_pointwise_conv(x, w, b=None, row: int = 0, col: int = 0):
+    """A 1x1 convolution as a fully connected layer applied at one pixel.
+
+    x: (C_in, H, W) input; w: (C_out, C_in) weights (a 1x1 conv's (C_out, C_in, 1, 1)
+    squeezed); b: (C_out,) biases (default zeros). Draws the input channels with pixel
+    (row, col) outlined, that pixel's C_in numbers as a column, the weight matrix, and
+    the C_out outputs ``w @ x[:, row, col] + b``, which land at the same pixel of every
+    output channel. Returns the Figure.
+    """
+    from .arith import check_int
+    from .conv import conv2d
+
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(w, dtype=float)
+    if x.ndim != 3 or w.ndim != 2 or w.shape[1] != x.shape[0]:
+        raise ValueError(
+            f"x must be (C_in, H, W) and w (C_out, C_in) with the same C_in, got {x.shape} "
+            f"and {w.shape}"
+        )
+    c_in, h, wd = x.shape
+    c_out = w.shape[0]
+    b = np.zeros(c_out) if b is None else np.asarray(b, dtype=float)
+    row, col = check_int("row", row, 0), check_int("col", col, 0)
+    if row >= h or col >= wd:
+        raise ValueError(f"pixel ({row}, {col}) is outside the {h}x{wd} image")
+    y = conv2d(x[None], w[:, :, None, None])[0] + b[:, None, None]
+    vec = x[:, row, col][:, None]
+    out = y[:, row, col][:, None]
+    cell = 0.3  # inches per grid cell
+    rows_n = max(c_in, c_out)
+    fig = plt.figure(figsize=(cell * (2 * wd + c_in + 4) + 1.6, cell * rows_n * (h + 0.8) + 0.7))
+    gs = fig.add_gridspec(
+        max(c_in, c_out), 5, width_ratios=[wd, 1.3, c_in + 0.6, 1.3, wd], wspace=0.5, hspace=0.35
+    )
+    lim_x = max(np.abs(x).max(), 1e-12)
+    lim_y = max(np.abs(y).max(), 1e-12)
+    for i in range(c_in):
+        ax = fig.add_subplot(gs[(rows_n - c_in) // 2 + i, 0])
+        draw_grid(
+            ax,
+            x[i],
+            fmt="{:.0f}",
+            cmap="RdBu_r",
+            vmin=-lim_x,
+            vmax=lim_x,
+            fontsize=6,
+            highlight=(row, col, 1, 1),
+        )
+        ax.set_ylabel(f"in {i}", rotation=0, labelpad=14, fontsize=8)
+    first = (rows_n - c_out) // 2  # centre the outputs against the inputs
+    for i in range(c_out):
+        ax = fig.add_subplot(gs[first + i, 4])
+        draw_grid(
+            ax,
+            y[i],
+            fmt="{:.0f}",
+            cmap="RdBu_r",
+            vmin=-lim_y,
+            vmax=lim_y,
+            fontsize=6,
+            highlight=(row, col, 1, 1),
+        )
+        ax.set_ylabel(f"out {i}", rotation=0, labelpad=16, fontsize=8)
+    ax = fig.add_subplot(gs[:, 1])
+    draw_grid(ax, vec, fmt="{:.0f}", cmap="RdBu_r", vmin=-lim_x, vmax=lim_x, fontsize=7)
+    ax.set_title(f"x[:, {row}, {col}]", fontsize=8)
+    ax = fig.add_subplot(gs[:, 2])
+    lim_w = max(np.abs(w).max(), 1e-12)
+    draw_grid(ax, w, fmt="{:.0f}", cmap="PuOr_r", vmin=-lim_w, vmax=lim_w, fontsize=7)
+    ax.set_title(f"W ({c_out}x{c_in})", fontsize=8)
+    ax = fig.add_subplot(gs[:, 3])
+    draw_grid(ax, out, fmt="{:.0f}", cmap="RdBu_r", vmin=-lim_y, vmax=lim_y, fontsize=7)
+    ax.set_title("W x + b", fontsize=8)
+    fig.suptitle(
+        f"1x1 convolution = the same fully connected layer ({c_in} -> {c_out}) at every pixel",
+        fontsize=9,
+    )
+    return fig
+
+
+def plot_bottleneck_costs(
+    bottleneck: int = 16, f: int = 5, c_out: int = 32, n: int = 28, c_in: int = 192
+):
+    """Multiplications of an f x f 'same' conv on n x n x c_in, plain and with a 1x1
+    bottleneck of ``bottleneck`` channels first (``cnnlab.classic.bottleneck_costs``).
+
+    Two horizontal bars in millions of multiply-adds: the plain conv, and the 1x1 part
+    plus the f x f part stacked; the title gives the ratio and both parameter counts.
+    An even f raises ValueError (no 'same' padding). Returns the Figure.
+    """
+    from .classic import bottleneck_costs
+
+    costs = bottleneck_costs(n, c_in, c_out, f, bottleneck)
+    plain, reduce, conv = (np.array(costs[k], dtype=float) for k in ("plain", "reduce", "conv"))
+    fig, ax = plt.subplots(figsize=(7.0, 2.5))
+    ax.barh(1, plain[0] / 1e6, color="tab:red", height=0.6)
+    ax.barh(
+        0, reduce[0] / 1e6, color="tab:green", height=0.6, label=f"1x1 conv, {bottleneck} filters"
+    )
+    ax.barh(
+        0,
+        conv[0] / 1e6,
+        left=reduce[0] / 1e6,
+        color="tab:blue",
+        height=0.6,
+        label=f"{f}x{f} conv, {c_out} filters",
+    )
+    top = max(plain[0], reduce[0] + conv[0]) / 1e6
+    for yv, v in ((1, plain[0]), (0, reduce[0] + conv[0])):
+        ax.text(v / 1e6 + top * 0.01, yv, f"{v / 1e6:,.1f}M", va="center", fontsize=8)
+    ax.set_xlim(0, top * 1.18)
+    ax.set_yticks(
+        [0, 1],
+        [f"1x1 bottleneck\n{c_in}->{bottleneck}->{c_out}", f"plain {f}x{f}\n{c_in}->{c_out}"],
+        fontsize=8,
+    )
+    ax.set_xlabel(f"multiply-adds for one {n}x{n}x{c_in} input (millions)", fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
+    ratio = plain[0] / (reduce[0] + conv[0])
+    verdict = f"{ratio:.1f}x fewer" if ratio >= 1 else f"{1 / ratio:.2f}x MORE"
+    ax.set_title(
+        f"bottleneck: {verdict} multiplications; parameters {plain[1]:,.0f} plain "
+        f"vs {reduce[1] + conv[1]:,.0f}",
+        fontsize=9,
+    )
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.subplots_adjust(left=0.17, right=0.97, bottom=0.33, top=0.89)  # no tight_layout: fast
+    return fig
+
+
+def plot_inception_module(module=None, input_shape=(28, 28, 192), bottleneck: bool = True):
+    """The Inception module as a diagram drawn from ``cnnlab.classic.inception_table``:
+    the input, the four branches (each box: the layer and its output shape), the
+    concatenation, and each branch's multiply-adds. Returns the Figure.
+    """
+    from .classic import INCEPTION_3A, inception_table
+
+    module = module or INCEPTION_3A
+    rows = {r.name: r for r in inception_table(module, input_shape, bottleneck)}
+    h, w, c = input_shape
+
+    def shape(r):
+        return "x".join(map(str, r.shape))
+
+    branches = [
+        ["branch1.conv"],
+        ["branch3.reduce", "branch3.conv"],
+        ["branch5.reduce", "branch5.conv"],
+        ["branch_pool.pool", "branch_pool.proj"],
+    ]
+    branches = [[n for n in b if n in rows] for b in branches]
+    fig, ax = plt.subplots(figsize=(8.4, 3.3))
+    ax.set_xlim(0, 8.4)
+    ax.set_ylim(0.15, 4.15)
+    ax.axis("off")
+    box = {"boxstyle": "round,pad=0.3", "lw": 0.8}
+    colours = {1: "#cfe8cf", 3: "#cfe0f5", 5: "#f5dcc0"}
+
+    def label(r):
+        if r.kind == "pool":
+            return f"max pool 3x3, s=1\n{shape(r)}"
+        return f"{r.f}x{r.f} conv, {r.shape[2]}\n{shape(r)}"
+
+    ax.text(
+        4.2,
+        3.9,
+        f"input {h}x{w}x{c}",
+        ha="center",
+        va="center",
+        fontsize=8,
+        bbox={**box, "fc": "0.92"},
+    )
+    xs = [1.05, 3.15, 5.25, 7.35]
+    ys = {1: [2.55], 2: [3.0, 2.1]}
+    for x, names in zip(xs, branches):
+        levels = ys[1] if len(names) == 1 else ys[2]
+        ax.annotate(
+            "",
+            (x, levels[0] + 0.28),
+            (4.2, 3.72),
+            arrowprops={"arrowstyle": "->", "lw": 0.7, "color": "0.4"},
+        )
+        for y, name in zip(levels, names):
+            r = rows[name]
+            colour = "0.85" if r.kind == "pool" else colours[r.f]
+            ax.text(
+                x, y, label(r), ha="center", va="center", fontsize=7.5, bbox={**box, "fc": colour}
+            )
+        if len(names) == 2:
+            ax.annotate(
+                "",
+                (x, levels[1] + 0.26),
+                (x, levels[0] - 0.26),
+                arrowprops={"arrowstyle": "->", "lw": 0.7, "color": "0.4"},
+            )
+        macs = sum(rows[n].macs for n in names)
+        ax.text(
+            x,
+            1.55,
+            f"{macs / 1e6:,.1f}M mult-adds",
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="0.3",
+        )
+        ax.annotate(
+            "", (4.2, 0.62), (x, 1.4), arrowprops={"arrowstyle": "->", "lw": 0.7, "color": "0.4"}
+        )
+    out = rows["concat"]
+    total = sum(r.macs for r in rows.values())
+    ax.text(
+        4.2,
+        0.4,
+        f"concatenate channels: {shape(out)}   (total {total / 1e6:,.1f}M mult-adds)",
+        ha="center",
+        va="center",
+        fontsize=8,
+        bbox={**box, "fc": "0.92"},
+    )
+    kind = "with 1x1 bottlenecks" if bottleneck else "naive: no 1x1 bottlenecks"
+    ax.set_title(f"Inception module ({kind})", fontsize=9)
+    return fig
+
+
+def plot_top_patches(patches: dict, scale: float = 0.09):
+    """For each layer, the input patches that excite its units most.
+
+    patches: {layer label: (U, k, C, s, s) array from ``cnnlab.activations.top_patches``}
+    (C = 1 grey or 3 colour). One panel per layer, one row per unit, its k best patches
+    side by side; the panels show patches of different sizes at the same height, so the
+    smaller (earlier) receptive fields look magnified. Returns the Figure.
+    """
+    if not patches:
+        raise ValueError("plot_top_patches needs at least one layer")
+    canvases, titles = [], []
+    for name, p in patches.items():
+        p = np.asarray(p, dtype=float)
+        if p.ndim != 5 or p.shape[2] not in (1, 3):
+            raise ValueError(f"{name}: patches must be (U, k, 1 or 3, s, s), got {p.shape}")
+        u, k, c, s, _ = p.shape
+        gap = max(1, s // 6)
+        canvas = np.full((u * (s + gap) - gap, k * (s + gap) - gap, c), np.nan)
+        for i in range(u):
+            for j in range(k):
+                patch = np.moveaxis(p[i, j], 0, -1)
+                lo, hi = patch.min(), patch.max()  # each patch on its own contrast
+                patch = (patch - lo) / (hi - lo) if hi > lo else patch * 0
+                canvas[i * (s + gap) : i * (s + gap) + s, j * (s + gap) : j * (s + gap) + s] = patch
+        canvases.append(canvas)
+        titles.append(f"{name}: {u} units x top {k}\n{s}x{s} pixel windows")
+    widths = [cv.shape[1] / cv.shape[0] for cv in canvases]
+    height = 3.0
+    fig, axes = plt.subplots(
+        1,
+        len(canvases),
+        figsize=(height * sum(widths) + 0.4 * len(canvases), height + 0.6),
+        gridspec_kw={"width_ratios": widths},
+        squeeze=False,
+    )
+    for ax, cv, title in zip(axes[0], canvases, titles):
+        rgb = cv if cv.shape[2] == 3 else np.repeat(cv, 3, axis=2)
+        rgb = np.where(np.isnan(rgb), 1.0, rgb)  # gaps white
+        ax.imshow(rgb, interpolation="nearest")
+        ax.set_title(title, fontsize=8)
+        ax.axis("off")
+    fig.subplots_adjust(
+        left=0.01, right=0.99, bottom=0.01, top=1 - 0.5 / (height + 0.6), wspace=0.08
+    )
+    return fig
+
+
+def plot_maps_by_depth(maps: dict, channels: int = 8, size: float = 0.8):
+    """Feature maps of one image at several depths, every map drawn at the same size.
+
+    maps: {stage label: (C, H, W) array}; the first ``channels`` channels of each stage
+    are shown in one row, each map blown up (nearest neighbour) to the largest map's
+    size, so a 4x4 map shows as 4x4 big blocks. Each map has its own grey scale: black 0
+    (or its most negative value) to white its largest value; an all-zero map (a unit
+    that did not fire) stays black. Returns the Figure.
+    """
+    if not maps:
+        raise ValueError("plot_maps_by_depth needs at least one stage")
+    arrays = {k: np.asarray(v, dtype=float) for k, v in maps.items()}
+    for k, v in arrays.items():
+        if v.ndim != 3:
+            raise ValueError(f"stage {k!r} must be (C, H, W), got shape {v.shape}")
+    side = max(max(v.shape[1], v.shape[2]) for v in arrays.values())
+    cols = min(channels, max(v.shape[0] for v in arrays.values()))
+    gap = max(1, side // 10)
+    fig, axes = plt.subplots(
+        len(arrays), 1, figsize=(size * cols + 1.3, size * len(arrays) + 0.2), squeeze=False
+    )
+    for ax, (name, m) in zip(axes[:, 0], arrays.items()):
+        strip = np.full((side, cols * (side + gap) - gap), np.nan)
+        for i in range(min(cols, m.shape[0])):
+            lo, hi = min(m[i].min(), 0.0), m[i].max()
+            scaled = (m[i] - lo) / (hi - lo) if hi > lo else np.zeros_like(m[i])
+            rep = (side // m.shape[1], side // m.shape[2])
+            big = np.kron(scaled, np.ones(rep))
+            strip[: big.shape[0], i * (side + gap) : i * (side + gap) + big.shape[1]] = big
+        cmap = plt.get_cmap("gray").with_extremes(bad="white")
+        ax.imshow(strip, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        shape = f"{m.shape[1]}x{m.shape[2]}x{m.shape[0]}"
+        ax.set_ylabel(f"{name}\n{shape}", rotation=0, ha="right", va="center", fontsize=8)
+    fig.subplots_adjust(left=1.2 / (size * cols + 1.3), right=0.99, top=0.98, bottom=0.02)
+    return fig
+
+
+# --- lesson 12: 1D and 3D convolution ---
+
+
+def _time_axis(n: int, dt: float, start: int = 0):
+    return (start + np.arange(n)) * dt
+
+
+def plot_signals(
+    signals,
+    labels=None,
+    *,
+    dt: float = 1.0,
+    unit: str = "sample",
+    spans=None,
+    title=None,
+    height: float = 0.9,
+    width: float = 8.0,
+):
+    """Stacked traces on a shared time axis, one axes per signal.
+
+    signals: (C, L) array or a list of 1D arrays of equal length; labels: one per signal;
+    dt: time per sample, so the x axis reads in ``unit``; spans: (start, stop) sample
+    ranges to shade on every trace (e.g. a split into blocks, or where an event is).
+    Returns the Figure.
+    """
+    rows = [np.asarray(s, dtype=float) for s in signals]
+    if not rows or any(r.ndim != 1 or r.size != rows[0].size for r in rows):
+        raise ValueError(
+            f"signals must be 1D arrays of one length, got shapes {[r.shape for r in rows]}"
+        )
+    if labels is not None and len(labels) != len(rows):
+        raise ValueError(f"got {len(labels)} labels for {len(rows)} signals")
+    fig = _figure((width, height * len(rows) + 0.6))
+    axes = fig.subplots(len(rows), 1, sharex=True, squeeze=False)[:, 0]
+    t = _time_axis(rows[0].size, dt)
+    for i, (ax, r) in enumerate(zip(axes, rows)):
+        ax.plot(t, r, lw=0.7, color="tab:blue")
+        for lo, hi in spans or ():
+            ax.axvspan(lo * dt, hi * dt, color="tab:orange", alpha=0.15, lw=0)
+        if labels is not None:
+            ax.set_ylabel(labels[i], rotation=0, ha="right", va="center", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.margins(x=0)
+    axes[-1].set_xlabel(unit, fontsize=8)
+    if title:
+        axes[0].set_title(title, fontsize=9)
+    fig.subplots_adjust(
+        left=0.1,
+        right=0.99,
+        top=1 - 0.35 / fig.get_figheight(),
+        bottom=0.45 / fig.get_figheight(),
+        hspace=0.15,
+    )
+    return fig
+
+
+def draw_signal_filter(
+    x,
+    w,
+    *,
+    pad: str = "edge",
+    dt: float = 1.0,
+    unit: str = "sample",
+    ylabel: str = "",
+    out_label: str = "output",
+    window=None,
+    title=None,
+):
+    """A 1D signal, a kernel, and the filtered signal ``signals.filter_signal(x, w, pad)``.
+
+    x: (L,) signal; w: (K,) kernel (its numbers are written when K <= 7); window:
+    optional (start, stop) range of samples to show (the whole signal is filtered, so the
+    borders behave as they do for the full signal). With ``pad="valid"`` the output is
+    K - 1 samples shorter and is drawn under the input samples it is centred on.
+    Returns the Figure.
+    """
+    from .signals import filter_signal
+
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(w, dtype=float)
+    y = filter_signal(x, w, pad=pad)  # validates x, w and pad
+    offset = (w.size - 1) // 2 if pad == "valid" else 0
+    lo, hi = (0, x.size) if window is None else window
+    if not 0 <= lo < hi <= x.size:
+        raise ValueError(
+            f"window must be (start, stop) with 0 <= start < stop <= {x.size}, got {window!r}"
+        )
+    fig = _figure((8.0, 3.0))
+    grid = fig.add_gridspec(2, 2, width_ratios=(1, 4.2), wspace=0.25, hspace=0.12)
+    axk = fig.add_subplot(grid[:, 0])
+    axx = fig.add_subplot(grid[0, 1])
+    axy = fig.add_subplot(grid[1, 1], sharex=axx)
+    k = np.arange(w.size) - (w.size - 1) // 2
+    axk.axhline(0, color="0.6", lw=0.6)
+    axk.vlines(k, 0, w, color="tab:orange", lw=2)
+    axk.plot(k, w, "o", color="tab:orange", ms=3)
+    if w.size <= 7:
+        for kk, v in zip(k, w):
+            axk.annotate(
+                f"{v:.2g}",
+                (kk, v),
+                xytext=(0, 5 if v >= 0 else -10),
+                textcoords="offset points",
+                ha="center",
+                fontsize=6,
+            )
+    axk.set_title(f"kernel w, K = {w.size}", fontsize=8)
+    axk.set_xlabel("k (offset from centre)", fontsize=7)
+    axk.margins(x=0.25, y=0.25)
+    axk.tick_params(labelsize=7)
+    t = _time_axis(x.size, dt)
+    axx.plot(t[lo:hi], x[lo:hi], lw=0.8, color="tab:blue")
+    axx.set_ylabel(ylabel or "input x", fontsize=8)
+    ty = _time_axis(y.size, dt, start=offset)
+    keep = (ty >= lo * dt) & (ty < hi * dt)
+    axy.plot(ty[keep], y[keep], lw=0.8, color="tab:green")
+    axy.set_ylabel(out_label, fontsize=8)
+    axy.set_xlabel(unit, fontsize=8)
+    axx.tick_params(labelbottom=False, labelsize=7)
+    axy.tick_params(labelsize=7)
+    axx.set_xlim(lo * dt, (hi - 1) * dt)
+    lengths = f"L = {x.size} → {y.size} samples, padding: {pad}"
+    axx.set_title(f"{title}  ({lengths})" if title else lengths, fontsize=8)
+    fig.subplots_adjust(left=0.08, right=0.99, top=0.9, bottom=0.16)
+    return fig
+
+
+def plot_burst_examples(x, y, start, *, width: int = 32, proba=None, cols: int = 4, rows: int = 2):
+    """The first ``rows * cols`` windows of a burst-detection set, the burst shaded.
+
+    x: (N, 1, L); y: (N,) labels; start: (N,) burst starts (-1 for none), as returned by
+    ``signals.burst_dataset``; proba: optional (N,) predicted probability of a burst,
+    written in each title. Returns the Figure.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 3 or x.shape[1] != 1:
+        raise ValueError(f"x must be (N, 1, L) windows, got shape {x.shape}")
+    n = min(rows * cols, len(x))
+    fig = _figure((2.0 * cols, 1.3 * rows + 0.2))
+    axes = fig.subplots(rows, cols, sharey=True, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.tick_params(labelsize=6)
+        if i >= n:
+            ax.axis("off")
+            continue
+        ax.plot(x[i, 0], lw=0.8, color="tab:blue")
+        if start[i] >= 0:
+            ax.axvspan(start[i], start[i] + width - 1, color="tab:orange", alpha=0.25, lw=0)
+        label = "burst" if y[i] else "no burst"
+        if proba is not None:
+            label += f", p(burst) = {proba[i]:.2f}"
+        ax.set_title(label, fontsize=7)
+        ax.margins(x=0)
+    fig.subplots_adjust(left=0.05, right=0.99, top=0.9, bottom=0.04, hspace=0.35, wspace=0.08)
+    return fig
+
+
+def plot_kernels_1d(w, band=None, title=None):
+    """Learned 1D kernels and what they let through.
+
+    w: (C_out, 1, K) weights of a first Conv1d layer. Top: each kernel. Bottom: each
+    kernel's amplitude response ``|DFT|`` against the period it responds to (in samples),
+    so a kernel tuned to a rhythm peaks at that rhythm's period. band: optional
+    (shortest, longest) period to shade. Returns the Figure.
+    """
+    w = np.asarray(w, dtype=float)
+    if w.ndim != 3 or w.shape[1] != 1:
+        raise ValueError(f"w must be (C_out, 1, K), got shape {w.shape}")
+    c = w.shape[0]
+    fig = _figure((max(6.0, 0.95 * c), 3.4))
+    grid = fig.add_gridspec(2, c, height_ratios=(1, 1.5), hspace=0.55, wspace=0.1)
+    for i in range(c):
+        ax = fig.add_subplot(grid[0, i])
+        ax.axhline(0, color="0.7", lw=0.5)
+        ax.plot(w[i, 0], "o-", ms=2, lw=1, color=f"C{i % 10}")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"kernel {i}", fontsize=7)
+    ax = fig.add_subplot(grid[1, :])
+    n_fft = 256
+    freq = np.fft.rfftfreq(n_fft)[1:]
+    resp = np.abs(np.fft.rfft(w[:, 0], n=n_fft, axis=1))[:, 1:]
+    period = 1 / freq
+    for i in range(c):
+        ax.plot(period, resp[i], lw=1, color=f"C{i % 10}")
+    if band is not None:
+        ax.axvspan(*band, color="tab:orange", alpha=0.2, lw=0, label="the bursts' periods")
+        ax.legend(fontsize=7, loc="upper right")
+    ax.set_xscale("log")
+    ax.set_xlim(2, 64)
+    ticks = [2, 3, 4, 5, 6, 8, 12, 16, 32, 64]
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("period (samples per cycle)", fontsize=8)
+    ax.set_ylabel("|response|", fontsize=8)
+    ax.tick_params(labelsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.subplots_adjust(left=0.07, right=0.99, top=0.86 if title else 0.92, bottom=0.14)
+    return fig
+
+
+def _volume_view(ax, volume, axis, index, center, vmin, vmax, cmap="gray"):
+    from .volumes import VIEWS, slice_of
+
+    ax.imshow(
+        slice_of(volume, axis, index), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
+    )
+    if center is not None:
+        # where the other two views cut this one
+        others = [a for a in range(3) if a != axis]
+        ax.axhline(center[others[0]], color="tab:orange", lw=0.6, ls=":")
+        ax.axvline(center[others[1]], color="tab:orange", lw=0.6, ls=":")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"{VIEWS[axis]}, {'zyx'[axis]} = {index}", fontsize=8)
+
+
+def plot_volume_views(volumes: dict, center, *, ranges=None, size: float = 2.2):
+    """Three orthogonal slices through ``center`` of each volume: axial, coronal, sagittal.
+
+    volumes: {row label: (D, H, W) array}, all the same shape; center: voxel (z, y, x)
+    the slices pass through (dotted lines show where the other two views cut);
+    ranges: {row label: (vmin, vmax)} grey scales, default each volume's own range.
+    Returns the Figure.
+    """
+    arrays = {k: np.asarray(v, dtype=float) for k, v in volumes.items()}
+    if not arrays or any(v.ndim != 3 for v in arrays.values()):
+        raise ValueError("volumes must be a non-empty dict of (D, H, W) arrays")
+    shape = next(iter(arrays.values())).shape
+    if any(v.shape != shape for v in arrays.values()):
+        raise ValueError(f"volumes must share one shape, got {[v.shape for v in arrays.values()]}")
+    center = tuple(int(c) for c in center)
+    if len(center) != 3 or not all(0 <= c < n for c, n in zip(center, shape)):
+        raise ValueError(f"center must be a voxel (z, y, x) inside {shape}, got {center}")
+    fig = _figure((3 * size + 1.1, size * len(arrays) + 0.1))
+    axes = fig.subplots(len(arrays), 3, squeeze=False)
+    for row, (name, v) in zip(axes, arrays.items()):
+        lo, hi = (ranges or {}).get(name, (v.min(), v.max()))
+        for axis in range(3):
+            _volume_view(row[axis], v, axis, center[axis], center, lo, hi)
+        row[0].set_ylabel(name, fontsize=8)
+    fig.subplots_adjust(
+        left=1.0 / fig.get_figwidth(), right=0.99, top=0.93, bottom=0.01, wspace=0.05, hspace=0.2
+    )
+    return fig
+
+
+def draw_volume_slice(
+    volume,
+    edges,
+    view: str = "axial",
+    index: int = 0,
+    *,
+    vmin: float = -1000.0,
+    vmax: float = 800.0,
+    edge_max=None,
+    edge_label: str = "edge strength",
+):
+    """One slice of a volume and the same slice of its edge map, side by side.
+
+    volume, edges: (D, H, W) arrays; view: "axial", "coronal" or "sagittal" (fix z, y or
+    x); index: which slice (0 .. size - 1, else ValueError naming the range).
+    edge_max: top of the edge map's grey scale (default its largest value, so two edge
+    maps drawn with one edge_max compare). Returns the Figure.
+    """
+    from .volumes import VIEWS
+
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+    volume, edges = np.asarray(volume, dtype=float), np.asarray(edges, dtype=float)
+    if volume.shape != edges.shape:
+        raise ValueError(f"volume {volume.shape} and edges {edges.shape} must have one shape")
+    axis = VIEWS.index(view)
+    fig = _figure((6.0, 3.2))
+    ax0, ax1 = fig.subplots(1, 2)
+    _volume_view(ax0, volume, axis, index, None, vmin, vmax)
+    top = float(edges.max()) if edge_max is None else edge_max
+    _volume_view(ax1, edges, axis, index, None, 0.0, top or 1.0, cmap="magma")
+    ax0.set_title(f"CT, {ax0.get_title()} (HU {vmin:g} to {vmax:g})", fontsize=8)
+    ax1.set_title(f"{edge_label}, {ax1.get_title()}", fontsize=8)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02, wspace=0.04)
     return fig

@@ -248,3 +248,172 @@ def conv_arithmetic_explorer(
     box.children = (*head, W.HBox([W.Label("walk through the output cells:"), play]), message, out)
     box.play = play
     return box
+
+
+# --- lesson 10: object detection ---
+
+
+def float_slider(description: str, value: float, lo: float, hi: float, step: float) -> W.FloatSlider:
+    """A FloatSlider that updates on release of the mouse as well as on keyboard moves."""
+    return W.FloatSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        continuous_update=False,
+        readout_format=".2f",
+        style={"description_width": "initial"},
+    )
+
+
+def iou_explorer(box_a=(2, 2, 7, 6), size: int = 12) -> W.VBox:
+    """Move and resize box B against a fixed box A; see the intersection, the union and the
+    IoU (``cnnlab.plot.draw_iou``). B sticking out of the canvas shows a message instead."""
+    from functools import partial
+
+    from . import plot
+
+    controls = {
+        "x": int_slider("B: left x", 4, 0, size - 1),
+        "y": int_slider("B: top y", 3, 0, size - 1),
+        "w": int_slider("B: width", 5, 1, size),
+        "h": int_slider("B: height", 4, 1, size),
+    }
+    draw = partial(plot.draw_iou, box_a=box_a, size=size)
+    return explorer(draw, controls, title="Intersection over union: move and resize box B")
+
+
+def nms_explorer(image, boxes, scores, classes=None, names=None) -> W.VBox:
+    """Non-max suppression on one image's candidate boxes: an IoU threshold, a score
+    threshold and per-class or class-blind suppression (``cnnlab.plot.draw_nms``)."""
+    from . import plot
+
+    controls = {
+        "iou_threshold": float_slider("IoU threshold", 0.5, 0.0, 1.0, 0.05),
+        "score_threshold": float_slider("score threshold", 0.3, 0.0, 1.0, 0.05),
+        "per_class": W.Checkbox(value=True, description="per class"),
+    }
+
+    def draw(iou_threshold, score_threshold, per_class):
+        return plot.draw_nms(image, boxes, scores, classes, iou_threshold, score_threshold,
+                             per_class, names)
+
+    return explorer(draw, controls, title="Non-max suppression: which boxes survive?")
+
+
+def yolo_grid_explorer(scenes, names=None, anchors=None) -> W.VBox:
+    """Pick a scene and a grid size S; see which cell is responsible for each object and
+    its label vector (``cnnlab.plot.draw_yolo_grid``). scenes: a ``cnnlab.shapes.Scenes``."""
+    from . import plot
+
+    controls = {
+        "index": int_slider("scene", 0, 0, len(scenes) - 1),
+        "grid_size": int_slider("grid S", 3, 1, 8),
+    }
+
+    def draw(index, grid_size):
+        return plot.draw_yolo_grid(scenes.images[index], scenes.boxes[index],
+                                   scenes.classes[index], grid_size, anchors, names)
+
+    return explorer(draw, controls, title="YOLO targets: one cell per object midpoint")
+
+
+# --- lesson 07: classic networks, 1x1 convolutions, Inception ---
+
+
+def bottleneck_explorer() -> W.VBox:
+    """Sliders for the 1x1 bottleneck in front of an f x f conv on 28x28x192: bottleneck
+    channels, kernel size f and output channels. Draws ``cnnlab.plot.plot_bottleneck_costs``;
+    an even f (no 'same' padding) shows cnnlab.arith's message instead.
+    """
+    from . import plot
+
+    controls = {
+        "bottleneck": int_slider("1x1 filters (bottleneck)", 16, 1, 192),
+        "f": int_slider("kernel f", 5, 1, 7),
+        "c_out": int_slider("output channels", 32, 8, 256, step=8),
+    }
+    return explorer(
+        plot.plot_bottleneck_costs,
+        controls,
+        title="Cost of an f x f conv on 28x28x192, with and without a 1x1 bottleneck",
+    )
+
+
+# --- lesson 12: 1D and 3D convolution ---
+
+
+def signal_filter_explorer() -> W.VBox:
+    """Filter a real recording with a 1D kernel: pick the signal, kernel, width, padding.
+
+    Signals: the four EEG channels and the membrane potential (cnnlab.signals); kernels:
+    cnnlab.signals.KERNELS (width sets the smoothing kernels' length). Draws
+    cnnlab.plot.draw_signal_filter.
+    """
+    from . import signals
+    from .plot import draw_signal_filter
+
+    eeg = signals.eeg()
+    recordings = {
+        name: (eeg[i], 1.0, "sample", "EEG") for i, name in enumerate(signals.EEG_CHANNELS)
+    }
+    recordings["membrane potential"] = (
+        signals.membrane_potential(),
+        signals.MEMBRANE_DT_MS,
+        "ms",
+        "mV",
+    )
+    controls = {
+        "signal": W.Dropdown(options=list(recordings), value="PG3", description="signal"),
+        "kernel_name": W.Dropdown(
+            options=list(signals.KERNELS), value="moving average", description="kernel"
+        ),
+        "width": int_slider("width", 9, 3, 41, step=2),
+        "pad": W.Dropdown(options=["edge", "zeros", "valid"], value="edge", description="padding"),
+    }
+
+    def draw(signal, kernel_name, width, pad):
+        x, dt, unit, ylabel = recordings[signal]
+        return draw_signal_filter(
+            x,
+            signals.kernel(kernel_name, width),
+            pad=pad,
+            dt=dt,
+            unit=unit,
+            ylabel=ylabel,
+            title=f"{signal}, {kernel_name}",
+        )
+
+    return explorer(draw, controls, title="A 1D kernel sliding along a recording")
+
+
+def volume_slice_explorer(size: int = 64) -> W.VBox:
+    """Walk through the CT phantom slice by slice, with its 3D or per-slice 2D edge map.
+
+    Controls: view (axial, coronal, sagittal), slice index, and the edge filter (3D Sobel
+    3x3x3 or 2D Sobel 1x3x3 on each axial slice). Both edge maps are computed once and
+    drawn on one grey scale, so they compare. Draws cnnlab.plot.draw_volume_slice.
+    """
+    from .plot import draw_volume_slice
+    from .volumes import VIEWS, ct_phantom, edge_magnitude, sobel2d_bank
+
+    volume = ct_phantom(size)
+    maps = {
+        "3D Sobel, 3x3x3": edge_magnitude(volume),
+        # the 2D kernels weigh 4 times less (no smoothing across slices): rescale to compare
+        "2D Sobel per slice, 1x3x3": 4 * edge_magnitude(volume, sobel2d_bank()),
+    }
+    top = max(float(m.max()) for m in maps.values())
+    controls = {
+        "view": W.Dropdown(options=list(VIEWS), value="coronal", description="view"),
+        "index": int_slider("slice", size // 2, 0, size - 1),
+        "edges": W.Dropdown(options=list(maps), description="edges"),
+    }
+
+    def draw(view, index, edges):
+        return draw_volume_slice(
+            volume, maps[edges], view, index, edge_max=top, edge_label=edges.split(",")[0]
+        )
+
+    return explorer(draw, controls, title="A CT volume, slice by slice")
