@@ -1,0 +1,293 @@
+"""1D signals: real physiological recordings, 1D filters, and an event-detection task.
+
+Two recordings ship with matplotlib (``matplotlib.cbook.get_sample_data``), so they load
+offline:
+
+- ``eeg()``: 4 channels x 800 samples of an electroencephalogram (the brain's electrical
+  activity at the scalp). matplotlib's own example labels the channels PG3, PG5, PG7, PG9
+  and plots the 800 samples over 10 seconds; the values are standardised (mean 0, std 1).
+- ``membrane_potential()``: 12,000 samples of a neuron's membrane potential in mV, one
+  sample every 0.5 ms (6 s), with about 60 action potentials ("spikes").
+
+Filters are 1D kernels for ``cnnlab.conv1d``, which, like PyTorch, computes a
+cross-correlation: ``out[i] = sum_k w[k] * x[i + k]`` (the kernel is not flipped).
+
+>>> x = np.array([0.0, 1, 4, 9, 16])          # t**2
+>>> filter_signal(x, derivative(), pad="valid")  # 2t at t = 1, 2, 3
+array([2., 4., 6.])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arith import check_int
+from .conv import conv1d
+
+#: EEG channel names, as matplotlib's "MRI with EEG" example labels them.
+EEG_CHANNELS = ("PG3", "PG5", "PG7", "PG9")
+#: Duration matplotlib's example gives the 800 EEG samples (so 80 samples per second).
+EEG_SECONDS = 10.0
+#: Sampling interval of the membrane potential recording, in milliseconds.
+MEMBRANE_DT_MS = 0.5
+
+#: Samples of the EEG kept for training / for testing the burst detector: alternating
+#: blocks of 200, so both sets see the calm first half and the busier second half.
+TRAIN_BLOCKS = ((0, 200), (400, 600))
+TEST_BLOCKS = ((200, 400), (600, 800))
+
+
+def _sample_path(name: str) -> str:
+    from matplotlib import cbook
+
+    return str(cbook.get_sample_data(name, asfileobj=False))
+
+
+def eeg() -> np.ndarray:
+    """The EEG recording shipped with matplotlib, as a (4, 800) float array (channels, time).
+
+    Channels are ``EEG_CHANNELS``; each is standardised (mean 0, standard deviation 1).
+    """
+    data = np.fromfile(_sample_path("eeg.dat"), dtype=np.float64)
+    return np.ascontiguousarray(data.reshape(800, 4).T)
+
+
+def membrane_potential() -> np.ndarray:
+    """A neuron's membrane potential in mV, (12000,) float array, one sample per 0.5 ms.
+
+    The file stores volts / 10 as float32 (matplotlib's logo script multiplies by 1000 * 0.1).
+    """
+    raw = np.fromfile(_sample_path("membrane.dat"), dtype=np.float32)
+    return raw.astype(np.float64) * 100.0
+
+
+# --- kernels ------------------------------------------------------------------------------
+
+
+def moving_average(width: int) -> np.ndarray:
+    """Box kernel of ``width`` equal weights ``1/width``: the mean of each window."""
+    width = check_int("width", width, 1)
+    return np.full(width, 1.0 / width)
+
+
+def gaussian(sigma: float, radius: int | None = None) -> np.ndarray:
+    """Gaussian smoothing kernel, normalised to sum 1, of length ``2 * radius + 1``.
+
+    radius defaults to ``ceil(3 * sigma)``, which keeps 99.7% of the bell.
+    """
+    if isinstance(sigma, bool) or not np.isscalar(sigma) or not sigma > 0:
+        raise ValueError(f"sigma must be a number > 0, got {sigma!r}")
+    radius = int(np.ceil(3 * sigma)) if radius is None else check_int("radius", radius, 0)
+    t = np.arange(-radius, radius + 1, dtype=float)
+    w = np.exp(-0.5 * (t / sigma) ** 2)
+    return w / w.sum()
+
+
+def derivative() -> np.ndarray:
+    """Centred difference ``[-1/2, 0, 1/2]``: ``out[i] = (x[i+1] - x[i-1]) / 2``.
+
+    In units of the signal per sample. The order is for cross-correlation (cnnlab, PyTorch);
+    a textbook convolution, which flips the kernel, would write it ``[1/2, 0, -1/2]``.
+    """
+    return np.array([-0.5, 0.0, 0.5])
+
+
+def second_derivative() -> np.ndarray:
+    """``[1, -2, 1]``: ``x[i-1] - 2 x[i] + x[i+1]``, the curvature (symmetric, so no flip issue)."""
+    return np.array([1.0, -2.0, 1.0])
+
+
+def derivative_of_gaussian(sigma: float, radius: int | None = None) -> np.ndarray:
+    """Smoothing then differentiating, as one kernel of length ``2 * radius + 3``.
+
+    Two filters in a row are one filter with a longer kernel: cross-correlating with g and
+    then with d is cross-correlating with ``np.convolve(g, d)``, so
+    ``filter_signal(filter_signal(x, g), d)`` equals ``filter_signal(x, derivative_of_gaussian(s))``
+    away from the borders (g = ``gaussian(s)``, d = ``derivative()``).
+    """
+    return np.convolve(gaussian(sigma, radius), derivative())
+
+
+#: Kernels by name, for the filter explorer: ``name -> function of an odd width >= 3``
+#: (the derivative kernels have fixed length 3).
+KERNELS = {
+    "moving average": lambda width: moving_average(width),
+    "gaussian": lambda width: gaussian(width / 6, radius=(width - 1) // 2),
+    "derivative": lambda width: derivative(),
+    "second derivative": lambda width: second_derivative(),
+    "derivative of gaussian": lambda width: derivative_of_gaussian(
+        width / 6, radius=(width - 3) // 2
+    ),
+}
+
+
+def kernel(name: str, width: int = 9) -> np.ndarray:
+    """A 1D kernel from ``KERNELS`` by name; ``width`` sets the smoothing kernels' length."""
+    if name not in KERNELS:
+        raise ValueError(f"unknown kernel {name!r}; choose one of {list(KERNELS)}")
+    width = check_int("width", width, 3)
+    return KERNELS[name](width)
+
+
+# --- filtering ---------------------------------------------------------------------------
+
+
+def filter_signal(x, w, pad: str = "edge") -> np.ndarray:
+    """Cross-correlate a signal with a 1D kernel, with ``cnnlab.conv1d``.
+
+    x: (L,) one signal or (C, L) several, each filtered on its own; w: (K,) kernel.
+    pad: ``"edge"`` repeats the first and last sample (no false jump at the borders),
+    ``"zeros"`` pads with zeros as a CNN layer does, ``"valid"`` does not pad.
+    Returns an array of x's shape (``"edge"``, ``"zeros"``) or of length ``L - K + 1``
+    (``"valid"``). For an even K the extra padded sample goes on the right.
+    """
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(w, dtype=float)
+    if x.ndim not in (1, 2) or x.shape[-1] == 0:
+        raise ValueError(f"x must be a signal (L,) or signals (C, L), got shape {x.shape}")
+    if w.ndim != 1 or w.size == 0:
+        raise ValueError(f"w must be a 1D kernel (K,), got shape {w.shape}")
+    if pad not in ("edge", "zeros", "valid"):
+        raise ValueError(f"pad must be 'edge', 'zeros' or 'valid', got {pad!r}")
+    rows = x.reshape(-1, 1, x.shape[-1])  # every signal its own batch item: (C, 1, L)
+    if pad != "valid":
+        left, right = (w.size - 1) // 2, w.size // 2
+        mode = "edge" if pad == "edge" else "constant"
+        rows = np.pad(rows, ((0, 0), (0, 0), (left, right)), mode=mode)
+    elif w.size > x.shape[-1]:
+        raise ValueError(
+            f"kernel of length {w.size} is longer than the signal ({x.shape[-1]}): a 'valid' "
+            f"filter gives L - K + 1 = {x.shape[-1] - w.size + 1} samples; pad, or use a "
+            "shorter kernel"
+        )
+    out = conv1d(rows, w[None, None])[:, 0]
+    return out[0] if x.ndim == 1 else out
+
+
+def find_events(score, threshold: float, refractory: int = 1) -> np.ndarray:
+    """Indices where ``score`` rises through ``threshold`` (from below to at-or-above).
+
+    refractory: after an event, ignore crossings in the next ``refractory - 1`` samples
+    (a noisy rise can cross the line several times). Returns an int array of indices.
+    """
+    score = np.asarray(score, dtype=float)
+    if score.ndim != 1:
+        raise ValueError(f"score must be 1D, got shape {score.shape}")
+    refractory = check_int("refractory", refractory, 1)
+    up = np.flatnonzero((score[1:] >= threshold) & (score[:-1] < threshold)) + 1
+    kept: list[int] = []
+    for i in up:
+        if not kept or i - kept[-1] >= refractory:
+            kept.append(int(i))
+    return np.array(kept, dtype=int)
+
+
+# --- the burst-detection task ------------------------------------------------------------
+
+
+def burst(width: int = 32, period: float = 6.0, phase: float = 0.0) -> np.ndarray:
+    """A short oscillation: a sine of ``period`` samples under a Hann window of ``width``.
+
+    Shaped like an EEG "spindle" (a brief burst of faster waves); peak amplitude about 1.
+    """
+    width = check_int("width", width, 2)
+    if not period > 0:
+        raise ValueError(f"period must be > 0 samples, got {period!r}")
+    t = np.arange(width)
+    return np.hanning(width) * np.sin(2 * np.pi * t / period + phase)
+
+
+def burst_dataset(
+    n: int,
+    split: str = "train",
+    *,
+    length: int = 64,
+    width: int = 32,
+    amplitude=(1.0, 2.0),
+    period=(5.0, 7.0),
+    seed: int = 0,
+):
+    """Windows of real EEG, half of them with a burst added: a binary detection task.
+
+    Each example is ``length`` consecutive samples of one EEG channel, taken from the
+    split's blocks (``TRAIN_BLOCKS`` or ``TEST_BLOCKS``, so no test sample was seen in
+    training), randomly reversed in time and sign (the background's statistics do not
+    change, and there are more distinct windows). Examples with label 1 get a ``burst``
+    of random period, phase and amplitude at a random position.
+
+    Returns x (n, 1, length) float32, y (n,) int64 (1 = burst), start (n,) int64 (where
+    the burst begins, -1 without one).
+    """
+    n = check_int("n", n, 1)
+    length = check_int("length", length, 2)
+    width = check_int("width", width, 2)
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if width > length:
+        raise ValueError(f"the burst (width {width}) must fit in the window (length {length})")
+    blocks = TRAIN_BLOCKS if split == "train" else TEST_BLOCKS
+    if length > min(hi - lo for lo, hi in blocks):
+        raise ValueError(f"length must be <= 200 (the EEG blocks' size), got {length}")
+    rng = np.random.default_rng(seed)
+    signals = eeg()
+    y = rng.permutation(np.arange(n) % 2).astype(np.int64)
+    x = np.empty((n, 1, length), dtype=np.float32)
+    start = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        lo, hi = blocks[rng.integers(len(blocks))]
+        s = rng.integers(lo, hi - length + 1)
+        window = signals[rng.integers(len(signals)), s : s + length].copy()
+        if rng.random() < 0.5:
+            window = window[::-1]
+        if rng.random() < 0.5:
+            window = -window
+        if y[i]:
+            b = burst(width, rng.uniform(*period), rng.uniform(0, 2 * np.pi))
+            start[i] = rng.integers(0, length - width + 1)
+            window[start[i] : start[i] + width] += rng.uniform(*amplitude) * b
+        x[i, 0] = window
+    return x, y, start
+
+
+def burst_score(x, period: float = 6.0, width: int = 32) -> np.ndarray:
+    """A hand-made burst detector: the strongest response to a burst-shaped kernel pair.
+
+    x: (N, 1, L) windows. Filters each window with a burst of the given period in sine and
+    cosine phase (so the burst's phase does not matter), takes the envelope
+    ``sqrt(a**2 + b**2)`` and returns its maximum over positions, (N,).
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 3 or x.shape[1] != 1:
+        raise ValueError(f"x must be (N, 1, L) windows, got shape {x.shape}")
+    pair = np.stack([burst(width, period), burst(width, period, np.pi / 2)])[:, None]
+    a, b = conv1d(x, pair).transpose(1, 0, 2)
+    return np.sqrt(a**2 + b**2).max(axis=1)
+
+
+def best_threshold(scores, labels):
+    """The threshold on ``scores`` that best separates ``labels`` (1 when score > threshold).
+
+    Returns (threshold, accuracy). Tries every midpoint between sorted scores.
+    """
+    scores = np.asarray(scores, dtype=float)
+    labels = np.asarray(labels)
+    if scores.shape != labels.shape or scores.ndim != 1 or scores.size == 0:
+        raise ValueError(
+            f"scores and labels must be 1D and the same length, got {scores.shape} and "
+            f"{labels.shape}"
+        )
+    order = np.argsort(scores, kind="stable")
+    s, lab = scores[order], labels[order]
+    # predicted 1 for everything above position k: count correct for every k at once
+    ones_above = np.concatenate([[lab.sum()], lab.sum() - np.cumsum(lab)])
+    zeros_below = np.concatenate([[0], np.cumsum(1 - lab)])
+    correct = ones_above + zeros_below
+    k = int(np.argmax(correct))
+    edges = np.concatenate([[s[0] - 1], (s[:-1] + s[1:]) / 2, [s[-1] + 1]])
+    return float(edges[k]), float(correct[k] / s.size)
+
+
+def accuracy_at(scores, labels, threshold: float) -> float:
+    """Fraction of examples where ``score > threshold`` matches the label."""
+    scores, labels = np.asarray(scores, dtype=float), np.asarray(labels)
+    return float(np.mean((scores > threshold) == labels))

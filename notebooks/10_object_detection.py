@@ -1,0 +1,969 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 10 · Object detection: localization, sliding windows, YOLO, IoU, NMS, anchors
+#
+# Three tasks, each harder than the last:
+#
+# * **image classification**: *what* is in the picture? (one label per image);
+# * **classification with localization**: what is it, and *where*? (one object, one box);
+# * **detection**: find *every* object, of several classes, each with its box.
+#
+# This lesson builds a detector step by step, in the order the ideas were invented:
+# a localization network, a classifier slid over the image, the same classifier turned into
+# one convolutional pass, and finally **YOLO** ("you only look once"): a grid of cells that
+# each predict boxes, with **anchor boxes**, cleaned up by **non-max suppression** and
+# scored with **intersection over union** and **mean average precision**. We end with the
+# other family of detectors, **region proposals** (R-CNN and its successors).
+#
+# The images come from `cnnlab.shapes`: coloured ellipses, rectangles and triangles on a
+# noisy background. cnnlab draws them itself, so every box and class is known exactly and a
+# fresh, unseen test set is just another random seed.
+
+# %%
+# %matplotlib inline
+import time
+
+import numpy as np
+import torch
+from sklearn.linear_model import Ridge
+
+import cnnlab
+from cnnlab import check, detect, nets, plot, proposals, shapes, sliding, widgets, yolo
+
+np.set_printoptions(precision=4, suppress=True)
+nets.seed_everything(0)
+dev = cnnlab.device()
+NAMES = shapes.CLASSES  # class c1, c2, c3
+print("classes:", NAMES)
+
+# %% [markdown]
+# ## 1. Classification with localization
+#
+# A classifier ends with a softmax over the classes. To also say *where* the object is, give
+# the network four more outputs, a **bounding box**. With the image's top-left corner at
+# $(0, 0)$ and its bottom-right corner at $(1, 1)$, the box is described by its midpoint
+# $(b_x, b_y)$, its height $b_h$ and its width $b_w$, all as fractions of the image.
+#
+# The target label becomes a vector of $5 + C$ numbers (here $C = 3$ classes):
+#
+# $$y = \begin{pmatrix} p_c & b_x & b_y & b_h & b_w & c_1 & c_2 & c_3 \end{pmatrix}^\top$$
+#
+# $p_c$ says whether there is an object at all (1) or only background (0). When $p_c = 1$
+# the box and the one-hot class follow. When $p_c = 0$ there is nothing to locate or name:
+# the other seven numbers are **"don't care"** (written `?` below).
+#
+# In cnnlab, this label is the YOLO target of the next sections with a grid of a single
+# cell ($S = 1$): the cell is the whole image.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+single = shapes.make_shapes(4, min_objects=0, max_objects=1, seed=3)
+labels = [
+    detect.encode_targets(b, c, grid_size=1, image_size=64, num_classes=3)[0, 0, 0]
+    for b, c in zip(single.boxes, single.classes)
+]
+for k in (0, 1):
+    print(f"image {k}: objects {len(single.boxes[k])}, y = {labels[k]}")
+
+# %%
+plot.draw_localization(single.images[0], labels[0], NAMES, "an object: pc = 1")
+
+# %%
+plot.draw_localization(single.images[1], labels[1], NAMES, "background only: pc = 0")
+
+# %% [markdown]
+# ### The loss ignores the box when there is no object
+#
+# With squared error, the loss of a prediction $\hat y$ is
+#
+# $$\mathcal{L}(\hat y, y) = \begin{cases} \sum_{i=1}^{8} (\hat y_i - y_i)^2 & \text{if } y_1 = p_c = 1,\\[2pt]
+# (\hat y_1 - y_1)^2 & \text{if } p_c = 0. \end{cases}$$
+#
+# When the image holds no object, only the first output is judged: whatever box and class
+# the network outputs there cannot be wrong, because there is no right answer. In practice
+# each part gets the loss that suits it (logistic loss for $p_c$, softmax cross-entropy for
+# the classes, squared error for the box), and the detector of section 8 does exactly that;
+# the rule "no box loss without an object" stays.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+guess = np.array([0.1, 0.9, 0.9, 0.5, 0.5, 0.0, 0.0, 1.0])  # a wild box, a low pc
+print("empty image,  loss =", detect.localization_loss(guess, labels[1]), " (only (0.1 - 0)^2)")
+print("with object,  loss =", round(detect.localization_loss(guess, labels[0]), 4))
+print("perfect guess on the object:", detect.localization_loss(labels[0], labels[0]))
+
+# %% [markdown]
+# ### Landmark detection
+#
+# The same idea works for any set of points: a network can output the $(x, y)$
+# coordinates of **landmarks** such as the corners of the eyes and mouth (face filters,
+# emotion recognition), the joints of a body (pose estimation) or the corners of a
+# document. The label is
+# $y = (p_c, l_{1x}, l_{1y}, \dots, l_{nx}, l_{ny})$: 64 face landmarks make 129 outputs.
+#
+# One rule matters: **landmark $k$ must be the same point in every label**. Here each image
+# holds a triangle; its landmarks are its apex, its bottom-left and its bottom-right corner,
+# always in that order. A linear model on the pixels learns them well. Shuffle the order of
+# the three corners in each training label, and the network can no longer tell which output
+# should be which corner: it learns the average of the three.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+x_lm, marks = shapes.make_landmarks(3000, seed=0)
+x_lm_test, marks_test = shapes.make_landmarks(300, seed=1)
+shuffle = np.random.default_rng(0)
+shuffled = np.stack([m[shuffle.permutation(3)] for m in marks])
+
+
+def pixels(x):  # the brightest channel: the shape stands out from the dark background
+    return x.max(axis=1).reshape(len(x), -1)
+
+
+errors, predicted = {}, {}
+for name, target in {"consistent order": marks, "shuffled order": shuffled}.items():
+    reg = Ridge(alpha=1.0).fit(pixels(x_lm), target.reshape(len(target), -1))
+    predicted[name] = reg.predict(pixels(x_lm_test)).reshape(-1, 3, 2)
+    errors[name] = np.linalg.norm(predicted[name] - marks_test, axis=2).mean()
+    print(f"{name:>16}: mean corner error on new images below 4 px: {errors[name] < 4}")
+print(
+    "shuffling makes the error at least 3 times larger:",
+    errors["shuffled order"] > 3 * errors["consistent order"],
+)
+
+# %%
+print({k: round(float(v), 2) for k, v in errors.items()}, "pixels")
+
+# %%
+plot.draw_landmarks(x_lm_test[:6], marks_test[:6], predicted["consistent order"][:6])
+
+# %%
+plot.draw_landmarks(x_lm_test[:6], marks_test[:6], predicted["shuffled order"][:6])
+
+# %% [markdown]
+# With consistent labels the crosses sit on the corners; with shuffled labels all three
+# predictions collapse towards the middle of the triangle.
+#
+# ## 2. Sliding-window detection
+#
+# Localization handles one object. For several, the first idea is to reuse a classifier:
+#
+# 1. train a ConvNet on **closely cropped** images: a window that an object fills
+#    (label: its class) or that holds no object (label: background);
+# 2. slide a window over the test image with some stride, and classify every crop;
+# 3. repeat with larger windows, to find larger objects.
+#
+# Our classifier is the notes' example network: a 14×14×3 input, a 5×5 convolution with 16
+# filters, 2×2 max pooling, two fully connected layers of 400 units, and a softmax over 4
+# outputs (ellipse, rectangle, triangle, background).
+
+# %%
+x_win, y_win = sliding.window_dataset(4000, seed=0)
+x_win_val, y_win_val = sliding.window_dataset(1000, seed=1)
+_ = plot.show_images(  # a pyplot figure: shown once, when the cell ends
+    [shapes.to_hwc(x) for x in x_win[:10]],
+    [sliding.WINDOW_CLASSES[k] for k in y_win[:10]],
+    cols=10,
+    size=1.1,
+)
+
+# %%
+nets.seed_everything(0)
+classifier = sliding.WindowClassifier()
+hist_win = nets.fit(
+    classifier,
+    (x_win, y_win),
+    val=(x_win_val, y_win_val),
+    epochs=8,
+    lr=1e-3,
+    batch_size=64,
+    dev="cpu",
+)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("validation accuracy of the window classifier >= 0.95:", hist_win["val_acc"][-1] >= 0.95)
+
+# %%
+print(
+    f"validation accuracy: {hist_win['val_acc'][-1]:.3f}, trained in "
+    f"{hist_win['seconds']:.1f} s on {hist_win['device']}"
+)
+
+# %% [markdown]
+# Now slide it over a 48×48 scene with three small objects, every 2 pixels. Each window gets
+# four probabilities; the maps below show them, one pixel per window position.
+
+# %%
+scene = shapes.make_shapes(
+    1, image_size=48, min_objects=3, max_objects=3, min_size=9, max_size=13, seed=5
+)
+scene_img = scene.images[0]
+scores_loop = sliding.sliding_window_scores(classifier, scene_img, stride=2)
+plot.draw_window_scores(scene_img, scores_loop, 14, 2, sliding.WINDOW_CLASSES)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(
+    "window positions:",
+    scores_loop.shape[0],
+    "x",
+    scores_loop.shape[1],
+    "=",
+    scores_loop.shape[0] * scores_loop.shape[1],
+)
+
+# %%
+win_boxes, win_scores, win_classes = sliding.window_detections(scores_loop, 14, 2, 0.5)
+keep = detect.non_max_suppression(win_boxes, win_scores, 0.3)
+print(len(win_boxes), "windows score > 0.5; after NMS:", len(keep))
+print(
+    "best IoU of a kept window with each true box:",
+    detect.iou(scene.boxes[0], win_boxes[keep]).max(axis=1).round(2),
+)
+
+# %%
+plot.draw_window_scores(
+    scene_img,
+    scores_loop,
+    14,
+    2,
+    sliding.WINDOW_CLASSES,
+    detections=(win_boxes[keep], win_scores[keep], win_classes[keep]),
+    truths=scene.boxes[0],
+)
+
+# %% [markdown]
+# It finds the objects, with two weaknesses. The boxes can only be the windows themselves:
+# always 14×14 squares on a 2-pixel grid, however tall or wide the object (the dashed white
+# boxes are the truth). And windows that cut through an object see a fragment, which the
+# classifier may take for another class. Both get worse with a coarser stride, and a
+# finer stride or more window sizes multiply the cost:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for size in (64, 256):
+    for window, stride in ((14, 2), (14, 1), (28, 2), (56, 4)):
+        if window <= size:
+            n = cnnlab.conv_output_size(size, window, s=stride) ** 2
+            print(f"{size}x{size} image, window {window:2d}, stride {stride}: {n:6d} windows")
+
+# %% [markdown]
+# Each window is a full pass of the ConvNet. That is why sliding windows were used with
+# cheap linear classifiers on hand-made features before deep learning; with a ConvNet per
+# window, it is too slow, unless the windows share their work.
+#
+# ## 3. The convolutional implementation of sliding windows
+#
+# First step: **a fully connected layer is a convolution**. Our first FC layer takes the
+# 5×5×16 volume and gives 400 numbers: each unit is a weighted sum of all 400 inputs. A
+# 5×5 convolution with 16 input channels and 400 filters, applied to a 5×5×16 volume, gives
+# a 1×1×400 output, and each of its 400 numbers is the same weighted sum. The next FC layers
+# become 1×1 convolutions. `sliding.convolutionalize` builds that network, with the same
+# weights reshaped. On one 14×14 window, its output is 1×1×4, the same 4 numbers:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+conv_net = sliding.convolutionalize(classifier)
+print(conv_net)
+for size in (14, 16, 28):
+    out = conv_net(torch.zeros(1, 3, size, size))
+    print(f"input {size}x{size}x3 -> output {tuple(out.shape[2:])} x {out.shape[1]}")
+
+# %% [markdown]
+# Second step: **feed the whole image**. On a 16×16 input the network gives 2×2×4: the
+# scores of the four 14×14 windows at stride 2 (the max pool's stride). On 28×28 it gives
+# 8×8×4: all 64 windows. The convolutions that neighbouring windows would have computed
+# over the same pixels are computed once, and every window reuses them. Same scores, to
+# float precision:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+scores_conv = sliding.convolutional_scores(conv_net, scene_img)
+print("shapes:", scores_loop.shape, scores_conv.shape)
+print("max |loop - convolutional| < 1e-5:", np.abs(scores_loop - scores_conv).max() < 1e-5)
+
+# %%
+t_loop = sliding.time_it(lambda: sliding.sliding_window_scores(classifier, scene_img))
+t_batch = sliding.time_it(
+    lambda: sliding.sliding_window_scores(classifier, scene_img, batch_size=len(win_boxes) + 400)
+)
+t_conv = sliding.time_it(lambda: sliding.convolutional_scores(conv_net, scene_img))
+print(f"one window at a time: {1000 * t_loop:7.1f} ms  ({scores_loop.shape[0] ** 2} passes)")
+print(f"all crops in a batch: {1000 * t_batch:7.1f} ms")
+print(
+    f"convolutional:        {1000 * t_conv:7.1f} ms  (1 pass): "
+    f"{t_loop / t_conv:.0f}x faster than the loop"
+)
+
+# %% [markdown]
+# Where does the saving come from? Count the multiplications. The convolution part is
+# shared (one 5×5 conv over the image instead of one per window); the FC part, now 1×1
+# convolutions, still runs once per window position, because each window needs its own
+# answer. In this small classifier the FC layers dominate, so the total drops "only" by a
+# quarter; in a real ConvNet most of the work is in the convolutions, and the saving is
+# large. The measured speed-up above is bigger still, because one big pass also saves the
+# Python and framework overhead of 324 small ones.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+n_win = scores_loop.shape[0] * scores_loop.shape[1]
+conv_per_window = cnnlab.conv_macs(10, 5, 3, 16)
+fc_per_window = sliding.classifier_macs() - conv_per_window
+conv_shared = cnnlab.conv_macs(44, 5, 3, 16)
+print(
+    f"{n_win} windows, one at a time: conv {n_win * conv_per_window:>11,}  "
+    f"FC {n_win * fc_per_window:>11,}"
+)
+print(
+    f"convolutional, one pass:   conv {conv_shared:>11,}  "
+    f"FC {sliding.convolutional_macs(48) - conv_shared:>11,}"
+)
+print(
+    "total:", f"{n_win * sliding.classifier_macs():,}", "->", f"{sliding.convolutional_macs(48):,}"
+)
+print(
+    "hook count agrees:",
+    sliding.network_macs(conv_net, (3, 48, 48)) == sliding.convolutional_macs(48),
+)
+
+# %% [markdown]
+# The convolutional version is fast, but it keeps the first weakness: the boxes are still
+# the windows. The next idea fixes that.
+#
+# ## 4. Bounding box predictions: the YOLO grid
+#
+# YOLO (Redmon et al., 2015) combines the two previous ideas. Cut the image into an
+# $S \times S$ grid and, **for each cell**, predict a localization label
+# $y = (p_c, b_x, b_y, b_h, b_w, c_1, c_2, c_3)$ as in section 1. An object belongs to the
+# **one cell that holds its midpoint**, even if it covers several cells. The whole grid is
+# computed in one convolutional pass (as in section 3), so the output is a volume
+# $S \times S \times 8$; with a 3×3 grid, $3 \times 3 \times 8$.
+#
+# Each cell has its own coordinates, with $(0, 0)$ its top-left and $(1, 1)$ its
+# bottom-right corner:
+#
+# * $b_x, b_y \in [0, 1)$: where the midpoint is inside the cell;
+# * $b_h, b_w$: the box's height and width **in cell units**, which can exceed 1 when the
+#   object is bigger than a cell.
+#
+# The box is regressed, not picked from a set of windows, so it can have any position and
+# shape. Here is a 96×96 scene on a 3×3 grid (cells of 32 pixels):
+
+# %%
+scenes96 = shapes.make_shapes(
+    6, image_size=96, min_objects=3, max_objects=3, min_size=18, max_size=40, seed=107
+)
+plot.draw_yolo_grid(scenes96.images[0], scenes96.boxes[0], scenes96.classes[0], 3, names=NAMES)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+y96 = detect.encode_targets(
+    scenes96.boxes[0], scenes96.classes[0], grid_size=3, image_size=96, num_classes=3
+)
+print("target shape (S, S, B, 5 + C):", y96.shape)
+print("cells with an object (pc = 1):", int(y96[..., 0].sum()), "of", 3 * 3)
+back, _, back_cls = detect.decode_predictions(y96, 96, score_threshold=0.5)
+
+
+def by_rows(boxes):  # a fixed order, to compare two lists of the same boxes
+    return boxes[np.lexsort(boxes.T)]
+
+
+print(
+    "decoding the target gives the true boxes back:",
+    np.allclose(by_rows(back), by_rows(scenes96.boxes[0])),
+)
+
+# %% [markdown]
+# With a finer grid (YOLO used 19×19), two objects rarely share a cell. Try it: change the
+# scene and the grid size, and watch which cell is responsible for each object and what its
+# label vector holds. With a 1×1 grid you are back to classification with localization.
+
+# %% tags=["nbval-ignore-output"]
+widgets.yolo_grid_explorer(scenes96, NAMES)
+
+# %% [markdown]
+# ## 5. Intersection over union
+#
+# How good is a predicted box? Compare it with the true box by their overlap, relative to
+# the area they cover together:
+#
+# $$\mathrm{IoU}(A, B) = \frac{\operatorname{area}(A \cap B)}{\operatorname{area}(A \cup B)}
+# = \frac{\operatorname{area}(A \cap B)}{\operatorname{area}(A) + \operatorname{area}(B) -
+# \operatorname{area}(A \cap B)}.$$
+#
+# IoU is 1 for identical boxes and 0 for boxes that do not touch. By convention a
+# localization is **correct if IoU ≥ 0.5**; stricter benchmarks use 0.6, 0.75 or an
+# average over thresholds. The intersection of two boxes is itself a box: its top-left
+# corner is the larger of the two top-left corners, its bottom-right corner the smaller of
+# the two bottom-right ones (if that gives a negative width or height, there is no
+# overlap). `detect.iou` computes all pairs between two lists of boxes at once:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+a = np.array([[2, 2, 7, 6]])
+b = np.array([[2, 2, 7, 6], [4, 3, 9, 7], [4, 2, 9, 6], [8, 8, 10, 10]])
+print("IoU of A with each B:", detect.iou(a, b)[0])
+print("symmetric:", np.allclose(detect.iou(a, b), detect.iou(b, a).T))
+
+# %% [markdown]
+# **Try it.** Move and resize box B. How far can it shift before the IoU drops below 0.5?
+# (For two equal squares of side $s$ shifted by $d$ along one axis,
+# $\mathrm{IoU} = (s-d)/(s+d)$, so only $d < s/3$ counts as a match.)
+
+# %% tags=["nbval-ignore-output"]
+widgets.iou_explorer()
+
+# %% [markdown]
+# ## 6. Non-max suppression
+#
+# A detector usually finds each object several times: neighbouring cells (and later,
+# several anchors) all believe they hold its midpoint, each with its own box and score.
+# **Non-max suppression (NMS)** keeps one box per object:
+#
+# 1. drop every box whose score $p_c$ is below a threshold (e.g. 0.6);
+# 2. while boxes remain: **keep** the one with the highest score, and **discard** every
+#    remaining box whose IoU with it exceeds a threshold (e.g. 0.5);
+# 3. with several classes, do this **for each class separately** (a triangle's box must not
+#    suppress an overlapping ellipse's).
+#
+# "Non-max" because the boxes that are not the maximum of their neighbourhood are
+# suppressed. To see it at work, here are fake detector outputs: five noisy boxes around each
+# true object of a scene, the closest with the highest score.
+
+# %%
+nms_scene = shapes.make_shapes(1, min_objects=4, max_objects=4, seed=21)
+cand = shapes.noisy_detections(
+    nms_scene.boxes[0], nms_scene.classes[0], per_object=5, spread=2.0, seed=0
+)
+plot.draw_nms(nms_scene.images[0], *cand, iou_threshold=0.5, score_threshold=0.3, names=NAMES)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+kept = detect.non_max_suppression(cand[0], cand[1], 0.5, classes=cand[2])
+print("candidates:", len(cand[0]), "  kept (per class):", kept)
+print(
+    "same as the plain one-pair-at-a-time version:",
+    kept.tolist() == detect.nms_reference(cand[0], cand[1], 0.5, classes=cand[2]),
+)
+print(
+    "kept boxes match the true objects one to one:",
+    sorted(detect.iou(nms_scene.boxes[0], cand[0][kept]).argmax(axis=1)) == list(range(len(kept))),
+)
+blind = detect.non_max_suppression(cand[0], cand[1], 0.5)
+print("class-blind NMS keeps", len(blind), "of them")
+
+# %% [markdown]
+# **Try it.** Lower the IoU threshold and NMS also removes boxes of *different* objects that
+# overlap (try class-blind suppression on the overlapping shapes); raise it towards 1 and
+# duplicates survive. Raise the score threshold and weak detections vanish before NMS even
+# starts.
+
+# %% tags=["nbval-ignore-output"]
+widgets.nms_explorer(nms_scene.images[0], *cand, names=NAMES)
+
+# %% [markdown]
+# ## 7. Anchor boxes
+#
+# One cell, one prediction: what if **two objects have their midpoints in the same cell**
+# (a person standing in front of a car)? One of them cannot be encoded in the target, and
+# the detector can never learn to find it. How often does that happen in our training data?
+
+# %%
+train = shapes.make_shapes(2000, seed=1)
+test = shapes.make_shapes(300, seed=2)
+sizes = shapes.box_sizes(train)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"{len(train)} training images, {len(sizes)} objects")
+for S in (2, 4, 8):
+    lost = sum(int((~detect.assign_anchors(b, S, 64).kept).sum()) for b in train.boxes)
+    print(f"grid {S}x{S}, one box per cell: {lost:4d} objects lost ({lost / len(sizes):.1%})")
+
+# %% [markdown]
+# **Anchor boxes** give each cell $B$ slots instead of one, each with a predefined shape
+# (say a square, a tall and a wide box). An object now goes to the cell holding its midpoint
+# **and** to the anchor whose shape has the highest IoU with its box (both centred on the
+# same point: only the shapes are compared). The target grows to
+# $S \times S \times B \times (5 + C)$: with 3 anchors and 3 classes, $8 \times 8 \times 3
+# \times 8$. Two objects in one cell now collide only if they also want the same anchor.
+# Anchors also let the network **specialise**: one slot becomes good at tall objects,
+# another at wide ones.
+#
+# How to choose the anchors? By hand, from a look at the data, or (YOLOv2's way) by
+# **k-means clustering of the training boxes' sizes** with the distance $1 - \mathrm{IoU}$:
+# Euclidean distance would let large boxes dominate, while IoU treats a 3-pixel error on a
+# 10-pixel box as seriously as a 30-pixel error on a 100-pixel box. A measure of the fit:
+# the mean, over objects, of the best IoU with any anchor.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+by_hand = np.array([[18, 18], [13, 26], [26, 13]])  # a square, a tall and a wide box
+anchors = detect.kmeans_anchors(sizes, 3, seed=0)
+print("k-means anchors (w, h):\n", anchors.round(1))
+print(
+    f"mean best IoU: by hand {detect.anchor_fit(sizes, by_hand):.3f}, "
+    f"k-means {detect.anchor_fit(sizes, anchors):.3f}"
+)
+for k in (1, 2, 5, 9):
+    print(f"  k = {k}: {detect.anchor_fit(sizes, detect.kmeans_anchors(sizes, k)):.3f}")
+for S in (2, 4, 8):
+    lost = sum(int((~detect.assign_anchors(b, S, 64, anchors).kept).sum()) for b in train.boxes)
+    print(f"grid {S}x{S}, 3 anchors: {lost:4d} objects lost ({lost / len(sizes):.1%})")
+
+# %%
+plot.plot_anchors(sizes, anchors)
+
+# %% [markdown]
+# More anchors fit the shapes better, at the price of more outputs. Our detector uses an
+# 8×8 grid and the 3 k-means anchors: only 2 of the 5,000 training objects are lost.
+#
+# ## 8. The YOLO algorithm: training
+#
+# **The training set.** For each image, build the target volume: every object goes into its
+# (cell, anchor) slot as $(1, b_x, b_y, b_h, b_w, \text{one-hot class})$, every other slot
+# gets $p_c = 0$.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+targets = yolo.encode_dataset(train, grid_size=8, anchors=anchors)
+print("training targets:", targets.shape, "  slots with an object:", int(targets[..., 0].sum()))
+
+# %% [markdown]
+# **The network** (`yolo.TinyYolo`): five 3×3 convolution blocks (convolution, batch norm,
+# leaky ReLU) with three 2×2 max pools take the 64×64 image down to 8×8; a 1×1 convolution
+# then outputs $B(5 + C) = 24$ numbers per cell. As in YOLOv2, the raw outputs $t$ become the
+# label vector through
+#
+# $$p_c = \sigma(t_p),\quad b_x = \sigma(t_x),\quad b_y = \sigma(t_y),\quad
+# b_w = a_w e^{t_w},\quad b_h = a_h e^{t_h},\quad (c_1, c_2, c_3) = \mathrm{softmax}(t_c),$$
+#
+# where $(a_w, a_h)$ is the slot's anchor in cell units: the sigmoid keeps the midpoint in
+# its cell, the exponential keeps sizes positive and makes each anchor predict sizes
+# relative to its own shape.
+#
+# **The loss**, summed over all slots: binary cross-entropy for $p_c$ everywhere (weighted
+# by $\lambda_\text{noobj} = 0.5$ on the many empty slots), and, **only on slots with an
+# object**, squared errors of $b_x, b_y, \log b_w, \log b_h$ (weighted by
+# $\lambda_\text{coord} = 5$) and the cross-entropy of the class. The box and class terms
+# vanish where $p_c = 0$, as in section 1.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+nets.seed_everything(0)
+model = yolo.TinyYolo(anchors, num_classes=3, image_size=64)
+print("parameters:", sum(p.numel() for p in model.parameters()))
+print("output of one image (S, S, B, 5 + C):", tuple(model(torch.zeros(1, 3, 64, 64)).shape[1:]))
+print(f"multiplications per image: {sliding.network_macs(model, (3, 64, 64)):,}")
+
+# %% [markdown]
+# Training: 15 passes over the 2,000 images, mirrored left-right at random (a mirrored
+# shape is the same kind of shape), with Adam and a one-cycle learning rate schedule: 945
+# steps of 32 images. It needs about a minute of CPU time (under a minute of waiting on two
+# quiet cores); the progress bar shows the loss.
+
+# %%
+history = yolo.train_detector(model, train, epochs=15, lr=3e-3, batch_size=32, seed=0, dev=dev)
+
+# %%
+print(
+    f"device: {history['device']}, {torch.get_num_threads()} threads; "
+    f"wall time {history['wall_seconds']:.0f} s, CPU time {history['cpu_seconds']:.0f} s"
+)
+print("loss per epoch:", np.round(history["loss"], 2))
+
+# %%
+plot.plot_detector_history(history)
+
+# %% [markdown]
+# The time depends on your machine: the cell prints the device the training ran on, the
+# wall time (what you wait) and the process's CPU time (all cores added up; with two
+# threads it is about twice the wall time). On a CUDA GPU the same code runs unchanged
+# (`cnnlab.device()` picks it). This lesson was written on a CPU-only machine, so we have no
+# GPU timing to show; with batches this small, each of the 945 steps is then limited by
+# fixed per-step overhead (a few milliseconds), so expect seconds rather than a minute, and
+# a bigger model or larger images would cost the GPU proportionally much less than the CPU.
+#
+# ## 9. Making predictions: thresholds, NMS and mAP
+#
+# At test time, the network's $8 \times 8 \times 3 = 192$ slots each give a box with a
+# score $p_c \cdot \max_k c_k$ (the probability that the slot holds an object of its best
+# class). Then:
+#
+# 1. drop the slots with a low score;
+# 2. for each class, run non-max suppression.
+#
+# Most slots are confidently empty, and a well-trained detector rarely fires twice on one
+# object; NMS matters most on the hard images. Here is the test image (of the first 30)
+# where it has the most to remove, before and after, with every slot scoring at least 0.1.
+# Look at the scores too: on hard images some are low, and the score threshold decides
+# whether those objects are reported at all.
+
+# %%
+raw = model.predict(test.images[:30])
+cands = [detect.decode_predictions(r, 64, score_threshold=0.1) for r in raw]
+removed = [
+    len(c[0]) - len(detect.non_max_suppression(c[0], c[1], 0.5, classes=c[2])) for c in cands
+]
+busiest = int(np.argmax(removed))
+plot.draw_nms(
+    test.images[busiest], *cands[busiest], iou_threshold=0.5, score_threshold=0.1, names=NAMES
+)
+
+# %% tags=["nbval-ignore-output"]
+widgets.nms_explorer(test.images[busiest], *cands[busiest], names=NAMES)
+
+# %%
+dets = yolo.detect_scenes(model, test.images[:10], score_threshold=0.5, iou_threshold=0.5)
+plot.show_detections(test.images[:10], dets, list(zip(test.boxes, test.classes))[:10], names=NAMES)
+
+# %% [markdown]
+# Dashed white: the true boxes; coloured: the detections with their scores.
+#
+# ### Mean average precision
+#
+# One number for a whole test set must reward finding every object (**recall**) and not
+# inventing any (**precision**), across all score thresholds. For one class:
+#
+# 1. sort all its detections, over all test images, by decreasing score;
+# 2. walk down the list: a detection is a **true positive** if its IoU with a true box of
+#    its class (in its image) is ≥ 0.5 and that box was not already taken by a better
+#    detection; otherwise a **false positive** (a duplicate counts as false);
+# 3. after each detection, precision = TP / detections so far, recall = TP / true objects;
+# 4. make the precision curve monotone (at each recall, the best precision at that recall
+#    or beyond), and take the area under it: the **average precision** (AP, the all-point
+#    version of PASCAL VOC).
+#
+# **mAP@0.5** is the mean of the APs over the classes. Before trusting it on the detector,
+# three cases with known answers:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+truth = [(np.array([[0, 0, 10, 10], [20, 20, 30, 30]]), np.array([0, 0]))]
+
+
+def one_image(boxes, scores):
+    return [(np.array(boxes, float), np.array(scores), np.zeros(len(scores), int))]
+
+
+perfect = one_image([[0, 0, 10, 10], [20, 20, 30, 30]], [0.9, 0.8])
+half = one_image([[0, 0, 10, 10]], [0.9])
+false_first = one_image([[40, 40, 50, 50], [0, 0, 10, 10], [20, 20, 30, 30]], [0.9, 0.8, 0.7])
+print("both found:                          ", detect.mean_average_precision(perfect, truth))
+print("one of two found:                    ", detect.mean_average_precision(half, truth))
+print("a false positive ranked first:", round(detect.mean_average_precision(false_first, truth), 4))
+
+# %% [markdown]
+# (Last case: precision 0, 1/2, 2/3 at recall 0, 1/2, 1; the monotone curve is 2/3 from
+# recall 0 to 1, so AP = 2/3.) Now the detector, on the 300 held-out images. For mAP we keep
+# every detection scoring at least 0.05: the ranking, not one threshold, is what AP judges.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+test_dets = yolo.detect_scenes(model, test.images, score_threshold=0.05)
+test_truth = list(zip(test.boxes, test.classes))
+mAP, per_class = detect.mean_average_precision(test_dets, test_truth, 0.5, 3, per_class=True)
+print("mAP@0.5 >= 0.8:", mAP >= 0.8)
+
+# %%
+print(f"mAP@0.5 = {mAP:.3f}; per class:", {NAMES[c]: round(ap, 3) for c, ap in per_class.items()})
+print(
+    "mAP@0.75 =",
+    round(detect.mean_average_precision(test_dets, test_truth, 0.75), 3),
+    "(stricter boxes)",
+)
+
+# %%
+curves = {}
+for c in range(3):
+    p, r, _ = detect.precision_recall(test_dets, test_truth, c, 0.5)
+    curves[NAMES[c]] = (p, r, per_class[c])
+plot.plot_precision_recall(curves, title="held-out images, IoU ≥ 0.5")
+
+# %% [markdown]
+# ### Where it fails
+#
+# An honest look: the test images with the most mistakes at score ≥ 0.5 (false positives
+# plus missed objects).
+
+# %%
+final = yolo.detect_scenes(model, test.images, score_threshold=0.5)
+errs = np.array([sum(detect.detection_errors(d, t)) for d, t in zip(final, test_truth)])
+worst = np.argsort(-errs, kind="stable")[:5]
+print("images with no mistake:", int((errs == 0).sum()), "of", len(errs))
+plot.show_detections(
+    test.images[worst],
+    [final[i] for i in worst],
+    [test_truth[i] for i in worst],
+    titles=[f"test {i}: {errs[i]} mistakes" for i in worst],
+    names=NAMES,
+)
+
+# %% [markdown]
+# The typical failures: a shape partly hidden behind another (its visible part looks like a
+# different shape, or its box is guessed too small), two objects of similar colour that
+# touch (read as one), thin or small shapes whose class is ambiguous at this resolution, and
+# boxes just under IoU 0.5 (the right object, counted wrong). More data, more epochs, a
+# bigger network and a finer grid all help; none removes occlusion ambiguity entirely.
+#
+# ## 10. Region proposals: R-CNN, Fast R-CNN, Faster R-CNN
+#
+# The other family of detectors does not classify every position. It first asks **where
+# might objects be?**, proposes a few hundred or thousand regions, and classifies only
+# those:
+#
+# * **R-CNN** (2013): proposals by *selective search* (segment the image into blobs of
+#   similar colour and texture, merge neighbouring blobs step by step, and propose the box
+#   of every blob along the way); then each region is cropped, resized and classified by a
+#   ConvNet, **one pass per region**, which also refines the box. Accurate, and slow.
+# * **Fast R-CNN** (2015): run the convolutions **once** on the whole image, then cut each
+#   proposal out of the feature map and pool it to a fixed size (RoI pooling) for the FC
+#   layers: the convolutional trick of section 3, applied to proposals. Proposals are now
+#   the bottleneck.
+# * **Faster R-CNN** (2015): a small **region proposal network** on the same feature map
+#   predicts, for each position and anchor, "object or not" and a box: proposals become
+#   almost free. Still two stages, usually slower than YOLO-style single-stage detectors.
+#
+# A toy selective search on one of our scenes (`proposals.selective_search`):
+
+# %%
+rp_img = shapes.to_hwc(test.images[0])
+props, segments = proposals.selective_search(rp_img, return_segments=True)
+plot.draw_proposals(rp_img, props, segments, truths=test.boxes[0])
+
+# %%
+# NBVAL_CHECK_OUTPUT
+sel = [proposals.selective_search(shapes.to_hwc(img)) for img in test.images[:100]]
+exhaustive = proposals.sliding_proposals(64)
+recall_sel = np.mean([proposals.proposal_recall(p, t) for p, t in zip(sel, test.boxes)])
+recall_all = np.mean([proposals.proposal_recall(exhaustive, t) for t in test.boxes[:100]])
+print(
+    f"selective search: {np.mean([len(p) for p in sel]):.0f} proposals per image, "
+    f"recall@0.5 {recall_sel:.2f}"
+)
+print(
+    f"sliding windows (3 sizes x 3 shapes, stride 4): {len(exhaustive)} per image, "
+    f"recall@0.5 {recall_all:.2f}"
+)
+
+# %% [markdown]
+# About 60 proposals find nearly every object that 1,200 exhaustive windows find.
+#
+# Now the R-CNN recipe. Its classifier is trained **on proposals**: run selective search on
+# the training images, warp each proposal (with some context around it) to the network's
+# input size, and label it with the class of the true box it overlaps with IoU ≥ 0.5, or
+# "background" if it overlaps every true box by less than 0.3. We reuse the window
+# classifier's architecture (14×14 inputs) and train it on 300 training images' proposals.
+
+# %%
+props_train = [proposals.selective_search(shapes.to_hwc(img)) for img in train.images[:300]]
+x_rp, y_rp = proposals.proposal_training_set(train.subset(slice(0, 300)), props_train, size=14)
+print("warped proposals:", x_rp.shape, "per class (last = background):", np.bincount(y_rp))
+nets.seed_everything(0)
+rcnn_net = sliding.WindowClassifier()
+hist_rp = nets.fit(rcnn_net, (x_rp, y_rp), epochs=6, lr=1e-3, batch_size=64, dev="cpu")
+
+# %% [markdown]
+# Detection then classifies every proposal of a test image, keeps the confident
+# non-background ones and runs NMS (**toy R-CNN**: one network pass per proposal). The
+# **toy Fast R-CNN** runs the 5×5 convolution once on the whole image, cuts each proposal's
+# part out of the feature map, max-pools it to 5×5 (RoI pooling) and runs only the FC layers
+# per proposal, with the same weights.
+
+# %%
+rcnn, fast = [], []
+t0 = time.perf_counter()
+for img, p in zip(test.images[:100], sel):
+    rcnn.append(proposals.rcnn_detect(rcnn_net, img, p, score_threshold=0.05)[0])
+t_rcnn = (time.perf_counter() - t0) / 100
+t0 = time.perf_counter()
+for img, p in zip(test.images[:100], sel):
+    fast.append(proposals.fast_rcnn_detect(rcnn_net, img, p, score_threshold=0.05)[0])
+t_fast = (time.perf_counter() - t0) / 100
+t_sel = sliding.time_it(lambda: proposals.selective_search(rp_img), repeat=5)
+t_yolo = sliding.time_it(lambda: yolo.detect_scenes(model, test.images[:100], 0.05)) / 100
+truth100 = test_truth[:100]
+print(f"selective search: {1000 * t_sel:.1f} ms per image")
+print(
+    f"toy R-CNN:      mAP@0.5 {detect.mean_average_precision(rcnn, truth100):.3f}, "
+    f"{1000 * t_rcnn:.1f} ms per image after the proposals"
+)
+print(
+    f"toy Fast R-CNN: mAP@0.5 {detect.mean_average_precision(fast, truth100):.3f}, "
+    f"{1000 * t_fast:.1f} ms per image after the proposals"
+)
+print(
+    f"our YOLO:       mAP@0.5 {detect.mean_average_precision(test_dets[:100], truth100):.3f}, "
+    f"{1000 * t_yolo:.2f} ms per image (batches of 100, no proposals needed)"
+)
+
+# %%
+shown = [tuple(v[d[1] >= 0.5] for v in d) for d in rcnn[:5]]
+plot.show_detections(
+    test.images[:5], shown, truth100[:5], names=NAMES, titles=["toy R-CNN, score ≥ 0.5"] * 5
+)
+
+# %% [markdown]
+# The toy R-CNN is respectable, with boxes that can only be proposals (the real R-CNN also
+# learns a box correction), and objects that selective search misses are lost for good.
+# Counting the multiplications of the networks alone, for one 64×64 image with about 60
+# proposals, shows the structure of each method:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+k = 60
+per_crop = sliding.classifier_macs()
+features_once = cnnlab.conv_macs(60, 5, 3, 16)  # the 5x5 conv over the whole 64x64 image
+head = per_crop - cnnlab.conv_macs(10, 5, 3, 16)  # the FC layers of one region
+costs = {
+    "sliding windows, 14x14, stride 2, one by one": 26 * 26 * per_crop,
+    "sliding windows, convolutional (section 3)": sliding.convolutional_macs(64),
+    f"R-CNN: {k} proposals x one ConvNet pass": k * per_crop,
+    f"Fast R-CNN: conv once + {k} x FC head": features_once + k * head,
+    "YOLO (TinyYolo, 192 boxes in one pass)": sliding.network_macs(model, (3, 64, 64)),
+}
+for name, macs in costs.items():
+    print(f"{name:<46} {macs / 1e6:7.1f} M multiplications")
+
+# %% [markdown]
+# Exhaustive windows cost the most, even done convolutionally, because every position pays
+# for the FC layers. Proposals cut the number of regions from hundreds to about 60. Fast
+# R-CNN saves little here only because our classifier's convolution is tiny; in R-CNN's
+# real ConvNet (hundreds of millions of multiplications per region, for 2,000 regions) the
+# shared convolutions are the whole difference, tens of seconds per image down to a fraction
+# of one. One pass of our YOLO network costs 36 times one pass of the small classifier, yet
+# it is cheaper than 60 of them, it needs no proposals (selective search alone takes longer
+# than the network here), and it was trained end to end for the task. Faster R-CNN closes
+# the gap by making the proposals part of the network; single-stage detectors in the YOLO
+# style remove the second stage altogether.
+#
+# ## Summary
+#
+# * **Localization**: the label $y = (p_c, b_x, b_y, b_h, b_w, c_1, \dots, c_C)$; the loss
+#   only judges $p_c$ when there is no object. **Landmarks** are more output coordinates,
+#   and must be labelled in the same order in every image.
+# * **Sliding windows** classify every crop: many passes, boxes stuck to the window grid.
+#   Turning FC layers into convolutions computes all windows in **one pass**, sharing the
+#   overlapping work.
+# * **YOLO** cuts the image into an $S\times S$ grid; the cell holding an object's midpoint
+#   predicts it, with $b_x, b_y$ relative to the cell and $b_h, b_w$ in cell units (can
+#   exceed 1). **Anchor boxes** give each cell $B$ slots of different shapes (chosen by
+#   k-means with $1 - \mathrm{IoU}$): output $S \times S \times B \times (5 + C)$.
+# * **IoU** = intersection / union measures a box; ≥ 0.5 counts as correct.
+#   **NMS** keeps the best box and removes its overlaps, per class. **mAP@0.5** averages,
+#   over classes, the area under the precision-recall curve.
+# * **Region proposals** (R-CNN → Fast → Faster R-CNN) classify only likely regions; Fast
+#   R-CNN shares the convolutions, Faster R-CNN learns the proposals too.
+
+# %% [markdown]
+# ## Exercises
+#
+# ### Exercise 1: IoU by hand
+#
+# Box A = `check.IOU_BOX_A` and box B = `check.IOU_BOX_B`, as (x1, y1, x2, y2). Compute
+# their IoU on paper (to 3 decimals), without `detect.iou`.
+
+# %%
+print("A =", check.IOU_BOX_A, "  B =", check.IOU_BOX_B)
+
+# %%
+answer_iou = None  # a number between 0 and 1
+check.iou_by_hand(answer_iou)
+
+# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# NBVAL_CHECK_OUTPUT
+# Solution: overlap x from max(1, 3) = 3 to min(5, 8) = 5, y from max(1, 2) = 2 to
+# min(4, 6) = 4: a 2x2 square, area 4. Areas 4x3 = 12 and 5x4 = 20; union 12 + 20 - 4 = 28.
+answer_iou = 4 / 28
+print(round(answer_iou, 4))
+check.iou_by_hand(answer_iou)
+
+# %% [markdown]
+# ### Exercise 2: write non-max suppression
+#
+# Complete `nms(boxes, scores, iou_threshold)`: return the indices of the boxes kept,
+# highest score first. Suppress a box when its IoU with a kept box is **greater than** the
+# threshold. You may use `detect.iou`. The checker tries your function on several cases,
+# including ties and chains of overlapping boxes.
+
+
+# %%
+def nms(boxes, scores, iou_threshold):
+    keep = []
+    # your code here
+    return keep
+
+
+check.nms_function(nms)
+
+
+# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# NBVAL_CHECK_OUTPUT
+# Solution: visit the boxes from the best score down; a box survives if no box kept so far
+# overlaps it by more than the threshold.
+def nms(boxes, scores, iou_threshold):
+    keep = []
+    for i in np.argsort(-np.asarray(scores), kind="stable"):
+        if all(detect.iou(boxes[i], boxes[j])[0, 0] <= iou_threshold for j in keep):
+            keep.append(int(i))
+    return keep
+
+
+check.nms_function(nms)
+
+# %% [markdown]
+# ### Exercise 3: a YOLO target by hand
+#
+# A 96×96 image is cut into a 3×3 grid. A car (class $c_2$ of pedestrian, car, motorcycle)
+# has the box `check.YOLO_EXERCISE["box"]` = (x1, y1, x2, y2). Which cell (row, col),
+# counting from 0, is responsible for it, and what is that cell's label vector
+# $y = (p_c, b_x, b_y, b_h, b_w, c_1, c_2, c_3)$?
+
+# %%
+print(check.YOLO_EXERCISE)
+
+# %%
+answer_cell = None  # (row, col)
+answer_y = None  # [pc, bx, by, bh, bw, c1, c2, c3]
+check.yolo_target(answer_cell, answer_y)
+
+# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# NBVAL_CHECK_OUTPUT
+# Solution: midpoint ((36 + 84)/2, (68 + 92)/2) = (60, 80); cells are 32 px, so column
+# floor(60/32) = 1, row floor(80/32) = 2; bx = 60/32 - 1, by = 80/32 - 2; bh = 24/32, bw = 48/32.
+answer_cell = (2, 1)
+answer_y = [1, 60 / 32 - 1, 80 / 32 - 2, 24 / 32, 48 / 32, 0, 1, 0]
+print(np.round(answer_y, 4))
+check.yolo_target(answer_cell, answer_y)
+
+# %% [markdown]
+# ### Exercise 4: average precision by hand
+#
+# A detector's detections of one class, ranked by score, are
+# wrong, right, right, wrong, right (`check.AP_EXERCISE`), and the test set holds 4 objects
+# of that class. What is the average precision (all-point, as `detect.average_precision`)?
+
+# %%
+print(check.AP_EXERCISE)
+
+# %%
+answer_ap = None  # a number between 0 and 1
+check.ap_by_hand(answer_ap)
+
+# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# NBVAL_CHECK_OUTPUT
+# Solution: precision 0, 1/2, 2/3, 2/4, 3/5 and recall 0, 1/4, 2/4, 2/4, 3/4 after each
+# detection. The monotone precision is 2/3 up to recall 1/2, then 3/5 up to 3/4, then 0.
+answer_ap = 0.25 * 2 / 3 + 0.25 * 2 / 3 + 0.25 * 3 / 5
+print(round(answer_ap, 4))
+check.ap_by_hand(answer_ap)

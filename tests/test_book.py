@@ -1,0 +1,302 @@
+"""The course site: built offline from notebooks/, then looked at in a real browser.
+
+The book is built into a temporary folder (book/build.py, as `make book` does), served from
+127.0.0.1 on a free port, and opened in headless Debian Chromium driven by Playwright. Every
+request a page makes is recorded: the site must work with no internet, so nothing may leave
+127.0.0.1. Screenshots of the landing page and a lesson go to $BOOK_SHOTS (default
+/tmp/book_shots) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(os.environ.get("BOOK_SHOTS", "/tmp/book_shots"))
+TIMEOUT_MS = 30_000  # generous: the machine may be busy
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("book_build", ROOT / "book" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+book_build = _load_build()
+# CNNLAB_BOOK_NOTEBOOKS=DIR builds the book from another lesson folder (to try the book alone).
+NOTEBOOKS = Path(os.environ.get("CNNLAB_BOOK_NOTEBOOKS", ROOT / "notebooks"))
+
+
+def _widget_models(nb: Path) -> set[str]:
+    """The model names (IntSliderModel, OutputModel, ...) in a notebook's saved widget state."""
+    meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
+    state = meta.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return {m.get("model_name", "") for m in state.get("state", {}).values()}
+
+
+def _has_png(nb: Path) -> bool:
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    return any("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+
+
+def _has_tag(nb: Path, tag: str) -> bool:
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    return any(tag in c.get("metadata", {}).get("tags", []) for c in cells)
+
+
+def _has_math(nb: Path) -> bool:
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    return any(c["cell_type"] == "markdown" and "$" in "".join(c["source"]) for c in cells)
+
+
+def _page(nb: Path) -> str:
+    return f"notebooks/{nb.stem}.html"
+
+
+# --- fixtures: the site, a server, a browser -----------------------------------------------
+
+
+def _ensure_chromium() -> None:
+    """Install Debian's chromium when it is missing and we can (root with apt-get); else skip."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        pytest.skip(f"{CHROMIUM} is not installed and cannot be (needs root and apt-get)")
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        if done.returncode != 0:
+            pytest.skip(
+                f"{CHROMIUM} is not installed and `{' '.join(cmd)}` failed: {done.stderr[-400:]}"
+            )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    assert book_build.lessons(NOTEBOOKS), f"no lessons NN_*.ipynb in {NOTEBOOKS} to build from"
+    out = tmp_path_factory.mktemp("book")
+    html = book_build.build(out=out, notebooks=NOTEBOOKS, quiet=True)
+    assert (html / "index.html").exists()
+    return html
+
+
+@pytest.fixture(scope="module")
+def lessons(site) -> list[Path]:
+    """The lesson notebooks as they were built (the staged copies: notebooks/ may change
+    while the test runs, when someone re-executes a lesson)."""
+    return book_build.lessons(site.parent / "src" / "notebooks")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _ensure_chromium()
+    from playwright.sync_api import sync_playwright  # dev extras; its browsers are not used
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page recording every request (``page.requests``) and every failed one
+    (``page.failures``: no answer, or an HTTP error status)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    requests: list[str] = []
+    failures: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    context.on("requestfailed", lambda r: failures.append(f"{r.url} ({r.failure})"))
+    context.on("response", lambda r: r.status >= 400 and failures.append(f"{r.url} ({r.status})"))
+    pg = context.new_page()
+    pg.requests, pg.failures = requests, failures
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def _open(page, url: str) -> None:
+    """Load a page and let its scripts (MathJax, widgets) make their requests."""
+    from playwright.sync_api import TimeoutError
+
+    page.goto(url, wait_until="load")
+    try:  # on a busy machine the network may not settle in time; the checks wait themselves
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    except TimeoutError:
+        pass
+
+
+def _shot(page, name: str, full_page: bool = False) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=full_page)
+
+
+def _assert_served_locally(page) -> None:
+    """Nothing left 127.0.0.1 (data: and blob: URLs stay in the page) and nothing failed."""
+    outside = [
+        u
+        for u in page.requests
+        if urlparse(u).scheme not in {"data", "blob"} and urlparse(u).hostname != "127.0.0.1"
+    ]
+    assert not outside, f"requests outside 127.0.0.1: {outside}"
+    failed = [f for f in page.failures if "/favicon.ico" not in f]
+    assert not failed, f"requests that failed: {failed}"
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+
+def test_every_lesson_is_in_the_table_of_contents_and_reachable(page, base_url, lessons):
+    _open(page, base_url)  # index.html redirects to the landing page
+    assert page.url.endswith("/intro.html"), page.url
+    _shot(page, "landing.png", full_page=True)
+    assert page.locator("h1").first.inner_text().startswith("cnnlab")
+
+    sidebar = page.locator("nav.bd-docs-nav a.reference.internal")
+    hrefs = {a.get_attribute("href") for a in sidebar.all()}
+    missing = [_page(nb) for nb in lessons if _page(nb) not in hrefs]
+    assert not missing, f"lessons not in the sidebar table of contents: {missing}"
+
+    for nb in lessons:  # follow the sidebar from page to page, as a reader would
+        page.locator(f"nav.bd-docs-nav a[href$='{nb.stem}.html']").click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith(_page(nb)), page.url
+        assert page.locator("main h1").count() >= 1, f"{nb.name}: page has no title"
+        assert page.locator(".cell").count() > 0, f"{nb.name}: no notebook cells on the page"
+    _assert_served_locally(page)
+
+
+def test_a_lesson_shows_its_plots(page, base_url, lessons):
+    with_plot = [nb for nb in lessons if _has_png(nb)]
+    assert with_plot, "no lesson has a stored plot (image/png output)"
+    _open(page, base_url + _page(with_plot[0]))
+    img = page.locator(".cell_output img").first
+    img.scroll_into_view_if_needed()
+    assert img.is_visible()
+    assert img.evaluate("i => i.complete && i.naturalWidth > 0"), "the plot did not load"
+    _assert_served_locally(page)
+
+
+def test_a_lesson_has_typeset_math_and_launch_and_download_buttons(page, base_url, lessons):
+    with_math = [nb for nb in lessons if _has_math(nb)]
+    assert with_math, "no lesson has LaTeX math ($...$)"
+    nb = with_math[0]
+    _open(page, base_url + _page(nb))
+    # MathJax 3 typesets into <mjx-container> elements, here from the site's own copy.
+    math = page.locator("mjx-container").first
+    math.wait_for(state="attached")
+    assert any("/_static/mathjax/" in u for u in page.requests)
+
+    # Binder, Colab and JupyterHub open the notebook at its path in the repository.
+    links = [a.get_attribute("href") for a in page.locator(".dropdown-launch-buttons a").all()]
+    for host in ("mybinder.org", "colab.research.google.com", "/hub/user-redirect/git-pull"):
+        assert any(host in h and f"notebooks/{nb.name}" in h for h in links), (host, links)
+    downloads = [
+        a.get_attribute("href") for a in page.locator(".dropdown-download-buttons a").all()
+    ]
+    ipynb = [h for h in downloads if h.endswith(f"/{nb.name}")]
+    assert ipynb, f"no download of {nb.name}: {downloads}"
+    got = page.request.get(urljoin(page.url, ipynb[0]))
+    assert got.ok and json.loads(got.body())["cells"], "the downloaded notebook is not the lesson"
+
+    math.scroll_into_view_if_needed()
+    _shot(page, "lesson.png")
+    _assert_served_locally(page)
+
+
+def test_solutions_tagged_hide_input_are_collapsed(page, base_url, lessons):
+    tagged = [nb for nb in lessons if _has_tag(nb, "hide-input")]
+    if not tagged:
+        pytest.skip("no lesson has a cell tagged hide-input yet")
+    _open(page, base_url + _page(tagged[0]))
+    cell = page.locator(".cell.tag_hide-input").first
+    assert cell.count() == 1
+    assert not cell.locator("details").first.evaluate("d => d.open")
+    assert not cell.locator(".cell_input").first.is_visible()
+    cell.locator("summary").first.click()
+    assert cell.locator(".cell_input").first.is_visible()
+    _assert_served_locally(page)
+
+
+def test_saved_widgets_render_offline(page, base_url, lessons):
+    # The widget manager and require.js are served by the site itself.
+    for js in ("_static/widgets/require.js", "_static/widgets/embed-amd.js"):
+        assert page.request.get(base_url + js).ok, f"{js} is not served by the site"
+    with_state = [nb for nb in lessons if _widget_models(nb)]
+    with_slider = [
+        nb for nb in with_state if {"IntSliderModel", "FloatSliderModel"} & _widget_models(nb)
+    ]
+    # Lessons executed by nbconvert save their widget state (sliders, and tqdm's progress bars
+    # too), and only pages with saved state load the widget scripts; while no lesson has a
+    # slider, the slider check has nothing to look at.
+    if not with_slider:
+        pytest.skip("no lesson notebook has a slider in its saved widget state yet")
+    for nb in with_state:
+        _open(page, base_url + _page(nb))
+        loaded = [u for u in page.requests if "/_static/widgets/" in u]
+        assert any("embed-amd.js" in u for u in loaded) and any("require.js" in u for u in loaded)
+        page.locator(".jupyter-widgets").first.wait_for(state="visible")
+        if nb in with_slider:
+            slider = page.locator(".jupyter-widgets .noUi-handle").first
+            slider.wait_for(state="visible")
+            # The explorer's Output widget replays the figure saved with the widget state.
+            page.locator(".jupyter-widgets .widget-output img").first.wait_for(state="visible")
+            if nb == with_slider[0]:
+                slider.scroll_into_view_if_needed()
+                _shot(page, "widget.png")
+        # A view whose model is missing from the saved state says so in place of the widget.
+        assert page.get_by_text("Error displaying widget").count() == 0, nb.name
+    _assert_served_locally(page)
+
+
+def test_the_generated_toc_lists_every_lesson(site, lessons):
+    toc = (site.parent / "src" / "_toc.yml").read_text()
+    assert re.search(r"^root: intro$", toc, re.M)
+    for nb in lessons:
+        assert re.search(rf"^\s+- file: notebooks/{re.escape(nb.stem)}$", toc, re.M), nb.name

@@ -1,0 +1,119 @@
+"""Lesson 07 pictures and the bottleneck explorer: numbers drawn come from cnnlab's own."""
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from cnnlab import arith, classic, conv, plot, widgets
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def figure_text(fig):
+    texts = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        texts += [t.get_text() for t in ax.texts] + [ax.get_title()]
+        texts += [t.get_text() for t in ax.get_yticklabels()]
+        if ax.get_legend() is not None:
+            texts += [t.get_text() for t in ax.get_legend().get_texts()]
+    return "\n".join(texts)
+
+
+def test_layer_costs_bars_are_the_table():
+    rows = classic.layer_table(classic.ALEXNET, classic.ALEXNET_INPUT)
+    fig = plot.plot_layer_costs({"AlexNet": rows})
+    params_ax, macs_ax = fig.axes
+    heavy = [r for r in rows if r.params]
+    widths = [p.get_width() for p in params_ax.patches]
+    np.testing.assert_allclose(widths, [r.params / 1e6 for r in heavy])
+    np.testing.assert_allclose(
+        [p.get_width() for p in macs_ax.patches], [r.macs / 1e6 for r in heavy]
+    )
+    assert "FC layers 94%" in params_ax.get_title()
+    assert "FC layers 5%" in macs_ax.get_title()
+    with pytest.raises(ValueError):
+        plot.plot_layer_costs({})
+
+
+def test_pointwise_conv_picture():
+    rng = np.random.default_rng(0)
+    x = rng.integers(-3, 4, (4, 4, 5)).astype(float)
+    w = rng.integers(-2, 3, (3, 4)).astype(float)
+    b = np.array([1.0, 0.0, -1.0])
+    fig = plot.plot_pointwise_conv(x, w, b, row=2, col=4)
+    text = figure_text(fig)
+    assert "x[:, 2, 4]" in text and "W (3x4)" in text and "(4 -> 3)" in text
+    out = w @ x[:, 2, 4] + b
+    y = conv.conv2d(x[None], w[:, :, None, None])[0] + b[:, None, None]
+    np.testing.assert_allclose(out, y[:, 2, 4])
+    for v in out:
+        assert f"{v:.0f}" in text
+    with pytest.raises(ValueError, match="outside"):
+        plot.plot_pointwise_conv(x, w, row=4, col=0)
+    with pytest.raises(ValueError, match="same C_in"):
+        plot.plot_pointwise_conv(x, w[:, :3])
+
+
+def test_bottleneck_costs_picture():
+    fig = plot.plot_bottleneck_costs()
+    ax = fig.axes[0]
+    widths = sorted(p.get_width() for p in ax.patches)
+    np.testing.assert_allclose(widths, sorted([120.4224, 2.408448, 10.0352]), rtol=1e-6)
+    text = figure_text(fig)
+    assert "9.7x fewer" in text and "153,632" in text and "15,920" in text
+    assert "MORE" in figure_text(plot.plot_bottleneck_costs(bottleneck=192))
+    with pytest.raises(ValueError, match="odd kernel"):
+        plot.plot_bottleneck_costs(f=4)
+
+
+@pytest.mark.parametrize("bottleneck, total", [(True, "128.0M"), (False, "303.5M")])
+def test_inception_diagram(bottleneck, total):
+    fig = plot.plot_inception_module(classic.INCEPTION_3A, (28, 28, 192), bottleneck)
+    text = figure_text(fig)
+    assert f"total {total}" in text
+    assert "5x5 conv, 32\n28x28x32" in text
+    assert ("1x1 conv, 16" in text) == bottleneck
+    shape = "28x28x256" if bottleneck else "28x28x416"
+    assert shape in text
+
+
+def test_top_patches_and_maps_pictures():
+    rng = np.random.default_rng(0)
+    fig = plot.plot_top_patches(
+        {"a": rng.random((2, 3, 1, 5, 5)), "b": rng.random((2, 3, 3, 10, 10))}
+    )
+    assert len(fig.axes) == 2 and "2 units x top 3" in fig.axes[0].get_title()
+    with pytest.raises(ValueError):
+        plot.plot_top_patches({"a": rng.random((2, 3, 5, 5))})
+    maps = {
+        "input": rng.random((1, 8, 8)),
+        "relu": rng.random((4, 4, 4)),
+        "dead": np.zeros((2, 2, 2)),
+    }
+    fig = plot.plot_maps_by_depth(maps, channels=3)
+    assert len(fig.axes) == 3
+    assert "relu\n4x4x4" in [ax.get_ylabel() for ax in fig.axes]
+    with pytest.raises(ValueError):
+        plot.plot_maps_by_depth({"x": np.zeros((3, 3))})
+
+
+def test_bottleneck_explorer_follows_its_sliders():
+    box = widgets.bottleneck_explorer()
+    assert isinstance(box.state["figure"], matplotlib.figure.Figure)
+    assert "9.7x fewer" in box.state["figure"].axes[0].get_title()
+    box.controls["bottleneck"].value = 32
+    ratio = arith.conv_macs(28, 5, 192, 32) / (
+        arith.conv_macs(28, 1, 192, 32) + arith.conv_macs(28, 5, 32, 32)
+    )
+    assert f"{ratio:.1f}x fewer" in box.state["figure"].axes[0].get_title()
+    box.controls["f"].value = 4
+    assert box.state["figure"] is None and "odd kernel" in box.state["error"]
+    box.controls["f"].value = 3
+    box.controls["c_out"].value = 64
+    assert box.state["error"] is None
+    assert "3x3 conv, 64 filters" in figure_text(box.state["figure"])

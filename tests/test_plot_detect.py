@@ -1,0 +1,189 @@
+"""Lesson 10 pictures and widgets: IoU, NMS, the YOLO grid, detections, sliding windows."""
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from cnnlab import detect, plot, shapes, widgets
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def figure_text(fig):
+    texts = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        texts += [t.get_text() for t in ax.texts] + [ax.get_title()]
+        if ax.get_legend() is not None:
+            texts += [t.get_text() for t in ax.get_legend().get_texts()]
+    return "\n".join(texts)
+
+
+def rectangles(ax):
+    return [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+
+
+SCENE = shapes.make_shapes(1, min_objects=4, max_objects=4, seed=21)
+CAND = shapes.noisy_detections(SCENE.boxes[0], SCENE.classes[0], per_object=5, seed=0)
+
+
+@pytest.mark.parametrize(
+    "x, y, w, h", [(4, 3, 5, 4), (2, 2, 5, 4), (8, 8, 3, 3), (0, 0, 12, 12), (5, 2, 5, 4)]
+)
+def test_draw_iou_states_the_computed_value(x, y, w, h):
+    fig = plot.draw_iou(x, y, w, h)
+    value = detect.iou([2, 2, 7, 6], [x, y, x + w, y + h])[0, 0]
+    title = fig.axes[0].get_title()
+    assert f"= {value:.3f}" in title
+    assert ("correct" in title) == (value >= 0.5)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"w": 0}, "width and a height > 0"),
+        ({"x": 10, "w": 5}, "sticks out"),
+        ({"y": -1}, "sticks out"),
+    ],
+)
+def test_draw_iou_rejects_impossible_boxes(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plot.draw_iou(**kwargs)
+
+
+def test_draw_nms_counts_and_styles():
+    b, s, c = CAND
+    fig = plot.draw_nms(SCENE.images[0], b, s, c, 0.5, 0.3, True, shapes.CLASSES)
+    keep = detect.non_max_suppression(b[s >= 0.3], s[s >= 0.3], 0.5, classes=c[s >= 0.3])
+    before, after = fig.axes
+    assert f"before: {(s >= 0.3).sum()} boxes" in before.get_title()
+    assert f"{len(keep)} kept, {(s >= 0.3).sum() - len(keep)} suppressed" in after.get_title()
+    solid = [r for r in rectangles(after) if r.get_linestyle() == "-"]
+    assert len(solid) == len(keep)
+    # class-blind suppression can only keep fewer boxes
+    fig2 = plot.draw_nms(SCENE.images[0], b, s, c, 0.1, 0.3, False)
+    assert "per class" not in fig2.axes[1].get_title()
+    with pytest.raises(ValueError, match="iou_threshold"):
+        plot.draw_nms(SCENE.images[0], b, s, c, 1.5)
+    with pytest.raises(ValueError, match="score_threshold"):
+        plot.draw_nms(SCENE.images[0], b, s, c, 0.5, -0.2)
+
+
+def test_draw_yolo_grid_writes_the_targets():
+    sc = shapes.make_shapes(
+        1, image_size=96, min_objects=3, max_objects=3, min_size=18, max_size=40, seed=107
+    )
+    fig = plot.draw_yolo_grid(sc.images[0], sc.boxes[0], sc.classes[0], 3, names=shapes.CLASSES)
+    text = figure_text(fig)
+    assert "grid 3x3, cells 32x32 px, target 3x3x1x8" in text
+    y = detect.encode_targets(sc.boxes[0], sc.classes[0], 3, 96, 3)
+    a = detect.assign_anchors(sc.boxes[0], 3, 96)
+    for r, c in zip(a.row, a.col):
+        assert f"cell ({r}, {c})" in text
+        assert f"y = (1, {y[r, c, 0, 1]:.2f}".rstrip("0") in text
+    # two objects in one cell: one is lost, and the picture says so
+    fig = plot.draw_yolo_grid(np.zeros((64, 64, 3)), [[0, 0, 10, 10], [1, 1, 11, 11]], [0, 1], 2)
+    assert "LOST" in figure_text(fig)
+
+
+def test_show_detections_and_friends():
+    sc = shapes.make_shapes(3, seed=1)
+    dets = [(b, np.full(len(b), 0.9), c) for b, c in zip(sc.boxes, sc.classes)]
+    fig = plot.show_detections(
+        sc.images,
+        dets,
+        list(zip(sc.boxes, sc.classes)),
+        titles=["a", "b", "c"],
+        names=shapes.CLASSES,
+    )
+    assert "rectangle 0.90" in figure_text(fig) or "ellipse 0.90" in figure_text(fig)
+    n = sum(len(b) for b in sc.boxes)
+    assert sum(len(rectangles(ax)) for ax in fig.axes) == 2 * n
+    with pytest.raises(ValueError, match="2 detections for 3 images"):
+        plot.show_detections(sc.images, dets[:2])
+    y = detect.encode_targets(sc.boxes[0][:1], sc.classes[0][:1], 1, 64, 3)[0, 0, 0]
+    assert "pc = 1.00" in figure_text(plot.draw_localization(sc.images[0], y, shapes.CLASSES))
+    assert "bx = ?" in figure_text(plot.draw_localization(sc.images[0], np.zeros(8)))
+    x, marks = shapes.make_landmarks(3)
+    assert len(plot.draw_landmarks(x, marks, marks + 1).axes) == 3
+    wh = shapes.box_sizes(sc)
+    plot.plot_anchors(wh, detect.kmeans_anchors(wh, 2))
+    p, r, _ = detect.precision_recall(dets, list(zip(sc.boxes, sc.classes)), 0)
+    assert "AP = 1.000" in figure_text(plot.plot_precision_recall({"ellipse": (p, r, 1.0)}))
+    hist = {"terms": [{"object": 2.0, "total": 3.0}, {"object": 1.0, "total": 1.5}]}
+    assert len(plot.plot_detector_history(hist).axes[0].lines) == 2
+    with pytest.raises(ValueError, match="terms"):
+        plot.plot_detector_history({"loss": [1.0]})
+    scores = np.random.default_rng(0).dirichlet(np.ones(4), (5, 5))
+    fig = plot.draw_window_scores(sc.images[0], scores, 14, 2, ("a", "b", "c", "bg"))
+    assert "P(bg)" in figure_text(fig)
+    fig = plot.draw_proposals(
+        shapes.to_hwc(sc.images[0]), [[0, 0, 5, 5]], np.zeros((64, 64), int), sc.boxes[0]
+    )
+    assert "1 initial regions" in figure_text(fig)
+
+
+def test_iou_explorer_follows_its_controls():
+    box = widgets.iou_explorer()
+    c = box.controls
+    assert set(c) == {"x", "y", "w", "h"} and box.state["error"] is None
+    title = lambda: box.state["figure"].axes[0].get_title()  # noqa: E731
+    assert "= 0.290" in title()
+    c["x"].value, c["y"].value = 2, 2
+    c["w"].value, c["h"].value = 5, 4
+    assert "= 1.000" in title() and "correct" in title()
+    c["x"].value = 9  # 9 + 5 > 12: message in place of the picture
+    assert box.state["figure"] is None and "sticks out" in box.state["error"]
+    c["w"].value = 3
+    assert box.state["error"] is None and "= 0.000" in title()
+
+
+def test_nms_explorer_follows_its_controls():
+    box = widgets.nms_explorer(SCENE.images[0], *CAND, names=shapes.CLASSES)
+    c = box.controls
+    after = lambda: box.state["figure"].axes[1].get_title()  # noqa: E731
+    first = after()
+    c["iou_threshold"].value = 1.0
+    assert "20 kept, 0 suppressed" in after()
+    c["iou_threshold"].value = 0.5
+    assert after() == first
+    c["score_threshold"].value = 1.0
+    assert "0 kept" in after()
+    c["score_threshold"].value = 0.3
+    c["per_class"].value = False
+    assert "per class" not in after()
+
+
+def test_yolo_grid_explorer_follows_its_controls():
+    sc = shapes.make_shapes(3, image_size=96, min_size=18, max_size=40, seed=107)
+    box = widgets.yolo_grid_explorer(sc, shapes.CLASSES)
+    text = lambda: figure_text(box.state["figure"])  # noqa: E731
+    assert "grid 3x3" in text()
+    box.controls["grid_size"].value = 1
+    assert "grid 1x1, cells 96x96 px" in text()
+    box.controls["index"].value = 2
+    assert text().count("cell (0, 0)") == len(sc.boxes[2])
+
+
+def test_drawing_is_fast_enough_for_widgets():
+    import time
+
+    b, s, c = CAND
+    calls = [
+        lambda: plot.draw_iou(3, 3, 4, 5),
+        lambda: plot.draw_nms(SCENE.images[0], b, s, c, 0.4),
+        lambda: plot.draw_yolo_grid(SCENE.images[0], SCENE.boxes[0], SCENE.classes[0], 4),
+    ]
+    for call in calls:
+        call()
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            plt.close(call())
+            times.append(time.perf_counter() - t)
+        # the budget is 50 ms on an idle machine; this bound only catches a gross slowdown
+        assert np.median(times) < 0.5
