@@ -50,7 +50,9 @@ def diagnose(
     if a.shape != e.shape:
         return Feedback(False, f"Your {what} has shape {a.shape}, expected {e.shape}.")
     return Feedback(
-        False, f"Your {what} is not right yet: expected {_short(expected)}, got {_short(answer)}."
+        False,
+        f"Your {what} is not right yet: you gave {_short(answer)}, which matches none of the "
+        "usual slips; go back over the formula step by step.",
     )
 
 

@@ -35,7 +35,7 @@ def test_stack_accepts_the_reference(L, K):
         (3125, "adding, not multiplying"),
         (None, "Replace None"),
         ((21, 21), "one number"),
-        (7, "expected 21"),
+        (7, "none of the usual slips"),
     ],
 )
 def test_stack_names_the_mistake(answer, hint):
@@ -63,7 +63,7 @@ def test_strided_accepts_the_reference():
         (16, "Off by one (one too many)"),
         (22, "not K"),
         (None, "Replace None"),
-        (13, "expected 15"),
+        (13, "none of the usual slips"),
     ],
 )
 def test_strided_names_the_mistake(answer, hint):
