@@ -5,6 +5,8 @@ own computations (never by hand), so pictures and numbers cannot drift apart.
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.collections
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -1489,9 +1491,10 @@ def draw_iou(x: float = 4, y: float = 3, w: float = 5, h: float = 4, box_a=(2, 2
     value = float(iou(a, b)[0, 0])
     fig = _figure((3.4, 3.6))
     ax = fig.subplots()
-    for k in range(size + 1):
-        ax.plot([k, k], [0, size], color="0.9", lw=0.5, zorder=0)
-        ax.plot([0, size], [k, k], color="0.9", lw=0.5, zorder=0)
+    # one collection for the whole grid: a Line2D per line made each slider move slow
+    ticks = np.arange(size + 1)
+    grid = [[(k, 0), (k, size)] for k in ticks] + [[(0, k), (size, k)] for k in ticks]
+    ax.add_collection(matplotlib.collections.LineCollection(grid, colors="0.9", lw=0.5, zorder=0))
     draw_boxes(ax, a, color="tab:blue", lw=2, label=False)
     draw_boxes(ax, b, color="tab:red", lw=2, label=False)
     ax.text(a[0] + 0.15, a[1] + 0.15, "A", color="tab:blue", va="top", fontsize=10, weight="bold")
@@ -1512,7 +1515,7 @@ def draw_iou(x: float = 4, y: float = 3, w: float = 5, h: float = 4, box_a=(2, 2
         f"IoU = {inter:g} / {union:g} = {value:.3f}: {verdict}",
         fontsize=8.5,
     )
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.06, top=0.86)  # tight_layout costs a render
     return fig
 
 
@@ -2368,4 +2371,79 @@ def draw_volume_slice(
     ax0.set_title(f"CT, {ax0.get_title()} (HU {vmin:g} to {vmax:g})", fontsize=8)
     ax1.set_title(f"{edge_label}, {ax1.get_title()}", fontsize=8)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02, wspace=0.04)
+    return fig
+
+
+# --- lesson 08: ResNet, gradient norms and training curves ---
+
+
+def plot_gradient_norms(norms: dict, ax=None):
+    """Per-layer gradient norms (log scale), one line per network.
+
+    norms: {label: (L,) array}, input layer first (cnnlab.resnet.gradient_norms).
+    Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    if not norms:
+        raise ValueError("norms must hold at least one {label: array} entry")
+    fig, ax = (plt.subplots(figsize=(6.4, 3.4)) if ax is None else (ax.figure, ax))
+    for label, g in norms.items():
+        g = np.asarray(g, dtype=float)
+        if g.ndim != 1 or (g <= 0).any():
+            raise ValueError(f"{label}: need a 1-D array of positive norms, got {g!r}")
+        ax.semilogy(np.arange(1, len(g) + 1), g, marker="o", ms=3, label=label)
+    ax.set_xlabel("layer (1 = next to the input)")
+    ax.set_ylabel("gradient norm at initialisation")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_training_curves(histories: dict):
+    """Training loss and training accuracy per epoch, one line per network.
+
+    histories: {label: history dict from cnnlab.nets.fit}. Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    if not histories:
+        raise ValueError("histories must hold at least one {label: history} entry")
+    fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(8.4, 3.2))
+    for label, h in histories.items():
+        epochs = np.arange(1, len(h["train_loss"]) + 1)
+        ax_l.plot(epochs, h["train_loss"], marker="o", ms=3, label=label)
+        ax_a.plot(epochs, h["train_acc"], marker="o", ms=3, label=label)
+    ax_l.set(xlabel="epoch", ylabel="training loss", title="training loss")
+    ax_a.set(xlabel="epoch", ylabel="training accuracy", title="training accuracy", ylim=(0, 1.02))
+    for ax in (ax_l, ax_a):
+        ax.grid(True, alpha=0.3)
+    ax_a.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_identity_fit(errors: dict):
+    """Mean squared error of fitting the identity, per training step (log scale).
+
+    errors: {label: (steps + 1,) array} from cnnlab.resnet.fit_identity; exact zeros are
+    drawn at the bottom of the axis with a note. Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    if not errors:
+        raise ValueError("errors must hold at least one {label: array} entry")
+    fig, ax = plt.subplots(figsize=(5.6, 3.0))
+    positive = np.concatenate([np.asarray(e, float)[np.asarray(e) > 0] for e in errors.values()])
+    floor = positive.min() / 10 if positive.size else 1e-12
+    for label, e in errors.items():
+        e = np.asarray(e, dtype=float)
+        if (e == 0).all():
+            label += " (exactly 0 at every step)"
+        ax.semilogy(np.maximum(e, floor), label=label)
+    ax.set(xlabel="training step", ylabel="mean squared error", title="learning the identity")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
     return fig

@@ -33,8 +33,8 @@ def explorer(draw, controls: dict, title: str | None = None) -> W.VBox:
 
     draw: function of the control values returning a matplotlib Figure; ValueError messages
     are shown in place of the figure (class ``cnnlab-error``) instead of a traceback.
-    Returns a VBox with ``.state = {"figure": Figure | None, "error": str | None}`` and
-    ``.controls`` (the dict given) and ``.redraw()``.
+    Returns a VBox with ``.state = {"figure": Figure | None, "error": str | None}``,
+    ``.controls`` (the dict given), ``.redraw()`` and ``.draw`` (for benchmarks).
     """
     out = W.Output()
     message = W.HTML()
@@ -70,7 +70,7 @@ def explorer(draw, controls: dict, title: str | None = None) -> W.VBox:
         parts
         + [W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap")), message, out]
     )
-    box.state, box.controls, box.redraw = state, controls, redraw
+    box.state, box.controls, box.redraw, box.draw = state, controls, redraw, draw
     redraw()
     return box
 
