@@ -239,14 +239,33 @@ def conv_arithmetic_explorer(
             pos.value = new_top
         play.max = pos.max = new_top
 
+    # The output size as text beside the picture, for screen readers and browser tests.
+    size_text = W.HTML()
+    size_text.add_class("cnnlab-output-size")
+
+    def show_size(_=None):
+        v = {k: c.value for k, c in controls.items()}
+        try:
+            o = conv_output_size(v["n"], v["f"], v["p"], v["s"], v["d"])
+        except ValueError:
+            size_text.value = "output size: not possible"
+            return
+        size_text.value = (
+            f"output size = ⌊({v['n']} + 2·{v['p']} − {v['d']}·({v['f']}−1) − 1)/{v['s']}⌋ + 1"
+            f" = <b>{o}</b>, so the output is {o}×{o}"
+        )
+
     for name in ("n", "f", "p", "s", "d"):
         controls[name].observe(fit_position, names="value")
+        controls[name].observe(show_size, names="value")
+    show_size()
     box = explorer(
         conv_arithmetic, controls, title="Convolution arithmetic: size, padding, stride, dilation"
     )
     *head, message, out = box.children
-    box.children = (*head, W.HBox([W.Label("walk through the output cells:"), play]), message, out)
-    box.play = play
+    walk = W.HBox([W.Label("walk through the output cells:"), play])
+    box.children = (*head, walk, size_text, message, out)
+    box.play, box.size_text = play, size_text
     return box
 
 

@@ -160,3 +160,16 @@ def test_widget_starting_from_impossible_settings_recovers():
     assert state["error"] is None and c["position"].max == 0
     c["n"].value = 6  # floor((6 + 2 - 5)/2) + 1 = 2
     assert c["position"].max == 3 and "output 2×2" in figure_text(state["figure"])
+
+
+def test_explorer_writes_the_output_size_beside_the_picture():
+    from cnnlab import widgets
+
+    box = widgets.conv_arithmetic_explorer(n=7, f=3, p=0, s=2, d=1)
+    assert "= <b>3</b>" in box.size_text.value
+    box.controls["p"].value = 1  # floor((7 + 2 - 2 - 1)/2) + 1 = 4
+    assert "= <b>4</b>" in box.size_text.value
+    box.controls["f"].value, box.controls["d"].value = 7, 3  # span 19 > 9: impossible
+    assert "not possible" in box.size_text.value and box.state["error"]
+    box.controls["d"].value = 1
+    assert "= <b>2</b>" in box.size_text.value and box.state["error"] is None
