@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_info
 
 from cnnlab import conv2d, conv2d_backward
 from cnnlab.arith import conv_macs, conv_output_size
+
 from results import write_section
 
 CASES = {

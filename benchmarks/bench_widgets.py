@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from cnnlab import widgets  # noqa: E402
+
 from results import write_section  # noqa: E402
 
 EXPLORERS = [

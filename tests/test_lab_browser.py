@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from test_book import CHROMIUM, CHROMIUM_ARGS, _ensure_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +75,7 @@ def lab(tmp_path_factory):
                 break
             except OSError:
                 if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"JupyterLab did not start: {(tmp / 'lab.log').read_text()[-2000:]}")
+                    raise RuntimeError(f"JupyterLab did not start: {(tmp / 'lab.log').read_text()[-2000:]}") from None
                 time.sleep(0.5)
         yield base, token
     finally:
