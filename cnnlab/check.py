@@ -1782,3 +1782,270 @@ def derivative_kernel(answer) -> Feedback:
         "Not yet: out[i] = w[0]·x[i-1] + w[1]·x[i] + w[2]·x[i+1] should equal "
         "(x[i+1] - x[i-1]) / 2. Try it on x = t (a ramp): the answer must be 1 everywhere.",
     )
+
+
+# --- lesson 08: ResNet ---
+
+
+def projection_shortcut_params(answer) -> Feedback:
+    """Exercise 08.1: learnable parameters of the projection shortcut of a residual block
+    from 16 to 32 channels (a 1x1 convolution with stride 2 and no bias): ``16 * 32``."""
+    c_in, c_out = 16, 32
+    if answer is None:
+        return Feedback(False, "Replace None with your parameter count.")
+    slips = [
+        (0, "0 is the identity shortcut (zero padding, nothing learned); the projection is a 1x1 conv."),
+        (c_in * c_out + c_out, "The projection has no bias (bias=False): count only its weights."),
+        (9 * c_in * c_out, "The projection is a 1x1 convolution, not 3x3: one weight per (in, out) pair."),
+        (9 * c_in * c_out + c_out, "The projection is a 1x1 convolution without bias, not a 3x3 conv."),
+        (c_out * c_out, "It reads the block's input, which has 16 channels, not 32."),
+        (c_in * c_in, "It outputs 32 channels (the block's output), not 16."),
+        (c_in + c_out, "Each of the 32 filters is 1x1x16: 16 weights each, multiply, don't add."),
+        (c_in * c_out // 4, "The stride skips pixels; it does not change the number of weights."),
+    ]
+    generic = (
+        "A 1x1 conv from C_in to C_out channels has one weight per (input channel, output "
+        "channel) pair; the stride changes the output size, not the weights."
+    )
+    return _count_feedback(answer, c_in * c_out, slips, generic, "parameter count")
+
+
+def residual_identity(block) -> Feedback:
+    """Exercise 08.2: ``block`` (a cnnlab.resnet.Block with 16 channels, residual) must
+    compute exactly the identity on non-negative inputs (set f's last conv to zero)."""
+    import torch
+
+    from .resnet import Block
+
+    if not isinstance(block, Block):
+        return Feedback(False, f"Pass the cnnlab.resnet.Block itself, got {type(block).__name__}.")
+    if not block.residual:
+        return Feedback(
+            False,
+            "That is a plain block: with no shortcut, zeroing f gives relu(0) = 0, not x. "
+            "Use the residual block.",
+        )
+    gen = torch.Generator().manual_seed(8)
+    x = torch.rand(4, block.c_in, 6, 6, generator=gen)
+    with torch.no_grad():
+        out = block(x)
+        w2, b2 = block.conv2.weight, block.conv2.bias
+        if out.shape == x.shape and torch.allclose(out, x, atol=1e-6):
+            return Feedback(True, "Correct: f(x) = 0, so the block outputs relu(0 + x) = x.")
+        if (w2 == 0).all() and b2 is not None and (b2 != 0).any():
+            return Feedback(
+                False, "conv2's weights are zero but its bias still adds a constant: zero it too."
+            )
+        if (block.conv1.weight == 0).all() and not (w2 == 0).all():
+            return Feedback(
+                False,
+                "Zeroing conv1 is not enough: conv2 still turns relu(conv1's bias) into a "
+                "non-zero f. Zero the last conv of f (conv2), weights and bias.",
+            )
+    return Feedback(
+        False,
+        "The block does not give back its input yet. h(x) = relu(f(x) + x) with "
+        "f(x) = conv2(relu(conv1(x))): which layer's parameters make f exactly 0?",
+    )
+
+
+def vanishing_factor(answer) -> Feedback:
+    """Exercise 08.3: a gradient that shrinks by 0.5 in each of 20 plain layers on its way
+    back reaches the first layer multiplied by ``0.5 ** 20``."""
+    if answer is None:
+        return Feedback(False, "Replace None with your factor.")
+    slips = [
+        (0.5 * 20, "The factors multiply, one per layer: 0.5 times 0.5 times ..., not 0.5 * 20."),
+        (0.5**19, "Count again: the gradient passes through all 20 layers."),
+        (0.5**21, "Count again: the gradient passes through 20 layers, not 21."),
+        (20**0.5, "The factor is 0.5 per layer raised to the number of layers, not 20 ** 0.5."),
+        (1.5**20, "That is (1 + 0.5) per layer, a residual block's factor; the plain net has 0.5."),
+        (1 - 0.5**20, "That is how much is lost; the question asks for what is left."),
+    ]
+    expected = 0.5**20
+    mistakes = {hint: v for v, hint in slips}
+    fb = diagnose(answer, expected, mistakes, rtol=1e-3, atol=0, what="factor")
+    if fb.ok or fb.message in mistakes:
+        return fb
+    return Feedback(
+        False,
+        f"{answer!r} is not right yet. Each layer multiplies the gradient by 0.5; "
+        "what is the product over 20 layers?",
+    )
+
+
+# --- lesson 11: neural style transfer ---
+# two channels over 2x2 positions: channel 0 is a "vertical stripe" detector, channel 1 an
+# "orange tint" detector that fires where the stripe does
+GRAM_ACTIVATIONS = np.array([[[1.0, 0.0], [2.0, 0.0]], [[3.0, 1.0], [1.0, 0.0]]])
+
+
+def gram_by_hand(answer) -> Feedback:
+    """Exercise 11.1: the Gram matrix G = A Aᵀ of ``GRAM_ACTIVATIONS`` (n_C=2, 2x2 positions),
+    a 2x2 matrix."""
+    if answer is None:
+        return Feedback(False, "Replace None with your 2x2 Gram matrix.")
+    a = GRAM_ACTIVATIONS.reshape(2, -1)
+    expected = a @ a.T
+    if np.asarray(answer, dtype=object).shape == (4, 4):
+        return Feedback(
+            False,
+            "Your matrix is 4x4: that is AᵀA, products between positions. The style matrix "
+            "compares channels: with A unrolled to (n_C, n_H·n_W), G = A Aᵀ is n_C x n_C.",
+        )
+    slips = {
+        "You divided by the number of positions (4): the notes' Gram matrix is the plain sum "
+        "over positions; the normalisation comes later, in the style cost.": expected / 4,
+        "Only the diagonal is right: G[k, k'] for k ≠ k' is Σ a_k·a_k' over positions, how "
+        "much the two channels fire together.": np.diag(np.diag(expected)),
+        "You multiplied the channels' totals (Σ a_k)(Σ a_k'): multiply position by position "
+        "first, then sum.": np.outer(a.sum(1), a.sum(1)),
+        "You subtracted each channel's mean first (a covariance): the notes' Gram matrix uses "
+        "the raw activations.": (a - a.mean(1, keepdims=True)) @ (a - a.mean(1, keepdims=True)).T,
+    }
+    fb = diagnose(answer, expected, slips, what="Gram matrix")
+    if fb.ok:
+        return Feedback(
+            True,
+            f"Correct: G = {expected.tolist()}. G[0, 1] = {expected[0, 1]:g} is large: the stripe "
+            "and the tint occur together, a trait of this 'style'.",
+        )
+    return fb
+
+
+def _style_cost_variant(a_S, a_G, mistake=None) -> float:
+    n_C, n_H, n_W = a_S.shape
+    s, g = a_S.reshape(n_C, -1), a_G.reshape(n_C, -1)
+    if mistake == "positions":
+        gs, gg = s.T @ s, g.T @ g
+    else:
+        gs, gg = s @ s.T, g @ g.T
+    sq = np.sum((gs - gg) ** 2)
+    norm = {
+        None: (2 * n_H * n_W * n_C) ** 2,
+        "positions": (2 * n_H * n_W * n_C) ** 2,
+        "unsquared": 2 * n_H * n_W * n_C,
+        "content": 4 * n_H * n_W * n_C,
+        "none": 1.0,
+        "no2": (n_H * n_W * n_C) ** 2,
+    }[mistake if mistake != "sqrt" else None]
+    return float(np.sqrt(sq) / norm) if mistake == "sqrt" else float(sq / norm)
+
+
+def layer_style_cost_function(fn) -> Feedback:
+    """Exercise 11.2: ``fn(a_S, a_G)`` -> J_style^[l] = 1/(2·n_H·n_W·n_C)² Σ (G_S − G_G)²
+    for (n_C, n_H, n_W) NumPy arrays."""
+    rng = np.random.default_rng(11)
+    hints = {
+        "positions": "You built AᵀA (positions x positions): the style matrix is A Aᵀ, "
+        "channels x channels.",
+        "unsquared": "The normaliser is squared: 1/(2·n_H·n_W·n_C)², not 1/(2·n_H·n_W·n_C).",
+        "content": "That is the content cost's normaliser 1/(4·n_H·n_W·n_C); the style cost "
+        "uses 1/(2·n_H·n_W·n_C)² (Gram entries are sums of products, so they scale twice as fast).",
+        "none": "You left out the normaliser 1/(2·n_H·n_W·n_C)².",
+        "no2": "The normaliser is (2·n_H·n_W·n_C)² = 4·(n_H·n_W·n_C)²: you forgot the 2.",
+        "sqrt": "You took the Frobenius norm ‖G_S − G_G‖ itself; the cost sums the squares, "
+        "without the square root.",
+    }
+    for shape in [(3, 4, 5), (6, 2, 3)]:
+        a_S, a_G = rng.random(shape), rng.random(shape)
+        try:
+            got = float(fn(a_S.copy(), a_G.copy()))
+        except Exception as e:  # the learner's code: report any error in words
+            return Feedback(False, f"Your function raised {type(e).__name__}: {e} (for shape {shape}).")
+        expected = _style_cost_variant(a_S, a_G)
+        if np.isclose(got, expected, rtol=1e-6):
+            continue
+        for mistake, hint in hints.items():
+            if np.isclose(got, _style_cost_variant(a_S, a_G, mistake), rtol=1e-6):
+                return Feedback(False, hint)
+        return Feedback(
+            False,
+            f"For activations of shape {shape} your function gave {got:.6g}, expected "
+            f"{expected:.6g}: unroll to (n_C, n_H·n_W), G = A Aᵀ, then sum the squared "
+            "differences and divide by (2·n_H·n_W·n_C)².",
+        )
+    return Feedback(True, "Correct: your layer style cost matches the notes' formula on two shapes.")
+
+
+# --- lesson 09: transfer learning and data augmentation ---
+
+
+def head_only_trainable(answer) -> Feedback:
+    """Exercise 09.1: trainable parameters of transfer.SmallCNN for the 5 new classes with
+    every conv block frozen: only the new head, 128 inputs -> 5 units: ``128*5 + 5``."""
+    n_in, units = 32 * 2 * 2, 5
+    conv = (1 * 9 * 16 + 16) + (16 * 9 * 32 + 32) + (32 * 9 * 32 + 32)
+    slips = [
+        (n_in * units, "You forgot the biases: each of the 5 new units has one."),
+        (n_in * 10 + 10, "The new head has 5 outputs (digits 5-9), not 10."),
+        (conv + n_in * units + units, "That is the whole network: the frozen conv blocks do not count."),
+        (conv, "Those are the frozen conv weights; count the ones that still train."),
+        (32 * units + units, "The head reads every number of conv3's output: 32 channels x 2 x 2."),
+        (0, "The new head is never frozen: it has to learn the new classes."),
+    ]
+    generic = (
+        "Only the head trains: find how many numbers it reads (conv3's output, flattened), "
+        "then count one weight per (input, output) pair plus one bias per output."
+    )
+    return _count_feedback(answer, n_in * units + units, slips, generic, "parameter count")
+
+
+def freeze_function(freeze_all_but_head) -> Feedback:
+    """Exercise 09.2: ``freeze_all_but_head(model)`` must leave only ``model.head`` trainable
+    (weight and bias) on a transfer.SmallCNN, and keep the weights unchanged."""
+    import torch
+
+    if not callable(freeze_all_but_head) or isinstance(freeze_all_but_head, torch.nn.Module):
+        return Feedback(False, "Pass your function itself (no parentheses).")
+
+    from .transfer import SmallCNN
+
+    torch.manual_seed(0)
+    model = SmallCNN(5)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    out = freeze_all_but_head(model)
+    model = out if isinstance(out, SmallCNN) else model
+    body = [p.requires_grad for n, p in model.named_parameters() if not n.startswith("head")]
+    head = {n: p.requires_grad for n, p in model.named_parameters() if n.startswith("head")}
+    if any(not torch.equal(before[k], v) for k, v in model.state_dict().items()):
+        return Feedback(False, "Freezing must not change the weights, only whether they train.")
+    if all(body) and all(head.values()):
+        return Feedback(False, "Nothing is frozen: set requires_grad to False on the conv blocks.")
+    if not any(head.values()):
+        return Feedback(False, "The head is frozen too: then nothing can learn the new classes.")
+    if not all(head.values()):
+        frozen = [n for n, v in head.items() if not v]
+        return Feedback(False, f"Part of the head is frozen ({frozen}): both weight and bias train.")
+    if any(body):
+        return Feedback(False, "Some conv parameters still train: freeze every block before the head.")
+    return Feedback(True, "Correct: only the head's 645 parameters will train.")
+
+
+def mirror_function(mirror) -> Feedback:
+    """Exercise 09.3: ``mirror(x)`` flips a (N, C, H, W) torch batch left-right."""
+    if not callable(mirror):
+        return Feedback(False, "Pass your function itself (no parentheses).")
+    import torch
+
+    x = torch.arange(2 * 3 * 4 * 5, dtype=torch.float32).reshape(2, 3, 4, 5)
+    try:
+        got = mirror(x.clone())
+    except Exception as e:  # the learner's code: report, don't crash the notebook
+        return Feedback(False, f"Your function raised {type(e).__name__}: {e}")
+    got = torch.as_tensor(got)
+    if got.shape != x.shape:
+        return Feedback(False, f"The output has shape {tuple(got.shape)}; it must keep {tuple(x.shape)}.")
+    wrong = {
+        "That flips top and bottom (axis H): a mirror swaps left and right (axis W, the last).": x.flip(2),
+        "That reverses the colour channels (RGB -> BGR), not the columns.": x.flip(1),
+        "That reverses the order of the images in the batch, not their columns.": x.flip(0),
+        "That flips both axes (a 180° rotation): flip only the last axis, W.": x.flip(2, 3),
+        "Your function returns the batch unchanged.": x,
+    }
+    if torch.equal(got, x.flip(3)):
+        return Feedback(True, "Correct: column j of the output is column W-1-j of the input.")
+    for hint, w in wrong.items():
+        if torch.equal(got, w):
+            return Feedback(False, hint)
+    return Feedback(False, "Not a left-right mirror yet: output[..., j] must be x[..., W-1-j].")

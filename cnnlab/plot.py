@@ -2425,25 +2425,96 @@ def plot_training_curves(histories: dict):
 
 
 def plot_identity_fit(errors: dict):
-    """Mean squared error of fitting the identity, per training step (log scale).
+    """Mean squared error of fitting the identity, per training step (linear scale, so
+    an error of exactly 0 sits on the axis).
 
-    errors: {label: (steps + 1,) array} from cnnlab.resnet.fit_identity; exact zeros are
-    drawn at the bottom of the axis with a note. Returns the Figure.
+    errors: {label: (steps + 1,) array} from cnnlab.resnet.fit_identity. Returns the Figure.
     """
     import matplotlib.pyplot as plt
 
     if not errors:
         raise ValueError("errors must hold at least one {label: array} entry")
     fig, ax = plt.subplots(figsize=(5.6, 3.0))
-    positive = np.concatenate([np.asarray(e, float)[np.asarray(e) > 0] for e in errors.values()])
-    floor = positive.min() / 10 if positive.size else 1e-12
     for label, e in errors.items():
         e = np.asarray(e, dtype=float)
-        if (e == 0).all():
-            label += " (exactly 0 at every step)"
-        ax.semilogy(np.maximum(e, floor), label=label)
+        if e.ndim != 1 or (e < 0).any():
+            raise ValueError(f"{label}: need a 1-D array of errors >= 0, got {e!r}")
+        ax.plot(e, lw=2, label=label)
     ax.set(xlabel="training step", ylabel="mean squared error", title="learning the identity")
+    ax.set_ylim(bottom=-0.01)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --- lesson 11: neural style transfer ---
+def plot_layer_maps(feats: dict, channels: int = 4, size: float = 1.4, title: str | None = None):
+    """Grid of feature maps: one row per layer ({name: (1, C, H, W) tensor or array}),
+    the ``channels`` most active channels of that layer (largest mean), each in its own
+    colour scale. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    if not feats:
+        raise ValueError("feats is empty: give {layer name: activations}")
+    if channels < 1:
+        raise ValueError(f"channels must be at least 1, got {channels}")
+    fig, axes = plt.subplots(len(feats), channels, figsize=(size * channels, size * len(feats)), squeeze=False)
+    for row, (name, a) in zip(axes, feats.items(), strict=True):
+        a = np.asarray(a.detach().cpu() if hasattr(a, "detach") else a)[0]
+        top = np.argsort(a.mean(axis=(1, 2)))[::-1][:channels]
+        for ax, k in zip(row, top, strict=False):
+            ax.imshow(a[k], cmap="viridis")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for ax in row[len(top):]:
+            ax.axis("off")
+        row[0].set_ylabel(f"{name}\n{a.shape[1]}×{a.shape[2]}", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def plot_gram(gram, title: str = "Gram matrix", ax=None):
+    """Heat map of a Gram matrix (n_C, n_C): entry (k, k') = how much channels k and k' fire
+    together. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    g = np.asarray(gram)
+    if g.ndim != 2 or g.shape[0] != g.shape[1]:
+        raise ValueError(f"a Gram matrix is square (n_C, n_C), got shape {g.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.6, 2.4))
+    im = ax.imshow(g, cmap="magma")
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("channel k'", fontsize=8)
+    ax.set_ylabel("channel k", fontsize=8)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046)
+    return ax.figure
+
+
+# --- lesson 09: transfer learning and data augmentation ---
+
+
+def plot_transfer_curves(results: dict, title=None, width: float = 6.0):
+    """Test accuracy against training examples per class, one line per strategy.
+
+    results: {strategy: {size: accuracy}}, as returned by cnnlab.transfer.transfer_experiment.
+    """
+    if not results:
+        raise ValueError("plot_transfer_curves needs at least one strategy")
+    fig, ax = plt.subplots(figsize=(width, 0.62 * width))
+    for name, by_size in results.items():
+        sizes = sorted(by_size)
+        ax.plot(sizes, [by_size[n] for n in sizes], "o-", label=name,
+                ls="--" if name == "scratch" else "-")
+    ax.set_xscale("log")
+    ax.set_xticks(sizes)
+    ax.set_xticklabels([str(n) for n in sizes])
+    ax.set_xlabel("training examples per class (log scale)")
+    ax.set_ylabel("test accuracy")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(title or "Transfer 0-4 -> 5-9: accuracy by training-set size", fontsize=10)
     fig.tight_layout()
     return fig
