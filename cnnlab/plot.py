@@ -2459,7 +2459,11 @@ def plot_layer_maps(feats: dict, channels: int = 4, size: float = 1.4, title: st
         raise ValueError("feats is empty: give {layer name: activations}")
     if channels < 1:
         raise ValueError(f"channels must be at least 1, got {channels}")
-    fig, axes = plt.subplots(len(feats), channels, figsize=(size * channels, size * len(feats)), squeeze=False)
+    shapes = [np.shape(a)[-2:] for a in feats.values()]
+    aspect = max(h / w for h, w in shapes)  # rows as tall as the maps, not square
+    fig, axes = plt.subplots(
+        len(feats), channels, figsize=(size * channels, size * aspect * len(feats) + 0.4), squeeze=False
+    )
     for row, (name, a) in zip(axes, feats.items(), strict=True):
         a = np.asarray(a.detach().cpu() if hasattr(a, "detach") else a)[0]
         top = np.argsort(a.mean(axis=(1, 2)))[::-1][:channels]
@@ -2506,7 +2510,7 @@ def plot_transfer_curves(results: dict, title=None, width: float = 6.0):
     fig, ax = plt.subplots(figsize=(width, 0.62 * width))
     for name, by_size in results.items():
         sizes = sorted(by_size)
-        ax.plot(sizes, [by_size[n] for n in sizes], "o-", label=name,
+        ax.plot(sizes, [by_size[n] for n in sizes], marker="o", label=name,
                 ls="--" if name == "scratch" else "-")
     ax.set_xscale("log")
     ax.set_xticks(sizes)
@@ -2518,3 +2522,76 @@ def plot_transfer_curves(results: dict, title=None, width: float = 6.0):
     ax.set_title(title or "Transfer 0-4 -> 5-9: accuracy by training-set size", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+# --- pre-computed frames: explorers that work without a kernel (the published book) ---
+
+
+def scrubber(draw, frames, labels=None, interval_ms: int = 700, dpi: int = 72):
+    """Pre-render ``draw(**frame)`` for every frame into one self-contained HTML scrubber.
+
+    A slider widget needs a running kernel; a static page (the book, nbviewer, GitHub) has
+    none. This draws each setting once, now, and returns an ``IPython.display.HTML`` with the
+    PNG frames inlined, a range slider, a play button and the frame's label. Frames that raise
+    ValueError show their message instead of a picture, as the live widget does.
+
+    draw: pure function returning a Figure; frames: list of keyword dicts; labels: one
+    string per frame (default: the keyword values).
+    """
+    import base64
+    import html as html_mod
+    import io
+    import json
+    import uuid
+
+    from IPython.display import HTML
+
+    frames = list(frames)
+    if not frames:
+        raise ValueError("scrubber needs at least one frame (a dict of draw's arguments)")
+    if labels is None:
+        labels = [", ".join(f"{k}={v}" for k, v in f.items()) for f in frames]
+    if len(labels) != len(frames):
+        raise ValueError(f"got {len(labels)} labels for {len(frames)} frames")
+    images, texts = [], []
+    for frame, label in zip(frames, labels):
+        try:
+            fig = draw(**frame)
+        except ValueError as err:
+            images.append("")
+            texts.append(f"{label}: not possible: {err}")
+            continue
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi)
+        plt.close(fig)
+        images.append("data:image/png;base64," + base64.b64encode(buf.getvalue()).decode())
+        texts.append(label)
+    uid = "cnnlab-scrub-" + uuid.uuid4().hex[:8]
+    first = html_mod.escape(texts[0])
+    page = f"""
+<div class="cnnlab-scrubber" id="{uid}">
+  <div><button type="button">▶ play</button>
+  <input type="range" min="0" max="{len(frames) - 1}" value="0" step="1" style="width:60%">
+  <span class="cnnlab-scrubber-label">{first}</span></div>
+  <img src="{images[0]}" alt="{first}" style="max-width:100%">
+</div>
+<script>
+(function() {{
+  var root = document.getElementById("{uid}");
+  var imgs = {json.dumps(images)}, texts = {json.dumps(texts)};
+  var range = root.querySelector("input"), img = root.querySelector("img"),
+      label = root.querySelector(".cnnlab-scrubber-label"), button = root.querySelector("button"),
+      timer = null;
+  function show(i) {{
+    range.value = i; label.textContent = texts[i];
+    img.src = imgs[i]; img.alt = texts[i]; img.style.display = imgs[i] ? "" : "none";
+  }}
+  range.addEventListener("input", function() {{ show(+range.value); }});
+  button.addEventListener("click", function() {{
+    if (timer) {{ clearInterval(timer); timer = null; button.textContent = "▶ play"; return; }}
+    button.textContent = "⏸ pause";
+    timer = setInterval(function() {{ show((+range.value + 1) % imgs.length); }}, {interval_ms});
+  }});
+}})();
+</script>"""
+    return HTML(page)

@@ -318,6 +318,18 @@ print("'same' padding for f=3, d=2:", arith.same_padding(3, d=2))
 widgets.conv_arithmetic_explorer(n=7, f=3, p=0, s=2, d=1)
 
 # %% [markdown]
+# **Reading this as a web page?** Sliders need a running Python kernel, which the published
+# book does not have. The same drawing, pre-computed for a few settings, works anywhere:
+# drag the slider or press play to walk the window over the output cells of
+# $n=7, f=3, p=1, s=2$ (a 4×4 output), then of a dilated kernel, then an impossible setting.
+
+# %% tags=["nbval-ignore-output"]
+walk = [dict(n=7, f=3, p=1, s=2, d=1, position=i) for i in range(16)]
+walk += [dict(n=7, f=3, p=1, s=1, d=2, position=i) for i in range(0, 25, 4)]
+walk += [dict(n=3, f=5, p=0, s=1, d=1, position=0)]
+plot.scrubber(plot.conv_arithmetic, walk)
+
+# %% [markdown]
 # ## Summary
 #
 # | setting | effect on the size | typical use |

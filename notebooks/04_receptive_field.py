@@ -316,6 +316,15 @@ print(" -> ".join(str(h) for h, _ in sizes))
 widgets.receptive_field_explorer()
 
 # %% [markdown]
+# Without a kernel (the published book), the same picture pre-computed: $L = 1 \dots 6$
+# stride-1 layers of 3×3, then the same stacks with a 2×2 max pool after each conv.
+
+# %% tags=["nbval-ignore-output"]
+stacks = [dict(n_layers=L, kernel=3) for L in range(1, 7)]
+stacks += [dict(n_layers=L, kernel=3, pool=True) for L in range(1, 5)]
+plot.scrubber(widgets.receptive_field_explorer().draw, stacks)
+
+# %% [markdown]
 # ## What to remember
 #
 # - The receptive field of a unit is the patch of the image that can change it: $K\times K$

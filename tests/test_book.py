@@ -300,3 +300,21 @@ def test_the_generated_toc_lists_every_lesson(site, lessons):
     assert re.search(r"^root: intro$", toc, re.M)
     for nb in lessons:
         assert re.search(rf"^\s+- file: notebooks/{re.escape(nb.stem)}$", toc, re.M), nb.name
+
+
+@pytest.mark.parametrize("stem", ["03_padding_stride_dilation", "04_receptive_field"])
+def test_key_explorers_work_without_a_kernel(page, base_url, lessons, stem):
+    """The pre-computed scrubber of the arithmetic and receptive-field explorers moves on a
+    static page: the slider changes the picture and its label."""
+    lesson = next((nb for nb in lessons if nb.stem == stem), None)
+    assert lesson is not None, f"{stem} is not in the book"
+    _open(page, f"{base_url}/{_page(lesson)}")
+    scrub = page.locator(".cnnlab-scrubber").first
+    scrub.scroll_into_view_if_needed()
+    img, label = scrub.locator("img"), scrub.locator(".cnnlab-scrubber-label")
+    first_src, first_label = img.get_attribute("src"), label.inner_text()
+    assert first_src.startswith("data:image/png")
+    scrub.locator("input[type=range]").fill("3")
+    assert img.get_attribute("src") != first_src and label.inner_text() != first_label
+    _shot(page, f"scrubber_{stem[:2]}.png")
+    _assert_served_locally(page)

@@ -173,3 +173,20 @@ def test_explorer_writes_the_output_size_beside_the_picture():
     assert "not possible" in box.size_text.value and box.state["error"]
     box.controls["d"].value = 1
     assert "= <b>2</b>" in box.size_text.value and box.state["error"] is None
+
+
+def test_scrubber_prerenders_every_frame_and_shows_messages():
+    from cnnlab import plot
+
+    frames = [dict(n=7, f=3, p=0, s=2, d=1, position=i) for i in range(3)]
+    frames.append(dict(n=3, f=5, p=0, s=1, d=1, position=0))  # impossible
+    html = plot.scrubber(plot.conv_arithmetic, frames).data
+    import re
+
+    pngs = set(re.findall(r"data:image/png;base64,[A-Za-z0-9+/=]+", html))
+    assert len(pngs) == 3  # distinct pictures; the first is also the initial <img>
+    assert 'max="3"' in html and "not possible" in html and "padding" in html
+    with pytest.raises(ValueError, match="at least one frame"):
+        plot.scrubber(plot.conv_arithmetic, [])
+    with pytest.raises(ValueError, match="2 labels for 1 frames"):
+        plot.scrubber(plot.conv_arithmetic, frames[:1], labels=["a", "b"])

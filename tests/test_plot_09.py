@@ -1,0 +1,24 @@
+"""Lesson 09 drawing: the transfer curves figure."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from cnnlab import plot  # noqa: E402
+
+
+def test_transfer_curves_one_line_per_strategy():
+    res = {"scratch": {5: 0.9, 20: 0.95}, "fine-tune all": {5: 0.85, 20: 0.96}}
+    fig = plot.plot_transfer_curves(res)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    assert ax.lines[0].get_linestyle() == "--"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(res)
+    plt.close(fig)
+
+
+def test_transfer_curves_rejects_empty():
+    with pytest.raises(ValueError):
+        plot.plot_transfer_curves({})
