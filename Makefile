@@ -12,7 +12,7 @@ TORCH_SPEC ?= torch==2.13.0
 STAMP  := $(VENV)/.cnnlab-installed
 PYTEST_ARGS ?=
 
-.PHONY: install lab test bench clean
+.PHONY: install lab test browser bench clean
 
 install: $(STAMP)
 
@@ -29,8 +29,15 @@ lab: install
 # Unit and property tests for cnnlab, then every notebook re-executed by nbval
 # (cells marked NBVAL_CHECK_OUTPUT must reproduce their stored output). Two pytest workers
 # on two cores: one BLAS/OpenMP thread each, or the workers fight over the cores.
-test: install
+test: install browser
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile tests --nbval-lax --nbval-current-env notebooks $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests (the book and JupyterLab); installed where we can
+# (root with apt-get). Without it those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || echo "chromium is not installed and cannot be here: the browser tests will skip"
 
 bench: install
 	$(BIN)/python benchmarks/bench_conv.py
