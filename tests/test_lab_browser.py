@@ -154,27 +154,30 @@ def _settled(page, box, previous_src, timeout=20.0):
 
 
 def test_arithmetic_explorer_in_jupyterlab(browser, lab):
+    from playwright.sync_api import expect
+
     page, outside = _open_and_run(browser, lab, "03")
     try:
         box = _widget(page, "Convolution arithmetic")
         size = box.locator(".cnnlab-output-size")
-        assert "= 3" in size.inner_text()  # n=7, f=3, p=0, s=2
+        expect(size).to_contain_text("= 3", timeout=30_000)  # n=7, f=3, p=0, s=2
         src = _image(box)
         _press(page, box, "padding p")  # p=1: floor((7+2-2-1)/2)+1 = 4
         src = _settled(page, box, src)
-        assert "= 4" in size.inner_text() and src
+        expect(size).to_contain_text("= 4")
+        assert src
         _press(page, box, "stride s", "ArrowLeft")  # s=1: 7+2-2-1+1 = 7
         src = _settled(page, box, src)
-        assert "= 7" in size.inner_text()
+        expect(size).to_contain_text("= 7")
         _press(page, box, "kernel f", times=2)  # f=5: 7+2-4-1+1 = 5
         src = _settled(page, box, src)
-        assert "= 5" in size.inner_text()
+        expect(size).to_contain_text("= 5")
         box.screenshot(path=str(SHOTS / "lab_03_moved.png"))  # to look at, not compared
         _press(page, box, "dilation d", times=2)  # d=3: span 13 > 9, impossible
         assert _settled(page, box, src) == ""
         message = box.locator(".cnnlab-error").inner_text()
         assert "not positive" in message and "padding" in message
-        assert "not possible" in size.inner_text()
+        expect(size).to_contain_text("not possible")
         assert not page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
         assert not outside, f"requests left 127.0.0.1: {outside[:5]}"
     finally:
