@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# (--allow-root only when run as root, e.g. in a container: Jupyter refuses root otherwise)
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Unit and property tests for cnnlab, then every notebook re-executed by nbval
 # (cells marked NBVAL_CHECK_OUTPUT must reproduce their stored output). Two pytest workers
