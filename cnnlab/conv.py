@@ -7,7 +7,8 @@ is not flipped. One N-dimensional core serves 1D, 2D and 3D.
 
 How the fast version works (im2col): every output position needs the input patch under
 the kernel. ``sliding_window_view`` exposes all patches as a view without copying; one
-``tensordot`` then multiplies every patch with every filter in a single matrix product.
+``matmul`` then multiplies every patch with every filter (deep inputs at stride 1 use shifted
+products instead; see ``_correlate``).
 ``conv2d_naive`` computes the same thing with the plain loops of the definition.
 """
 
@@ -175,38 +176,52 @@ def _windows(xp, kernel, stride, dilation):
 def _correlate(xp, w, stride, dilation):
     """Cross-correlate an already padded input with w: (N, C_in, *S) -> (N, C_out, *S_out).
 
-    Two ways to the same sum, chosen for speed (tests compare both with PyTorch):
-    deep inputs at stride 1 use shifted matrix products, which copy nothing per kernel
-    offset; everything else uses im2col, one big patch matrix and one matrix product.
+    Two ways to the same sum (tests compare both with PyTorch): im2col, one big patch
+    matrix and one matrix product, is the faster; when that matrix would be huge, stride-1
+    layers use shifted matrix products instead, which need no more memory than the input.
     """
-    if _use_shifted(xp.shape[1], stride):
+    if _use_shifted(stride, _patch_bytes(xp, w.shape[2:], stride, dilation)):
         return _correlate_shifted(xp, w, dilation)
     return _correlate_im2col(xp, w, stride, dilation)
 
 
-def _use_shifted(c_in, stride):
-    # With few channels a shifted product is a thin (M, C) @ (C, C_out) that BLAS runs
-    # slowly, while the im2col copy is cheap; with many, the im2col copy dominates.
-    return c_in >= 16 and all(s == 1 for s in stride)
+IM2COL_MAX_BYTES = 512 * 2**20  # above this the patch matrix costs more memory than it saves time
+
+
+def _use_shifted(stride, patch_bytes):
+    return patch_bytes > IM2COL_MAX_BYTES and all(s == 1 for s in stride)
+
+
+def _patch_bytes(xp, kernel, stride, dilation):
+    """Size of im2col's patch matrix: N * C_in * prod(K) * prod(S_out) values."""
+    out = [(m - effective_kernel(k, d)) // s + 1
+           for m, k, d, s in zip(xp.shape[2:], kernel, dilation, stride)]
+    return xp.shape[0] * xp.shape[1] * int(np.prod(kernel)) * int(np.prod(out)) * xp.itemsize
 
 
 def _correlate_im2col(xp, w, stride, dilation):
-    """im2col: copy every patch into a row of one matrix, then one matrix product.
+    """im2col: copy every patch into a column of one matrix, then one matrix product.
 
-    Channels-last, so the copy reads long contiguous runs.
+    (N, C_in, *S) -> (N, C_out, *S_out): w reshaped to (C_out, C_in*prod(K)) times the
+    patch matrix of each image, which comes out already in PyTorch's channels-first layout.
     """
-    nd = w.ndim - 2
-    x_last = np.moveaxis(xp, 1, -1)  # (N, *S, C): a view
-    spans = [effective_kernel(k, d) for k, d in zip(w.shape[2:], dilation)]
-    win = sliding_window_view(x_last, spans, axis=tuple(range(1, 1 + nd)))  # (N, *S', C, *span)
-    index = (slice(None),) + tuple(slice(None, None, s) for s in stride) + (slice(None),)
-    index += tuple(slice(None, None, d) for d in dilation)
-    win = np.moveaxis(win[index], 1 + nd, -1)  # (N, *S_out, *K, C)
-    out_shape = win.shape[: 1 + nd]
-    cols = win.reshape(int(np.prod(out_shape)), -1)  # the im2col copy
-    w_mat = np.moveaxis(w, 1, -1).reshape(w.shape[0], -1)  # (C_out, *K * C_in)
-    out = (cols @ w_mat.T).reshape(out_shape + (w.shape[0],))
-    return np.ascontiguousarray(np.moveaxis(out, -1, 1))
+    cols, out_sp = _im2col(xp, w.shape[2:], stride, dilation)
+    out = np.matmul(w.reshape(w.shape[0], -1), cols)  # (N, C_out, prod(S_out))
+    return out.reshape((xp.shape[0], w.shape[0]) + out_sp)
+
+
+def _im2col(xp, kernel, stride, dilation):
+    """Patch matrix of each image: (N, C, *S) -> ((N, C*prod(K), prod(S_out)), S_out).
+
+    Rows follow w's (C_in, *K) order; output positions are the innermost axis, so the
+    copy reads whole rows of the image at a time.
+    """
+    nd = len(kernel)
+    win = _windows(xp, kernel, stride, dilation)  # (N, C, *S_out, *K), a view
+    out_sp = win.shape[2 : 2 + nd]
+    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    cols = win.transpose(order).reshape(xp.shape[0], -1, int(np.prod(out_sp)))  # the copy
+    return cols, tuple(out_sp)
 
 
 def _flat_channels_last(xp, max_offset):
@@ -251,11 +266,11 @@ def _correlate_shifted(xp, w, dilation):
 
 def _weight_grad(dout, xp, kernel, stride, dilation):
     """dL/dw: (C_out, C_in, *K) = sum over batch and positions of dout * input patch."""
-    nd = len(kernel)
-    if not _use_shifted(xp.shape[1], stride):
-        windows = _windows(xp, kernel, stride, dilation)  # (N, C_in, *S_out, *K)
-        axes = (0,) + tuple(range(2, 2 + nd))
-        return np.tensordot(dout, windows, axes=(axes, axes))
+    if not _use_shifted(stride, _patch_bytes(xp, kernel, stride, dilation)):
+        cols, _ = _im2col(xp, kernel, stride, dilation)  # (N, C_in*prod(K), prod(S_out))
+        d_mat = dout.reshape(dout.shape[0], dout.shape[1], -1)  # (N, C_out, prod(S_out))
+        dw = np.matmul(d_mat, cols.transpose(0, 2, 1)).sum(axis=0)
+        return dw.reshape((dout.shape[1], xp.shape[1]) + tuple(kernel))
     # Same layout trick as _correlate_shifted: one product per kernel tap.
     n, c_in, *spatial = xp.shape
     taps = list(_taps(kernel, dilation, spatial))

@@ -1,8 +1,8 @@
 """cnnlab.conv against torch.nn.functional: forward, backward, gradient checks and errors.
 
-conv.py has two internal ways to the same sum (``_use_shifted`` picks): shifted matrix
-products for deep inputs at stride 1, im2col otherwise; the dx of the backward pass runs the
-same core with C_out as its channels. Every property test below runs under both, forced
+conv.py has two internal ways to the same sum (``_use_shifted`` picks): im2col, and shifted
+matrix products at stride 1 when im2col's patch matrix would exceed ``IM2COL_MAX_BYTES``; the
+dx of the backward pass runs the same core with C_out as its channels. Every property test below runs under both, forced
 (``forced_path``), and once with the automatic choice, so a change of the threshold cannot
 leave one of them untested.
 """
@@ -28,7 +28,7 @@ BACKWARD = {1: conv.conv1d_backward, 2: conv.conv2d_backward, 3: conv.conv3d_bac
 TORCH = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 PATHS = ("auto", "im2col", "shifted")
 SHALLOW = st.integers(1, 4)
-# mostly shallow, sometimes deep enough (>= 16) for the shifted path in "auto"
+# mostly shallow, sometimes deep (>= 16 channels)
 MIXED = st.sampled_from([1, 2, 3, 4, 16, 17])
 DEEP = st.integers(16, 19)
 
@@ -40,8 +40,8 @@ def forced_path(path):
     The shifted strategy only exists at stride 1, so "shifted" forces it exactly there.
     """
     rules = {
-        "im2col": lambda c_in, stride: False,
-        "shifted": lambda c_in, stride: all(s == 1 for s in stride),
+        "im2col": lambda stride, patch_bytes: False,
+        "shifted": lambda stride, patch_bytes: all(s == 1 for s in stride),
     }
     if path == "auto":
         yield
@@ -187,7 +187,7 @@ def test_conv_backward_matches_torch_autograd(path, data):
 
 @given(case=conv_cases(c_in=DEEP, c_out=DEEP, max_stride=1))
 def test_deep_stride1_conv_matches_torch(case):
-    # the automatic choice on deep inputs at stride 1: shifted products today, for the
+    # the automatic choice on deep inputs at stride 1 (the ResNet-block case), for the
     # forward, dw (C_in deep) and dx (C_out deep); 1D, 2D, 3D, with dilation and padding
     _check_forward(case)
     _check_backward(case)
@@ -401,3 +401,20 @@ W = np.ones((2, 3, 3, 3))
 def test_bad_input_raises_value_error_saying_what_is_valid(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_large_patch_matrices_switch_to_shifted_products(monkeypatch):
+    """Above IM2COL_MAX_BYTES the automatic choice avoids im2col at stride 1, not at stride 2."""
+    calls = []
+    shifted = conv._correlate_shifted
+    monkeypatch.setattr(conv, "_correlate_shifted", lambda *a: calls.append(1) or shifted(*a))
+    x = np.random.default_rng(0).standard_normal((1, 2, 6, 6))
+    w = np.random.default_rng(1).standard_normal((3, 2, 3, 3))
+    conv.conv2d(x, w)
+    assert not calls  # small: im2col
+    monkeypatch.setattr(conv, "IM2COL_MAX_BYTES", 0)
+    out = conv.conv2d(x, w)
+    assert calls and np.allclose(out, conv.conv2d_naive(x, w))
+    calls.clear()
+    conv.conv2d(x, w, stride=2)
+    assert not calls
