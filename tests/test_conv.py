@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import cnnlab
 from cnnlab import conv
+from cnnlab.layers import numerical_gradient, rel_error
 
 FORWARD = {1: conv.conv1d, 2: conv.conv2d, 3: conv.conv3d}
 BACKWARD = {1: conv.conv1d_backward, 2: conv.conv2d_backward, 3: conv.conv3d_backward}
@@ -306,23 +307,8 @@ def test_dx_is_zero_where_no_window_reached():
 # numerical gradient check (centred differences), as in CS231n
 
 
-def rel_error(a, b, tiny=1e-8):
-    """max |a-b| / max(|a|+|b|, tiny), elementwise (CS231n's relative error)."""
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), tiny)))
-
-
-def numerical_gradient(f, x, h):
-    """dL/dx by centred differences; f() reads x, which is perturbed in place."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        plus = f()
-        x[idx] = old - h
-        minus = f()
-        x[idx] = old
-        grad[idx] = (plus - minus) / (2 * h)
-    return grad
+# cnnlab.layers' centred-difference gradient and CS231n relative error, with f taking x
+# (changed in place and restored) as argument.
 
 
 @pytest.mark.parametrize(
@@ -348,7 +334,7 @@ def test_conv2d_backward_numerical_gradient(x_shape, w_shape, kwargs):
     dx, dw, db = cnnlab.conv2d_backward(dout, x, w, **kwargs)
     # the loss is linear in each argument, so a large step has no truncation error
     for name, analytic, param in (("dx", dx, x), ("dw", dw, w), ("db", db, b)):
-        numeric = numerical_gradient(loss, param, h=1e-3)
+        numeric = numerical_gradient(lambda _: loss(), param, h=1e-3)
         assert rel_error(analytic, numeric) < 1e-7, name
 
 

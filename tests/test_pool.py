@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import cnnlab
 from cnnlab import pool
+from cnnlab.layers import numerical_gradient, rel_error
 
 OURS = {"max": (pool.max_pool2d, pool.max_pool2d_backward), "avg": (pool.avg_pool2d, pool.avg_pool2d_backward)}  # fmt: skip
 TORCH = {"max": F.max_pool2d, "avg": F.avg_pool2d}
@@ -135,22 +136,8 @@ def test_max_pool_padding_never_wins():
 # numerical gradient check
 
 
-def rel_error(a, b, tiny=1e-8):
-    """max |a-b| / max(|a|+|b|, tiny), elementwise (CS231n's relative error)."""
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), tiny)))
-
-
-def numerical_gradient(f, x, h):
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        plus = f()
-        x[idx] = old - h
-        minus = f()
-        x[idx] = old
-        grad[idx] = (plus - minus) / (2 * h)
-    return grad
+# cnnlab.layers' centred-difference gradient and CS231n relative error, with f taking x
+# (changed in place and restored) as argument.
 
 
 def distinct_values(shape, seed):
@@ -176,7 +163,7 @@ def test_pool_backward_numerical_gradient(kind, shape, kwargs):
     x = distinct_values(shape, seed=sum(shape))
     dout = np.random.default_rng(1).standard_normal(forward(x, **kwargs).shape)
     analytic = backward(dout, x, **kwargs)
-    numeric = numerical_gradient(lambda: float(np.sum(forward(x, **kwargs) * dout)), x, h=1e-4)
+    numeric = numerical_gradient(lambda _: float(np.sum(forward(x, **kwargs) * dout)), x, h=1e-4)
     assert rel_error(analytic, numeric) < 1e-7
 
 
@@ -210,7 +197,7 @@ def test_gradient_check_catches_stride_and_overlap_mistakes(mistake, expect_pass
     x = distinct_values((2, 2, 10, 10), seed=5)  # 4x4 windows; with s=3 the last is cut
     dout = np.random.default_rng(2).standard_normal((2, 2, 4, 4))
     numeric = numerical_gradient(
-        lambda: float(np.sum(cnnlab.max_pool2d(x, 3, stride=2) * dout)), x, h=1e-4
+        lambda _: float(np.sum(cnnlab.max_pool2d(x, 3, stride=2) * dout)), x, h=1e-4
     )
     args = dict(k=3, s=2) | mistake
     wrong = _loop_max_pool_backward(dout, x, **args)
