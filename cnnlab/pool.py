@@ -12,6 +12,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .arith import CONV_FORMULA, as_tuple
+from .conv import _tap_slices
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
@@ -44,8 +45,9 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     flat = win.reshape(win.shape[:4] + (-1,))
     winner = flat.argmax(axis=-1)  # first max in each window, as PyTorch picks
     dxp = np.zeros(xp.shape, dtype=np.result_type(dout, x))
-    for tap, sl in _tap_slices(k, s, win.shape[2:4]):
-        dxp[:, :, sl[0], sl[1]] += np.where(winner == tap, dout, 0)
+    # tap t of every window (t counts taps row by row, as argmax does) read input slice sl
+    for t, (_, sl) in enumerate(_tap_slices(k, s, (1, 1), win.shape[2:4])):
+        dxp[:, :, sl[0], sl[1]] += np.where(winner == t, dout, 0)
     return _unpad(dxp, p)
 
 
@@ -60,21 +62,9 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     dout = _check_dout(dout, x.shape[:2] + out_hw)
     share = dout / (k[0] * k[1])
     dxp = np.zeros(xp_shape, dtype=np.result_type(share, x))
-    for _, sl in _tap_slices(k, s, out_hw):
+    for _, sl in _tap_slices(k, s, (1, 1), out_hw):
         dxp[:, :, sl[0], sl[1]] += share
     return _unpad(dxp, p)
-
-
-def _tap_slices(kernel, stride, out_hw):
-    """For each kernel tap (flat index t), the slices of the padded input it touched."""
-    for t, (i, j) in enumerate(np.ndindex(*kernel)):
-        yield (
-            t,
-            (
-                slice(i, i + stride[0] * (out_hw[0] - 1) + 1, stride[0]),
-                slice(j, j + stride[1] * (out_hw[1] - 1) + 1, stride[1]),
-            ),
-        )
 
 
 def _pad(x, padding, value):

@@ -1,10 +1,11 @@
 """cnnlab.conv against torch.nn.functional: forward, backward, gradient checks and errors.
 
-conv.py has two internal ways to the same sum (``_use_shifted`` picks): im2col, and shifted
-matrix products at stride 1 when im2col's patch matrix would exceed ``IM2COL_MAX_BYTES``; the
-dx of the backward pass runs the same core with C_out as its channels. Every property test below runs under both, forced
-(``forced_path``), and once with the automatic choice, so a change of the threshold cannot
-leave one of them untested.
+conv.py has two internal ways to the same sums (``_use_taps`` picks): im2col (col2im for dx)
+by chunks of images, and a loop over kernel taps when one image's patch matrix would exceed
+``IM2COL_MAX_BYTES``; at stride 1 dx may instead be a correlation of dout
+(``_use_transposed``). Every property test below runs under each, forced (``forced_path``,
+including im2col with one image per chunk), and once with the automatic choice, so a change
+of a threshold cannot leave one of them untested.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from cnnlab.layers import numerical_gradient, rel_error
 FORWARD = {1: conv.conv1d, 2: conv.conv2d, 3: conv.conv3d}
 BACKWARD = {1: conv.conv1d_backward, 2: conv.conv2d_backward, 3: conv.conv3d_backward}
 TORCH = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
-PATHS = ("auto", "im2col", "shifted")
+PATHS = ("auto", "im2col", "chunked", "transposed", "taps")
 SHALLOW = st.integers(1, 4)
 # mostly shallow, sometimes deep (>= 16 channels)
 MIXED = st.sampled_from([1, 2, 3, 4, 16, 17])
@@ -38,16 +39,23 @@ DEEP = st.integers(16, 19)
 def forced_path(path):
     """Make conv.py take one strategy wherever it can ("auto": its own choice).
 
-    The shifted strategy only exists at stride 1, so "shifted" forces it exactly there.
+    "im2col": patch matrices, dx by col2im; "chunked": the same, one image per chunk;
+    "transposed": dx as a correlation of dout wherever the stride is 1; "taps": no
+    patch matrices, a loop over kernel taps.
     """
-    rules = {
-        "im2col": lambda stride, patch_bytes: False,
-        "shifted": lambda stride, patch_bytes: all(s == 1 for s in stride),
-    }
     if path == "auto":
         yield
         return
-    with mock.patch.object(conv, "_use_shifted", rules[path]):
+    use_taps = path == "taps"
+
+    def transposed(stride, c_in, c_out):
+        return path == "transposed" and all(s == 1 for s in stride)
+
+    with (
+        mock.patch.object(conv, "_use_taps", lambda image_patch_bytes: use_taps),
+        mock.patch.object(conv, "_use_transposed", transposed),
+        mock.patch.object(conv, "CHUNK_BYTES", 1 if path == "chunked" else conv.CHUNK_BYTES),
+    ):
         yield
 
 
@@ -166,7 +174,7 @@ def test_conv_forward_matches_torch(path, data):
     strategy = conv_cases(
         c_in=MIXED if path == "auto" else SHALLOW,
         c_out=MIXED if path == "auto" else SHALLOW,
-        max_stride=1 if path == "shifted" else 3,
+        max_stride=3,
     )
     case = data.draw(strategy)
     with forced_path(path):
@@ -179,7 +187,7 @@ def test_conv_backward_matches_torch_autograd(path, data):
     strategy = conv_cases(
         c_in=MIXED if path == "auto" else SHALLOW,
         c_out=MIXED if path == "auto" else SHALLOW,
-        max_stride=1 if path == "shifted" else 3,
+        max_stride=3,
     )
     case = data.draw(strategy)
     with forced_path(path):
@@ -205,15 +213,15 @@ def test_conv2d_naive_matches_torch_and_conv2d(path, case):
         assert_close(naive, conv.conv2d(x, w, b, **case.kwargs), atol=1e-12)
 
 
-@pytest.mark.parametrize("path", ["im2col", "shifted"])
+@pytest.mark.parametrize("path", ["im2col", "chunked", "taps"])
 def test_forced_paths_really_take_that_path(path):
-    """Guard for the tests above: forcing a path must reach that function, in the forward,
-    the weight gradient and the input gradient."""
-    x = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
+    """Guard for the tests above: forcing a path must reach it in the forward, the weight
+    gradient and the input gradient (im2col builds patch matrices, taps never does)."""
+    x = np.random.default_rng(0).standard_normal((3, 3, 7, 6))
     w = np.random.default_rng(1).standard_normal((4, 3, 3, 2))
-    dout = np.ones((2, 4, 5, 5))
-    calls = {"im2col": 0, "shifted": 0}
-    im2col, shifted = conv._correlate_im2col, conv._correlate_shifted
+    dout = np.ones((3, 4, 3, 3))
+    calls = {"im2col": 0, "taps": 0}
+    im2col, taps = conv._im2col, conv._correlate_taps
 
     def count(name, fn):
         def wrapper(*args, **kwargs):
@@ -224,13 +232,31 @@ def test_forced_paths_really_take_that_path(path):
 
     with (
         forced_path(path),
-        mock.patch.object(conv, "_correlate_im2col", count("im2col", im2col)),
-        mock.patch.object(conv, "_correlate_shifted", count("shifted", shifted)),
+        mock.patch.object(conv, "_im2col", count("im2col", im2col)),
+        mock.patch.object(conv, "_correlate_taps", count("taps", taps)),
     ):
-        conv.conv2d(x, w)
+        conv.conv2d(x, w, stride=2)
+        conv.conv2d_backward(dout, x, w, stride=2)
+    # im2col: forward and dw build patch matrices, 1 chunk each (3 when one image a chunk)
+    expected = {"im2col": (2, 0), "chunked": (6, 0), "taps": (0, 1)}[path]
+    assert (calls["im2col"], calls["taps"]) == expected, calls
+
+
+@pytest.mark.parametrize("path, dx_patch_matrices", [("im2col", 0), ("transposed", 1)])
+def test_transposed_dx_builds_a_patch_matrix_of_dout(path, dx_patch_matrices):
+    """At stride 1 "transposed" takes dx as a correlation (one more im2col, of dout's
+    C_out = 4 channels); col2im multiplies first and builds none."""
+    x = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
+    w = np.random.default_rng(1).standard_normal((4, 3, 3, 2))
+    dout = np.ones((2, 4, 5, 5))
+    channels = []
+    real = conv._im2col
+    with (
+        forced_path(path),
+        mock.patch.object(conv, "_im2col", lambda *a: channels.append(a[0].shape[1]) or real(*a)),
+    ):
         conv.conv2d_backward(dout, x, w)
-    other = "im2col" if path == "shifted" else "shifted"
-    assert calls[path] == 2 and calls[other] == 0, calls
+    assert channels == [3] + [4] * dx_patch_matrices
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -389,18 +415,25 @@ def test_bad_input_raises_value_error_saying_what_is_valid(call, match):
         call()
 
 
-def test_large_patch_matrices_switch_to_shifted_products(monkeypatch):
-    """Above IM2COL_MAX_BYTES the automatic choice avoids im2col at stride 1, not at stride 2."""
-    calls = []
-    shifted = conv._correlate_shifted
-    monkeypatch.setattr(conv, "_correlate_shifted", lambda *a: calls.append(1) or shifted(*a))
-    x = np.random.default_rng(0).standard_normal((1, 2, 6, 6))
+def test_strategy_follows_the_patch_matrix_size(monkeypatch):
+    """Above IM2COL_MAX_BYTES per image the automatic choice goes tap by tap, at any stride;
+    above CHUNK_BYTES it builds patch matrices for fewer images at a time."""
+    x = np.random.default_rng(0).standard_normal((4, 2, 6, 6))
     w = np.random.default_rng(1).standard_normal((3, 2, 3, 3))
+    taps, im2col = [], []
+    real_taps, real_im2col = conv._correlate_taps, conv._im2col
+    monkeypatch.setattr(conv, "_correlate_taps", lambda *a: taps.append(1) or real_taps(*a))
+    monkeypatch.setattr(conv, "_im2col", lambda *a: im2col.append(a[0].shape[0]) or real_im2col(*a))
     conv.conv2d(x, w)
-    assert not calls  # small: im2col
-    monkeypatch.setattr(conv, "IM2COL_MAX_BYTES", 0)
-    out = conv.conv2d(x, w)
-    assert calls and np.allclose(out, conv.conv2d_naive(x, w))
-    calls.clear()
-    conv.conv2d(x, w, stride=2)
-    assert not calls
+    assert not taps and im2col == [4]  # small: one patch matrix for the whole batch
+    image_bytes = 2 * 9 * 4 * 4 * 8  # C_in * prod(K) * prod(S_out) * float64
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 2 * image_bytes)
+    im2col.clear()
+    assert np.allclose(conv.conv2d(x, w), conv.conv2d_naive(x, w))
+    assert im2col == [2, 2]
+    monkeypatch.setattr(conv, "IM2COL_MAX_BYTES", 2 * 9 * 2 * 2 * 8 - 1)  # below stride 2's
+    im2col.clear()
+    for stride in (1, 2):
+        out = conv.conv2d(x, w, stride=stride)
+        assert np.allclose(out, conv.conv2d_naive(x, w, stride=stride))
+    assert len(taps) == 2 and not im2col
