@@ -126,11 +126,13 @@ def augmenter(
     degrees: float = 0.0,
     shear: float = 0.0,
     seed: int = 0,
+    clip: bool = True,
 ):
     """One callable x -> augmented x that applies, in order: a left-right flip with
     probability ``flip``, a random crop after padding by ``crop`` pixels, a random
-    rotation up to ``degrees``, a shear up to ``shear`` and a colour shift up to ``color``.
-    Settings of 0 are skipped. It keeps its own generator seeded by ``seed``, so a training
+    rotation up to ``degrees``, a shear up to ``shear`` and a colour shift up to ``color``
+    (clipped to [0, 1] if ``clip``; turn it off for data outside that range, such as
+    noisy images). Settings of 0 are skipped. It keeps its own generator seeded by ``seed``, so a training
     run with ``fit(..., augment=augmenter(...))`` is reproducible.
     """
     _check_prob(flip)
@@ -147,7 +149,7 @@ def augmenter(
         if shear:
             x = random_shear(x, shear, gen)
         if color:
-            x = color_shift(x, color, gen)
+            x = color_shift(x, color, gen, clip=clip)
         return x
 
     return augment

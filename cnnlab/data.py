@@ -7,7 +7,11 @@ notes' H x W x C, and ``to_nchw`` turns them into PyTorch's (N, C, H, W).
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+from .arith import check_int
 
 IMAGES = ("astronaut", "chelsea", "coffee", "camera", "coins", "brick", "grass", "gravel", "rocket")
 
@@ -65,3 +69,30 @@ def digits(test_fraction: float = 0.25, seed: int = 0):
         x, y, test_size=test_fraction, random_state=seed, stratify=y
     )
     return xtr, ytr, xte, yte
+
+
+def scatter_digits(x, canvas: int = 16, noise: float = 0.2, copies: int = 1, seed: int = 0):
+    """Harder digits: each 8x8 digit pasted at a random place on a noisy ``canvas`` square.
+
+    x: (N, 1, 8, 8) digits as ``digits`` returns them. Returns (N * copies, 1, canvas,
+    canvas) float32: ``copies`` versions of every digit (all of x, then all of x again at
+    new places), each at a uniformly random offset, plus Gaussian noise of std ``noise``.
+    Labels stay those of x repeated: ``np.tile(y, copies)``. Fixed by ``seed``.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 4 or x.shape[1] != 1:
+        raise ValueError(f"x must be (N, 1, H, W) digits, got shape {x.shape}")
+    h, w = x.shape[2:]
+    canvas = check_int("canvas", canvas, max(h, w))
+    copies = check_int("copies", copies, 1)
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < np.inf:
+        raise ValueError(f"noise is a standard deviation: a number >= 0, got {noise}")
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    out = np.zeros((copies * n, 1, canvas, canvas), dtype=np.float32)
+    rows = rng.integers(0, canvas - h + 1, copies * n)
+    cols = rng.integers(0, canvas - w + 1, copies * n)
+    for i, (r, c) in enumerate(zip(rows, cols)):
+        out[i, 0, r : r + h, c : c + w] = x[i % n, 0]
+    out += rng.normal(0.0, noise, out.shape).astype(np.float32)
+    return out

@@ -34,21 +34,25 @@ STRATEGIES = {
 
 
 class SmallCNN(nn.Module):
-    """Three 3x3 conv blocks and a linear head, for (N, 1, 8, 8) digits.
+    """Three 3x3 conv blocks and a linear head, for (N, C, H, W) images with H, W >= 8.
 
-    conv1: 1->16, 8x8; conv2: 16->32 then 2x2 max pool, 4x4; conv3: 32->32 then pool, 2x2;
-    head: 128 -> n_classes (the softmax is inside the cross-entropy loss).
+    For 8x8 digits: conv1: C->16, 8x8; conv2: 16->32 then 2x2 max pool, 4x4; conv3:
+    32->32 then pool, 2x2; head: 128 -> n_classes (the softmax is inside the cross-entropy
+    loss). Larger images end conv3 with a max over each quarter of the map, so the head
+    always reads 2x2x32 = 128 numbers.
     """
 
     def __init__(self, n_classes: int = 5, channels: int = 1):
         super().__init__()
         self.conv1 = nn.Sequential(nn.Conv2d(channels, 16, 3, padding=1), nn.ReLU())
         self.conv2 = nn.Sequential(nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
-        self.conv3 = nn.Sequential(nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.conv3 = nn.Sequential(
+            nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.AdaptiveMaxPool2d(2)
+        )
         self.head = nn.Linear(32 * 2 * 2, n_classes)
 
     def features(self, x):
-        """The 128 numbers per image that the head reads: (N, C, 8, 8) -> (N, 128)."""
+        """The 128 numbers per image that the head reads: (N, C, H, W) -> (N, 128)."""
         return self.conv3(self.conv2(self.conv1(x))).flatten(1)
 
     def forward(self, x):
@@ -119,13 +123,15 @@ def transfer_experiment(
     lr: float = 3e-3,
     batch_size: int = 32,
     progress: bool = True,
+    per_seed: bool = False,
 ) -> dict:
     """Test accuracy of every transfer strategy for every training-set size.
 
     train, test: (x, y) of the new task; sizes: examples per class; strategies: names from
     STRATEGIES (default all). Each run makes about ``steps`` gradient steps (the same for
     every size, so a small set is not also trained less) on a seeded subset; the accuracy
-    is averaged over ``seeds``. Returns {strategy: {size: mean test accuracy}}.
+    is averaged over ``seeds``. Returns {strategy: {size: mean test accuracy}}, or with
+    ``per_seed`` {strategy: {size: [test accuracy of each seed]}} (to see the spread).
     """
     strategies = list(STRATEGIES) if strategies is None else list(strategies)
     for s in strategies:
@@ -141,6 +147,8 @@ def transfer_experiment(
         nets.fit(model, (xs, ys), epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                  progress=False)
         acc[s][n].append(nets.evaluate(model, *test)[1])
+    if per_seed:
+        return {s: {n: [float(a) for a in v] for n, v in by_n.items()} for s, by_n in acc.items()}
     return {s: {n: float(np.mean(v)) for n, v in by_n.items()} for s, by_n in acc.items()}
 
 

@@ -68,6 +68,13 @@ def test_augmenter_is_reproducible_and_works_in_fit():
     assert len(h["train_loss"]) == 2
 
 
+def test_augmenter_clip_off_keeps_values_outside_0_1():
+    x = torch.full((4, 1, 6, 6), -0.5)  # e.g. the dark side of noisy images
+    assert augment.augmenter(color=0.1, seed=0)(x).min() >= 0.0
+    kept = augment.augmenter(color=0.1, seed=0, clip=False)(x)
+    assert kept.max() < 0.0 and (kept - x).abs().max() <= 0.1 + 1e-6
+
+
 def test_crops_count_and_centre_first():
     x = _batch()
     c5 = augment.crops(x, pad=1)

@@ -166,3 +166,40 @@ def test_digits_split_is_fixed_by_the_seed():
 def test_digits_rejects_bad_fraction(fraction):
     with pytest.raises(ValueError, match=rf"test_fraction must be between 0 and 1, got {fraction}"):
         data.digits(test_fraction=fraction)
+
+
+def test_scatter_digits_places_every_digit_whole_on_the_canvas():
+    x = np.random.default_rng(0).random((5, 1, 8, 8)).astype(np.float32) + 1.0  # all > 0
+    out = data.scatter_digits(x, canvas=16, noise=0.0, copies=3, seed=1)
+    assert out.shape == (15, 1, 16, 16) and out.dtype == np.float32
+    offsets = set()
+    for i, im in enumerate(out[:, 0]):
+        rows, cols = np.nonzero(im)
+        r, c = rows.min(), cols.min()
+        assert rows.max() - r == 7 and cols.max() - c == 7  # the whole digit, nothing else
+        np.testing.assert_array_equal(im[r : r + 8, c : c + 8], x[i % 5, 0])
+        offsets.add((r, c))
+    assert len(offsets) > 5  # places differ
+    np.testing.assert_array_equal(out, data.scatter_digits(x, 16, 0.0, 3, seed=1))
+
+
+def test_scatter_digits_noise_has_the_asked_spread():
+    x = np.zeros((200, 1, 8, 8), dtype=np.float32)
+    out = data.scatter_digits(x, canvas=12, noise=0.3, seed=0)
+    assert abs(out.std() - 0.3) < 0.01 and abs(out.mean()) < 0.01
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(x=np.zeros((2, 8, 8))), r"\(N, 1, H, W\)"),
+        (dict(canvas=6), "canvas must be an integer >= 8"),
+        (dict(copies=0), "copies must be an integer >= 1"),
+        (dict(noise=-0.1), "noise is a standard deviation"),
+        (dict(noise="lots"), "noise is a standard deviation"),
+    ],
+)
+def test_scatter_digits_errors(kwargs, match):
+    args = dict(x=np.zeros((2, 1, 8, 8))) | kwargs
+    with pytest.raises(ValueError, match=match):
+        data.scatter_digits(**args)

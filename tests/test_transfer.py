@@ -71,6 +71,20 @@ def test_transfer_experiment_shape():
         transfer.transfer_experiment(transfer.SmallCNN(2), (x, y), (x, y), strategies=["x"])
 
 
+def test_transfer_experiment_per_seed_lists_the_runs_behind_each_mean():
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 1, 8, 8), dtype=np.float32)
+    y = np.repeat(np.arange(2), 20)
+    kwargs = dict(sizes=(3,), strategies=["freeze all but head"], seeds=(0, 1), steps=3,
+                  progress=False)
+    pre = transfer.SmallCNN(2)
+    runs = transfer.transfer_experiment(pre, (x, y), (x, y), per_seed=True, **kwargs)
+    means = transfer.transfer_experiment(pre, (x, y), (x, y), **kwargs)
+    accs = runs["freeze all but head"][3]
+    assert len(accs) == 2
+    assert means["freeze all but head"][3] == pytest.approx(np.mean(accs))
+
+
 def test_ensemble_and_multicrop_probabilities():
     models = [transfer.SmallCNN(4) for _ in range(3)]
     x = torch.rand(6, 1, 8, 8)
@@ -86,3 +100,10 @@ def test_ensemble_and_multicrop_probabilities():
 def test_imagenet_weights_offline(tmp_path):
     model, message = transfer.imagenet_weights("resnet18", hub_dir=str(tmp_path))
     assert model is None and "not available offline" in message
+
+
+@pytest.mark.parametrize("size", [8, 12, 16])
+def test_small_cnn_head_reads_128_numbers_at_any_size(size):
+    m = transfer.SmallCNN(5)
+    assert m.features(torch.zeros(2, 1, size, size)).shape == (2, 128)
+    assert m(torch.zeros(2, 1, size, size)).shape == (2, 5)
