@@ -4,7 +4,7 @@ Both run side by side in one process, in interleaved rounds, on the same float32
 with the same number of threads, so the ratio is fair even when the load changes. Writes its
 table into benchmarks/RESULTS.md (between this benchmark's markers) and prints it.
 
-    python benchmarks/bench_conv.py [--repeats 5] [--rounds 3]
+    python benchmarks/bench_conv.py [--repeats 5] [--rounds 5]
 """
 
 from __future__ import annotations

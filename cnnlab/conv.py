@@ -292,9 +292,10 @@ def _weight_grad(dout, x, kernel, stride, padding, dilation):
     shape = _patch_shape(c_in, kernel, out_sp)
     if _use_taps(int(np.prod(shape)) * x.itemsize):
         xp = _pad(x, padding)
+        d_rows = d_mat.transpose(1, 0, 2).reshape(c_out, -1)  # (C_out, N*P), copied once
         for k, sl in _tap_slices(kernel, stride, dilation, out_sp):
-            x_k = xp[(slice(None), slice(None)) + sl].reshape(n, c_in, -1)
-            dw[(slice(None), slice(None)) + k] = np.tensordot(d_mat, x_k, axes=([0, 2], [0, 2]))
+            x_k = xp[(slice(None), slice(None)) + sl].transpose(1, 0, *range(2, xp.ndim))
+            dw[(slice(None), slice(None)) + k] = d_rows @ x_k.reshape(c_in, -1).T
         return dw
     dw_mat = dw.reshape(c_out, -1)  # a view: (C_out, C_in*prod(K))
     for batch, xp, scratch in _chunks(x, padding, shape):
@@ -325,7 +326,8 @@ def _input_grad(dout, w, x_shape, stride, padding, dilation):
     if not huge and _use_transposed(stride, c_in, c_out):
         # correlate dout, padded by span - 1 - p, with the kernel flipped in space and its
         # in/out channels swapped: output position j is input position j (the -p skips
-        # the gradient of x's own padding; with more padding than that, crop instead)
+        # the gradient of x's own padding). If p > span - 1 on some axis that pad would be
+        # negative: pad dout by span - 1 instead and crop p from each side of the result.
         w_flip = np.flip(w, axis=tuple(range(2, w.ndim))).swapaxes(0, 1)
         pad = [sp - 1 - p for sp, p in zip(spans, padding)]
         if min(pad) >= 0:

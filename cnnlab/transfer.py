@@ -38,8 +38,9 @@ class SmallCNN(nn.Module):
 
     For 8x8 digits: conv1: C->16, 8x8; conv2: 16->32 then 2x2 max pool, 4x4; conv3:
     32->32 then pool, 2x2; head: 128 -> n_classes (the softmax is inside the cross-entropy
-    loss). Larger images end conv3 with a max over each quarter of the map, so the head
-    always reads 2x2x32 = 128 numbers.
+    loss). Larger images end conv3 with a max over four regions of the map (its quarters
+    when its side is even, e.g. 16x16 images), so the head always reads 2x2x32 = 128
+    numbers.
     """
 
     def __init__(self, n_classes: int = 5, channels: int = 1):

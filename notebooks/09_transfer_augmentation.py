@@ -225,7 +225,8 @@ fig = plot.show_images([v[0].permute(1, 2, 0).numpy() for v in views.values()],
 
 # %%
 # clip=False: the noisy canvases go below 0, and clipping the colour shift to [0, 1] would
-# remove the dark half of the noise, a change the test images never see
+# remove the dark half of the noise. (Crops and rotations still bring in clean zero
+# borders at the edges, which the test images never have.)
 digit_aug = augment.augmenter(crop=1, degrees=10.0, color=0.1, seed=0, clip=False)
 few = torch.tensor(target_train[0][:6])
 fig = plot.show_images([im[0].numpy() for im in torch.cat([few, digit_aug(few)])],
@@ -253,8 +254,9 @@ for name, accs in aug_acc.items():
 # %% [markdown]
 # Augmentation helps in every run, not only on average: 0.32 → 0.47, 0.23 → 0.39 and
 # 0.26 → 0.42 for the three seeds. Here the digits land anywhere on the canvas, and
-# 25 training digits show only 25 positions; random crops (shifts) and small rotations
-# show every digit in many more, so the network learns that the position does not matter.
+# 25 training digits show only 25 positions; random crops (shifts by up to a pixel) and
+# small rotations show each digit at a few more, so the network learns that the position
+# matters less.
 # A change that never happens in the test set teaches nothing and can hurt (a mirrored
 # "2" is no digit), so choose transformations that produce images your test set could
 # contain.

@@ -437,3 +437,49 @@ def test_strategy_follows_the_patch_matrix_size(monkeypatch):
         out = conv.conv2d(x, w, stride=stride)
         assert np.allclose(out, conv.conv2d_naive(x, w, stride=stride))
     assert len(taps) == 2 and not im2col
+
+
+@pytest.mark.parametrize(
+    "x_shape, w_shape, padding",
+    [
+        ((3, 2, 6, 5), (2, 2, 1, 2), (3, 0)),  # p > span - 1 on one axis: the crop branch
+        ((3, 2, 6, 5), (2, 2, 3, 3), (1, 2)),  # p <= span - 1: dout padded directly
+    ],
+)
+def test_transposed_dx_with_any_padding_matches_torch(x_shape, w_shape, padding):
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    out = F.conv2d(xt, wt, padding=padding)
+    dout = rng.standard_normal(tuple(out.shape))
+    out.backward(torch.tensor(dout))
+    with forced_path("transposed"):
+        dx, dw, _ = conv.conv2d_backward(dout, x, w, padding=padding)
+    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("nd", [1, 2])
+def test_uneven_last_chunk(monkeypatch, nd):
+    """5 images, 2 per chunk: the last chunk holds 1, and the padded copy, the patch scratch
+    and dx's padded buffer are used through shorter views."""
+    rng = np.random.default_rng(4)
+    spatial = (7, 6)[:nd]
+    x = rng.standard_normal((5, 2) + spatial)
+    w = rng.standard_normal((3, 2) + (3,) * nd)
+    kwargs = dict(stride=2, padding=1)  # stride 2: dx by col2im, by chunks too
+    out_sp = tuple((m + 2 - 3) // 2 + 1 for m in spatial)
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 2 * 2 * 3**nd * int(np.prod(out_sp)) * 8)
+    sizes = []
+    real = conv._im2col
+    monkeypatch.setattr(conv, "_im2col", lambda *a: sizes.append(a[0].shape[0]) or real(*a))
+    out = FORWARD[nd](x, w, **kwargs)
+    dout = rng.standard_normal(out.shape)
+    dx, dw, db = BACKWARD[nd](dout, x, w, **kwargs)
+    assert sizes == [2, 2, 1] * 2  # forward, then dw
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    out_t = TORCH[nd](xt, wt, **kwargs)
+    out_t.backward(torch.tensor(dout))
+    np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-10, atol=1e-12)
