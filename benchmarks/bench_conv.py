@@ -33,6 +33,9 @@ CASES = {
 }
 
 
+TARGETED = [label for label in CASES if label.startswith(("(c)", "(d)"))]
+
+
 def cpu_name() -> str:
     """The CPU's model name where Linux tells it (ratios differ from one CPU to another)."""
     try:
@@ -115,8 +118,15 @@ def main():
         "| case | NumPy fwd ms | PyTorch fwd ms | fwd ratio | NumPy bwd ms | PyTorch bwd ms | bwd ratio | NumPy fwd GFLOP/s | PyTorch fwd GFLOP/s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    verdicts = []
     for label, (xs, ws, pad) in CASES.items():
         r, macs = bench_case(xs, ws, pad, args.repeats, args.rounds)
+        if label in TARGETED:
+            fwd, bwd = r["np_fwd"] / r["torch_fwd"], r["np_bwd"] / r["torch_bwd"]
+            verdicts.append(
+                f"{label[:3]} forward {fwd:.2f}× ({'met' if fwd <= 2 else 'missed'}), "
+                f"backward {bwd:.2f}× ({'met' if bwd <= 3 else 'missed'})"
+            )
         lines.append(
             f"| {label} | {r['np_fwd'] * 1e3:.2f} | {r['torch_fwd'] * 1e3:.2f} | "
             f"{r['np_fwd'] / r['torch_fwd']:.2f}× | {r['np_bwd'] * 1e3:.2f} | "
@@ -126,6 +136,15 @@ def main():
         print(lines[-1], flush=True)
     lines.append("")
     lines.append("Ratio = NumPy time / PyTorch time (lower is better; 1× means as fast as PyTorch).")
+    lines.append(
+        "Target for (c) and (d): NumPy forward within 2× of PyTorch, backward within 3×. "
+        "This run: " + "; ".join(verdicts) + "."
+    )
+    lines.append(
+        "On a shared virtual machine both libraries' times can move by tens of percent "
+        "between runs, which is why each time is the best of several interleaved rounds; "
+        "repeat the run before trusting a ratio close to its target."
+    )
     write_section("conv2d: NumPy reference vs PyTorch (CPU)", "\n".join(lines))
 
 
