@@ -180,6 +180,25 @@ def _sync_file(src: Path, dst: Path) -> None:
     shutil.copy2(src, dst)
 
 
+NBVAL_MARKER = re.compile(r"^# NBVAL_[A-Z_]+[ \t]*(\n|$)", re.M)
+
+
+def _stage_notebook(src: Path, dst: Path) -> None:
+    """Copy a lesson for the book without its nbval markers (``# NBVAL_CHECK_OUTPUT`` tells
+    the tests which outputs to compare; to a reader it is noise). Written only if it
+    changed, so Sphinx rebuilds only what changed."""
+    nb = json.loads(src.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            source = cell["source"]
+            cell["source"] = NBVAL_MARKER.sub("", "".join(source) if isinstance(source, list) else source)
+    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    if dst.exists() and dst.read_text(encoding="utf-8") == text:
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text(text, encoding="utf-8")
+
+
 def stage(src: Path, notebooks: Path = NOTEBOOKS, static: Path = STATIC) -> list[Path]:
     """Write the book source tree into src; returns the lessons staged."""
     src.mkdir(parents=True, exist_ok=True)
@@ -192,7 +211,7 @@ def stage(src: Path, notebooks: Path = NOTEBOOKS, static: Path = STATIC) -> list
         if old.name not in {p.name for p in found}:
             old.unlink()  # a lesson removed or renamed since the last build
     for nb in found:
-        _sync_file(nb, staged / nb.name)
+        _stage_notebook(nb, staged / nb.name)
     toc = toc_yaml([f"notebooks/{p.stem}" for p in found])
     if not (src / "_toc.yml").exists() or (src / "_toc.yml").read_text() != toc:
         (src / "_toc.yml").write_text(toc)

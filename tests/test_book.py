@@ -297,6 +297,16 @@ def test_saved_widgets_render_offline(page, base_url, lessons):
     _assert_served_locally(page)
 
 
+def test_pages_do_not_show_nbval_markers(site, lessons):
+    """`# NBVAL_CHECK_OUTPUT` is for the tests; the book's copies of the lessons drop it."""
+    sources = book_build.lessons(NOTEBOOKS)
+    assert any("# NBVAL_CHECK_OUTPUT" in nb.read_text(encoding="utf-8") for nb in sources)
+    for nb in lessons:
+        assert "NBVAL_" not in nb.read_text(encoding="utf-8"), nb.name  # the staged copy
+        page = site / "notebooks" / f"{nb.stem}.html"
+        assert "NBVAL_" not in page.read_text(encoding="utf-8"), page.name
+
+
 def test_the_generated_toc_lists_every_lesson(site, lessons):
     toc = (site.parent / "src" / "_toc.yml").read_text()
     assert re.search(r"^root: intro$", toc, re.M)
