@@ -7,7 +7,9 @@ runs many more examples when hunting for a bug locally.
 """
 
 import os
+import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -25,3 +27,11 @@ settings.register_profile(
     max_examples=300,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "cnnlab"))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure a test left open (only where pyplot is in use)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

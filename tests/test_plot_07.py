@@ -1,27 +1,12 @@
 """Lesson 07 pictures and the bottleneck explorer: numbers drawn come from cnnlab's own."""
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from cnnlab import arith, classic, conv, plot, widgets
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def figure_text(fig):
-    texts = [t.get_text() for t in fig.texts]
-    for ax in fig.axes:
-        texts += [t.get_text() for t in ax.texts] + [ax.get_title()]
-        texts += [t.get_text() for t in ax.get_yticklabels()]
-        if ax.get_legend() is not None:
-            texts += [t.get_text() for t in ax.get_legend().get_texts()]
-    return "\n".join(texts)
+from figures import figure_text
 
 
 def test_layer_costs_bars_are_the_table():

@@ -6,16 +6,7 @@ import pytest
 
 from cnnlab import arith, conv, plot, widgets
 
-
-def figure_text(fig):
-    """Every string drawn on a figure (figure texts, axes texts, legend labels)."""
-    texts = [t.get_text() for t in fig.texts]
-    for ax in fig.axes:
-        texts += [t.get_text() for t in ax.texts] + [ax.get_title()]
-    for legend in fig.legends:
-        texts += [t.get_text() for t in legend.get_texts()]
-    return "\n".join(texts)
-
+from figures import figure_text
 
 SETTINGS = [
     # n, f, p, s, d

@@ -7,20 +7,7 @@ import pytest
 
 from cnnlab import detect, plot, shapes, widgets
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def figure_text(fig):
-    texts = [t.get_text() for t in fig.texts]
-    for ax in fig.axes:
-        texts += [t.get_text() for t in ax.texts] + [ax.get_title()]
-        if ax.get_legend() is not None:
-            texts += [t.get_text() for t in ax.get_legend().get_texts()]
-    return "\n".join(texts)
+from figures import figure_text
 
 
 def rectangles(ax):

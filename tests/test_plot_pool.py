@@ -9,22 +9,7 @@ import torch.nn.functional as F
 
 from cnnlab import arith, conv, data, equivariance, plot, widgets
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def figure_text(fig):
-    """Every string drawn on a figure: suptitle, axes texts and titles, legend labels."""
-    texts = [t.get_text() for t in fig.texts]
-    for ax in fig.axes:
-        texts += [t.get_text() for t in ax.texts] + [ax.get_title()]
-        if ax.get_legend() is not None:
-            texts += [t.get_text() for t in ax.get_legend().get_texts()]
-    return "\n".join(texts)
-
+from figures import figure_text
 
 GRID = np.random.default_rng(3).integers(0, 10, (7, 7)).astype(float)
 
