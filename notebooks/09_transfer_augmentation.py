@@ -145,9 +145,10 @@ runs = transfer.transfer_experiment(pretrained, target_train, target_test, sizes
                                     per_seed=True)
 results = {s: {n: float(np.mean(accs)) for n, accs in by_size.items()}
            for s, by_size in runs.items()}
+print(f"{'images per class':20s}" + "".join(f"{n:>20d}" for n in sizes))
 for name, by_size in runs.items():
-    print(f"{name:20s}", "  ".join(f"{n:3d}/class: {np.mean(a):.3f} ({min(a):.2f}-{max(a):.2f})"
-                                   for n, a in by_size.items()))
+    print(f"{name:20s}" + "".join(f"{np.mean(a):>8.3f} ({min(a):.2f}-{max(a):.2f})"
+                                  for a in by_size.values()))
 for n in sizes:
     print(f"best with {n:3d} images per class: {max(strategies, key=lambda s: results[s][n])}")
 
