@@ -31,6 +31,7 @@ import torch
 from torch import nn
 
 from .arith import check_int, conv_macs, conv_output_size, conv_params, receptive_field
+from .lenet import check_against_torch  # noqa: F401  (part of this module's API too)
 
 
 class Layer(NamedTuple):
@@ -499,59 +500,7 @@ class GoogLeNet(Net):
 
 
 # ---------------------------------------------------------------------------------------
-# the check against PyTorch
-
-
-def check_against_torch(rows, model: nn.Module) -> int:
-    """Check every row of a table against the model's submodule of the same name.
-
-    The parameter count must equal PyTorch's ``sum(p.numel())`` for that submodule, and
-    the output shape the one a forward pass gives (recorded with hooks; run on the model's
-    own device, so a model on the ``meta`` device is checked without computing anything).
-    Raises ValueError naming the first row that differs; returns PyTorch's total count,
-    which must equal the table's.
-    """
-    modules = dict(model.named_modules())
-    missing = [r.name for r in rows[1:] if r.name not in modules and r.kind != "concat"]
-    if missing:
-        raise ValueError(f"the model has no submodule named {missing[0]!r}")
-    shapes: dict = {}
-    hooks = [
-        modules[r.name].register_forward_hook(
-            lambda _m, _i, out, name=r.name: shapes.__setitem__(name, tuple(out.shape[1:]))
-        )
-        for r in rows[1:]
-        if r.name in modules
-    ]
-    h, w, c = rows[0].shape
-    try:
-        dev = next(model.parameters()).device
-        with torch.no_grad():
-            out = model(torch.zeros(1, c, h, w, device=dev))
-    finally:
-        for hook in hooks:
-            hook.remove()
-    shapes.setdefault("concat", tuple(out.shape[1:]))
-    for r in rows[1:]:
-        n = sum(p.numel() for p in modules[r.name].parameters()) if r.name in modules else 0
-        torch_shape = (r.shape[2], r.shape[0], r.shape[1]) if len(r.shape) == 3 else r.shape
-        got = shapes.get(r.name)
-        if n != r.params or got is None or _squeeze(got) != _squeeze(torch_shape):
-            raise ValueError(
-                f"{r.name}: the formulas give {r.params:,} parameters and output "
-                f"{torch_shape}; PyTorch has {n:,} parameters and output {got}"
-            )
-    total = sum(p.numel() for p in model.parameters())
-    if total != totals(rows)["params"]:
-        raise ValueError(
-            f"PyTorch counts {total:,} parameters in all, the table {totals(rows)['params']:,}"
-        )
-    return total
-
-
-def _squeeze(shape):
-    # a global pool gives (C, 1, 1) in PyTorch, (C,) in the table: the same numbers
-    return tuple(v for v in shape if v != 1)
+# the summary, checked against PyTorch (lenet.check_against_torch)
 
 
 def summary(model: nn.Module, spec=None, input_shape=None) -> str:

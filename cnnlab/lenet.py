@@ -186,8 +186,30 @@ def summary(model: nn.Module | None = None, spec=LENET5, input_shape=(32, 32, 1)
     text = format_table(rows)
     if model is None:
         return text
-    modules = dict(model.named_children())
-    shapes = {}
+    total = check_against_torch(rows, model)
+    width = len(text.splitlines()[0])
+    return text + f"\n{'PyTorch counts':<{width - 12}}{total:>12,}"
+
+
+def check_against_torch(rows, model: nn.Module) -> int:
+    """Check every row of a layer table against the model's submodule of the same name.
+
+    The parameter count must equal PyTorch's ``sum(p.numel())`` for that submodule, and
+    the output shape the one a forward pass gives (recorded with hooks; run on the model's
+    own device, so a model on the ``meta`` device is checked without computing anything).
+    Raises ValueError naming the first row that differs; returns PyTorch's total count,
+    which must equal the table's. (Lesson 07's classic networks are checked the same way.)
+    """
+    modules = dict(model.named_modules())
+    missing = [
+        r.name for r in rows[1:] if r.name not in modules and getattr(r, "kind", "") != "concat"
+    ]
+    if missing:
+        raise ValueError(
+            f"the model has no layer (submodule) named {missing[0]!r}; "
+            f"it has {[name for name, _ in model.named_children()]}"
+        )
+    shapes: dict = {}
     hooks = [
         modules[r.name].register_forward_hook(
             lambda _m, _i, out, name=r.name: shapes.__setitem__(name, tuple(out.shape[1:]))
@@ -195,35 +217,32 @@ def summary(model: nn.Module | None = None, spec=LENET5, input_shape=(32, 32, 1)
         for r in rows[1:]
         if r.name in modules
     ]
-    h, w, c = input_shape
+    h, w, c = rows[0].shape
     try:
         dev = next(model.parameters()).device
         with torch.no_grad():
-            model(torch.zeros(1, c, h, w, device=dev))
+            out = model(torch.zeros(1, c, h, w, device=dev))
     except RuntimeError as err:
         raise ValueError(f"the model cannot run a {h}x{w}x{c} input: {err}") from None
     finally:
         for hook in hooks:
             hook.remove()
+    shapes.setdefault("concat", tuple(out.shape[1:]))  # an Inception module's last row
     for r in rows[1:]:
-        if r.name not in modules:
-            raise ValueError(f"the model has no layer named {r.name!r}; it has {list(modules)}")
-        n = sum(p.numel() for p in modules[r.name].parameters())
+        n = sum(p.numel() for p in modules[r.name].parameters()) if r.name in modules else 0
         # PyTorch is channels-first: (C, H, W) for images, (n,) for vectors
         torch_shape = (r.shape[2], r.shape[0], r.shape[1]) if len(r.shape) == 3 else r.shape
         got = shapes.get(r.name)
         if n != r.params or got is None or _squeeze(got) != _squeeze(torch_shape):
             raise ValueError(
-                f"{r.name}: the formulas give {r.params} parameters and output {torch_shape}, "
-                f"PyTorch has {n} parameters and output {got}"
+                f"{r.name}: the formulas give {r.params:,} parameters and output "
+                f"{torch_shape}; PyTorch has {n:,} parameters and output {got}"
             )
     total = sum(p.numel() for p in model.parameters())
-    if total != sum(r.params for r in rows):
-        raise ValueError(
-            f"PyTorch counts {total} parameters in all, the table {sum(r.params for r in rows)}"
-        )
-    width = len(text.splitlines()[0])
-    return text + f"\n{'PyTorch counts':<{width - 12}}{total:>12,}"
+    table = sum(r.params for r in rows)
+    if total != table:
+        raise ValueError(f"PyTorch counts {total:,} parameters in all, the table {table:,}")
+    return total
 
 
 def _squeeze(shape):

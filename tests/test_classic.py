@@ -145,7 +145,7 @@ def test_check_names_the_layer_that_differs():
     with pytest.raises(ValueError, match="conv2: the formulas give"):
         classic.check_against_torch(classic.layer_table(other, (32, 32, 1)), model)
     renamed = [classic.conv("first", 8, 5, p=2)] + list(SMALL[1:])
-    with pytest.raises(ValueError, match="no submodule named 'first'"):
+    with pytest.raises(ValueError, match=r"no layer \(submodule\) named 'first'"):
         classic.check_against_torch(classic.layer_table(renamed, (32, 32, 1)), model)
     with pytest.raises(ValueError, match="spec and input_shape"):
         classic.summary(nn.Linear(3, 2))

@@ -65,7 +65,7 @@ def test_summary_catches_a_wrong_model():
         lenet.summary(model)
     with pytest.raises(ValueError, match="cannot run a 40x40x1 input"):
         lenet.summary(lenet.LeNet5(), input_shape=(40, 40, 1))
-    with pytest.raises(ValueError, match="no layer named 'gap'"):
+    with pytest.raises(ValueError, match=r"no layer \(submodule\) named 'gap'"):
         lenet.summary(lenet.LeNet5(), lenet.LENET5_GAP)
 
 
