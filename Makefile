@@ -29,9 +29,10 @@ lab: install
 
 # Unit and property tests for cnnlab, then every notebook re-executed by nbval
 # (cells marked NBVAL_CHECK_OUTPUT must reproduce their stored output). Two pytest workers
-# on two cores: one BLAS/OpenMP thread each, or the workers fight over the cores.
+# on two cores: one BLAS/OpenMP thread each, or the workers fight over the cores. The ten
+# slowest tests are listed at the end, to see where the time goes.
 test: install browser
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile tests --nbval-lax --nbval-current-env notebooks $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile tests --nbval-lax --nbval-current-env notebooks --durations=10 $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (the book and JupyterLab); installed where we can
 # (root with apt-get). Without it those tests skip and say why.
