@@ -15,43 +15,12 @@ involved, so a learner (or a widget showing the message) can act on it.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from .validate import as_tuple, check_int
+
 CONV_FORMULA = "out = floor((n + 2p - d(f-1) - 1) / s) + 1"
-
-
-def check_int(name: str, value, minimum: int) -> int:
-    """Return ``value`` as an int, or raise a ValueError naming ``name``.
-
-    Accepts Python and NumPy integers (and bools are refused: ``True`` is not a size).
-    """
-    if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    try:
-        value = operator.index(value)
-    except TypeError:  # a NumPy array has __index__ but is not one integer
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}") from None
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return value
-
-
-def as_tuple(name: str, value, ndim: int, minimum: int) -> tuple[int, ...]:
-    """Normalise an int-or-sequence argument (stride, padding, ...) to ``ndim`` ints.
-
-    ``as_tuple('stride', 2, 2, 1) == (2, 2)``; ``as_tuple('stride', (1, 2), 2, 1) == (1, 2)``.
-    """
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        if len(value) != ndim:
-            raise ValueError(
-                f"{name} must be one integer or {ndim} integers (one per spatial "
-                f"dimension), got {tuple(value)!r}"
-            )
-        return tuple(check_int(name, v, minimum) for v in value)
-    v = check_int(name, value, minimum)
-    return (v,) * ndim
 
 
 def effective_kernel(f: int, d: int = 1) -> int:

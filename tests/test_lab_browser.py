@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from test_book import CHROMIUM, CHROMIUM_ARGS, _ensure_chromium
+from tests.test_book import CHROMIUM, CHROMIUM_ARGS, _ensure_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = Path(os.environ.get("CNNLAB_SHOTS", "/tmp/cnnlab_shots"))

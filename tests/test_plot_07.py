@@ -6,7 +6,7 @@ import pytest
 
 from cnnlab import arith, classic, conv, plot, widgets
 
-from figures import figure_text
+from tests.figures import figure_text
 
 
 def test_layer_costs_bars_are_the_table():

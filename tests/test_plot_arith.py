@@ -6,7 +6,7 @@ import pytest
 
 from cnnlab import arith, conv, plot, widgets
 
-from figures import figure_text
+from tests.figures import figure_text
 
 SETTINGS = [
     # n, f, p, s, d

@@ -7,7 +7,7 @@ import pytest
 
 from cnnlab import detect, plot, shapes, widgets
 
-from figures import figure_text
+from tests.figures import figure_text
 
 
 def rectangles(ax):

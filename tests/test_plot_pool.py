@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from cnnlab import arith, conv, data, equivariance, plot, widgets
 
-from figures import figure_text
+from tests.figures import figure_text
 
 GRID = np.random.default_rng(3).integers(0, 10, (7, 7)).astype(float)
 

@@ -1,0 +1,134 @@
+"""Input checks shared by the whole package: integers, int-or-tuple arguments, fractions,
+boxes and box sizes.
+
+Each check returns the value in its canonical form or raises a ``ValueError`` that names the
+argument, what was received and what would be valid, so a learner (or a widget showing the
+message in place of its picture) can act on it. Used by every lesson's code.
+
+>>> as_tuple("stride", 2, 2, 1)
+(2, 2)
+>>> as_boxes([0, 0, 2, 3]).shape
+(1, 4)
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+from collections.abc import Sequence
+
+import numpy as np
+
+#: The two box formats: corners ``(x1, y1, x2, y2)`` and centre-and-size ``(cx, cy, w, h)``.
+FORMATS = ("xyxy", "cxcywh")
+
+
+def check_int(name: str, value, minimum: int) -> int:
+    """Return ``value`` as an int, or raise a ValueError naming ``name``.
+
+    Accepts Python and NumPy integers (and bools are refused: ``True`` is not a size).
+    """
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    try:
+        value = operator.index(value)
+    except TypeError:  # a NumPy array has __index__ but is not one integer
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return value
+
+
+def as_tuple(name: str, value, ndim: int, minimum: int) -> tuple[int, ...]:
+    """Normalise an int-or-sequence argument (stride, padding, ...) to ``ndim`` ints.
+
+    ``as_tuple('stride', 2, 2, 1) == (2, 2)``; ``as_tuple('stride', (1, 2), 2, 1) == (1, 2)``.
+    """
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != ndim:
+            raise ValueError(
+                f"{name} must be one integer or {ndim} integers (one per spatial "
+                f"dimension), got {tuple(value)!r}"
+            )
+        return tuple(check_int(name, v, minimum) for v in value)
+    v = check_int(name, value, minimum)
+    return (v,) * ndim
+
+
+def check_fraction(name: str, value) -> float:
+    """``value`` as a float in [0, 1], or a ValueError saying what was received."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+    return float(value)
+
+
+def as_boxes(boxes, name: str = "boxes", fmt: str = "xyxy") -> np.ndarray:
+    """Check and return boxes as a float (N, 4) array (a single box (4,) becomes (1, 4)).
+
+    xyxy: each box must have ``x2 >= x1`` and ``y2 >= y1``; cxcywh: ``w, h >= 0``.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"box format must be one of {FORMATS}, got {fmt!r}")
+    try:
+        b = np.asarray(boxes, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers of shape (N, 4), got {boxes!r}") from None
+    if b.ndim == 1 and b.shape[0] == 4:
+        b = b[None]
+    if b.size == 0:
+        return b.reshape(0, 4)
+    if b.ndim != 2 or b.shape[1] != 4:
+        raise ValueError(f"{name} must have shape (N, 4), got {b.shape}")
+    if not np.isfinite(b).all():
+        raise ValueError(f"{name} contain NaN or infinite coordinates")
+    if fmt == "xyxy":
+        bad = np.flatnonzero((b[:, 2] < b[:, 0]) | (b[:, 3] < b[:, 1]))
+        if bad.size:
+            i = bad[0]
+            raise ValueError(
+                f"{name}[{i}] = {b[i].tolist()} is not (x1, y1, x2, y2) with x2 >= x1 and "
+                f"y2 >= y1 (width {b[i, 2] - b[i, 0]:g}, height {b[i, 3] - b[i, 1]:g}); "
+                "for (cx, cy, w, h) boxes use box_convert(boxes, 'cxcywh', 'xyxy')"
+            )
+    else:
+        bad = np.flatnonzero((b[:, 2] < 0) | (b[:, 3] < 0))
+        if bad.size:
+            i = bad[0]
+            raise ValueError(
+                f"{name}[{i}] = {b[i].tolist()} has a negative width or height: "
+                "(cx, cy, w, h) needs w >= 0 and h >= 0"
+            )
+    return b
+
+
+def as_vector(values, name: str, n: int, dtype=float) -> np.ndarray:
+    """One number per box: ``values`` as a (n,) array, or a ValueError."""
+    if np.ndim(values) > 1:
+        raise ValueError(
+            f"{name} must be one number per box (shape ({n},)), got shape {np.shape(values)}"
+        )
+    v = np.asarray(values, dtype=dtype).reshape(-1)
+    if v.shape[0] != n:
+        raise ValueError(
+            f"{name} has {v.shape[0]} values but there are {n} boxes; give exactly one per box"
+        )
+    return v
+
+
+def as_classes(classes, n: int, name: str = "classes") -> np.ndarray:
+    c = as_vector(classes, name, n, dtype=float)
+    if c.size and (np.any(c < 0) or np.any(c != np.round(c))):
+        raise ValueError(f"{name} must be whole numbers >= 0 (class indices), got {c.tolist()}")
+    return c.astype(np.int64)
+
+
+def as_sizes(wh, name: str) -> np.ndarray:
+    """(width, height) pairs as a float (K, 2) array (one pair (2,) becomes (1, 2)), all > 0."""
+    w = np.asarray(wh, dtype=float)
+    if w.ndim == 1 and w.shape[0] == 2:
+        w = w[None]
+    if w.ndim != 2 or w.shape[1] != 2:
+        raise ValueError(f"{name} must be (width, height) pairs of shape (K, 2), got {w.shape}")
+    if not np.isfinite(w).all() or np.any(w <= 0):
+        raise ValueError(f"{name} must have widths and heights > 0, got {w.tolist()}")
+    return w
