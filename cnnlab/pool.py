@@ -9,10 +9,12 @@ windows, the usual choice); ``padding`` pads with -inf for max pooling and with 
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from .arith import CONV_FORMULA, as_tuple
-from .conv import _tap_slices
+from .arith import CONV_FORMULA
+from .validate import as_tuple
+from .windows import pad, tap_slices, unpad, windows
+
+NO_DILATION = (1, 1)
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
@@ -24,13 +26,13 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
            [13., 15.]])
     """
     x, k, s, p = _check_pool_args(x, kernel_size, stride, padding, "max")
-    return _windows(_pad(x, p, -np.inf), k, s).max(axis=(-2, -1))
+    return windows(pad(x, p, -np.inf), k, s, NO_DILATION).max(axis=(-2, -1))
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0):
     """Mean of every window (padding zeros count). x: (N, C, H, W) -> (N, C, H_out, W_out)."""
     x, k, s, p = _check_pool_args(x, kernel_size, stride, padding, "avg")
-    return _windows(_pad(x, p, 0.0), k, s).mean(axis=(-2, -1))
+    return windows(pad(x, p, 0.0), k, s, NO_DILATION).mean(axis=(-2, -1))
 
 
 def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
@@ -39,16 +41,16 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     dout: (N, C, H_out, W_out); returns dx: (N, C, H, W). Overlapping windows add up.
     """
     x, k, s, p = _check_pool_args(x, kernel_size, stride, padding, "max")
-    xp = _pad(x, p, -np.inf)
-    win = _windows(xp, k, s)  # (N, C, Ho, Wo, KH, KW)
+    xp = pad(x, p, -np.inf)
+    win = windows(xp, k, s, NO_DILATION)  # (N, C, Ho, Wo, KH, KW)
     dout = _check_dout(dout, win.shape[:4])
     flat = win.reshape(win.shape[:4] + (-1,))
     winner = flat.argmax(axis=-1)  # first max in each window, as PyTorch picks
     dxp = np.zeros(xp.shape, dtype=np.result_type(dout, x))
     # tap t of every window (t counts taps row by row, as argmax does) read input slice sl
-    for t, (_, sl) in enumerate(_tap_slices(k, s, (1, 1), win.shape[2:4])):
+    for t, (_, sl) in enumerate(tap_slices(k, s, NO_DILATION, win.shape[2:4])):
         dxp[:, :, sl[0], sl[1]] += np.where(winner == t, dout, 0)
-    return _unpad(dxp, p)
+    return unpad(dxp, p)
 
 
 def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
@@ -62,27 +64,9 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     dout = _check_dout(dout, x.shape[:2] + out_hw)
     share = dout / (k[0] * k[1])
     dxp = np.zeros(xp_shape, dtype=np.result_type(share, x))
-    for _, sl in _tap_slices(k, s, (1, 1), out_hw):
+    for _, sl in tap_slices(k, s, NO_DILATION, out_hw):
         dxp[:, :, sl[0], sl[1]] += share
-    return _unpad(dxp, p)
-
-
-def _pad(x, padding, value):
-    if not any(padding):
-        return x
-    ph, pw = padding
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
-
-
-def _unpad(xp, padding):
-    ph, pw = padding
-    return np.ascontiguousarray(xp[:, :, ph : xp.shape[2] - ph, pw : xp.shape[3] - pw])
-
-
-def _windows(xp, kernel, stride):
-    """(N, C, Hp, Wp) -> view (N, C, H_out, W_out, KH, KW) of every pooling window."""
-    win = sliding_window_view(xp, kernel, axis=(2, 3))
-    return win[:, :, :: stride[0], :: stride[1]]
+    return unpad(dxp, p)
 
 
 def _check_dout(dout, expected):

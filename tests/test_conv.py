@@ -1,9 +1,10 @@
 """cnnlab.conv against torch.nn.functional: forward, backward, gradient checks and errors.
 
-conv.py has two internal ways to the same sums (``_use_taps`` picks): im2col (col2im for dx)
-by chunks of images, and a loop over kernel taps when one image's patch matrix would exceed
-``IM2COL_MAX_BYTES``; at stride 1 dx may instead be a correlation of dout
-(``_use_transposed``). Every property test below runs under each, forced (``forced_path``,
+``cnnlab.conv`` computes with the strategies of ``cnnlab.conv_fast`` (``use_taps`` picks):
+im2col (col2im for dx) by chunks of images, and a loop over kernel taps when one image's patch
+matrix would exceed ``IM2COL_MAX_BYTES``; at stride 1 dx may instead be a correlation of dout
+(``use_transposed``). The plain reference the lesson reads (``conv.correlate_im2col`` and its
+backward) is checked against them and against PyTorch too. Every property test below runs under each, forced (``forced_path``,
 including im2col with one image per chunk), and once with the automatic choice, so a change
 of a threshold cannot leave one of them untested.
 """
@@ -22,7 +23,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 import cnnlab
-from cnnlab import conv
+from cnnlab import conv, conv_fast
 from cnnlab.layers import numerical_gradient, rel_error
 
 FORWARD = {1: conv.conv1d, 2: conv.conv2d, 3: conv.conv3d}
@@ -52,9 +53,11 @@ def forced_path(path):
         return path == "transposed" and all(s == 1 for s in stride)
 
     with (
-        mock.patch.object(conv, "_use_taps", lambda image_patch_bytes: use_taps),
-        mock.patch.object(conv, "_use_transposed", transposed),
-        mock.patch.object(conv, "CHUNK_BYTES", 1 if path == "chunked" else conv.CHUNK_BYTES),
+        mock.patch.object(conv_fast, "use_taps", lambda image_patch_bytes: use_taps),
+        mock.patch.object(conv_fast, "use_transposed", transposed),
+        mock.patch.object(
+            conv_fast, "CHUNK_BYTES", 1 if path == "chunked" else conv_fast.CHUNK_BYTES
+        ),
     ):
         yield
 
@@ -202,6 +205,39 @@ def test_deep_stride1_conv_matches_torch(case):
     _check_backward(case)
 
 
+@given(case=conv_cases(max_stride=3))
+def test_plain_im2col_reference_matches_torch(case):
+    """The version the lesson reads (one patch matrix for the whole batch, col2im by taps)
+    gives PyTorch's forward and gradients, 1D to 3D, with stride, padding and dilation."""
+    note(repr(case))
+    x, w, _ = case.arrays()
+    x, w, _, stride, padding, dilation = conv.check_conv_args(
+        x, w, None, case.kwargs["stride"], case.kwargs["padding"], case.kwargs["dilation"], case.nd
+    )
+    out = conv.correlate_im2col(x, w, stride, padding, dilation)
+    dout = np.random.default_rng(case.seed + 1).standard_normal(out.shape)
+    _, dx_t, dw_t, _ = torch_reference(case, x, w, None, dout)
+    assert_close(out, torch_reference(case, x, w, None))
+    dx, dw = conv.correlate_im2col_backward(dout, x, w, stride, padding, dilation)
+    assert_close(dx, dx_t)
+    assert_close(dw, dw_t)
+
+
+def test_im2col_columns_are_the_patches():
+    x = np.arange(2 * 3 * 4 * 5, dtype=float).reshape(2, 3, 4, 5)
+    cols = conv.im2col(x, (2, 3), stride=(2, 1))
+    assert cols.shape == (2, 3 * 2 * 3, 2 * 3)
+    # column (row 1, col 2) of image 1 is the 3x2x3 patch starting at (2, 2)
+    np.testing.assert_array_equal(cols[1, :, 1 * 3 + 2], x[1, :, 2:4, 2:5].ravel())
+
+
+def test_col2im_adds_overlapping_patches():
+    # every input value is counted once per window that covers it
+    ones = conv.im2col(np.ones((1, 1, 4, 4)), (3, 3))
+    counts = conv.col2im(ones, (1, 1, 4, 4), (3, 3))
+    np.testing.assert_array_equal(counts[0, 0], [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
+
+
 @pytest.mark.parametrize("path", PATHS)
 @given(case=conv_cases(nd=2, max_stride=2))
 def test_conv2d_naive_matches_torch_and_conv2d(path, case):
@@ -221,7 +257,7 @@ def test_forced_paths_really_take_that_path(path):
     w = np.random.default_rng(1).standard_normal((4, 3, 3, 2))
     dout = np.ones((3, 4, 3, 3))
     calls = {"im2col": 0, "taps": 0}
-    im2col, taps = conv._im2col, conv._correlate_taps
+    im2col, taps = conv_fast.im2col_into, conv_fast.correlate_taps
 
     def count(name, fn):
         def wrapper(*args, **kwargs):
@@ -232,8 +268,8 @@ def test_forced_paths_really_take_that_path(path):
 
     with (
         forced_path(path),
-        mock.patch.object(conv, "_im2col", count("im2col", im2col)),
-        mock.patch.object(conv, "_correlate_taps", count("taps", taps)),
+        mock.patch.object(conv_fast, "im2col_into", count("im2col", im2col)),
+        mock.patch.object(conv_fast, "correlate_taps", count("taps", taps)),
     ):
         conv.conv2d(x, w, stride=2)
         conv.conv2d_backward(dout, x, w, stride=2)
@@ -250,10 +286,10 @@ def test_transposed_dx_builds_a_patch_matrix_of_dout(path, dx_patch_matrices):
     w = np.random.default_rng(1).standard_normal((4, 3, 3, 2))
     dout = np.ones((2, 4, 5, 5))
     channels = []
-    real = conv._im2col
+    real = conv_fast.im2col_into
     with (
         forced_path(path),
-        mock.patch.object(conv, "_im2col", lambda *a: channels.append(a[0].shape[1]) or real(*a)),
+        mock.patch.object(conv_fast, "im2col_into", lambda *a: channels.append(a[0].shape[1]) or real(*a)),
     ):
         conv.conv2d_backward(dout, x, w)
     assert channels == [3] + [4] * dx_patch_matrices
@@ -421,17 +457,17 @@ def test_strategy_follows_the_patch_matrix_size(monkeypatch):
     x = np.random.default_rng(0).standard_normal((4, 2, 6, 6))
     w = np.random.default_rng(1).standard_normal((3, 2, 3, 3))
     taps, im2col = [], []
-    real_taps, real_im2col = conv._correlate_taps, conv._im2col
-    monkeypatch.setattr(conv, "_correlate_taps", lambda *a: taps.append(1) or real_taps(*a))
-    monkeypatch.setattr(conv, "_im2col", lambda *a: im2col.append(a[0].shape[0]) or real_im2col(*a))
+    real_taps, real_im2col = conv_fast.correlate_taps, conv_fast.im2col_into
+    monkeypatch.setattr(conv_fast, "correlate_taps", lambda *a: taps.append(1) or real_taps(*a))
+    monkeypatch.setattr(conv_fast, "im2col_into", lambda *a: im2col.append(a[0].shape[0]) or real_im2col(*a))
     conv.conv2d(x, w)
     assert not taps and im2col == [4]  # small: one patch matrix for the whole batch
     image_bytes = 2 * 9 * 4 * 4 * 8  # C_in * prod(K) * prod(S_out) * float64
-    monkeypatch.setattr(conv, "CHUNK_BYTES", 2 * image_bytes)
+    monkeypatch.setattr(conv_fast, "CHUNK_BYTES", 2 * image_bytes)
     im2col.clear()
     assert np.allclose(conv.conv2d(x, w), conv.conv2d_naive(x, w))
     assert im2col == [2, 2]
-    monkeypatch.setattr(conv, "IM2COL_MAX_BYTES", 2 * 9 * 2 * 2 * 8 - 1)  # below stride 2's
+    monkeypatch.setattr(conv_fast, "IM2COL_MAX_BYTES", 2 * 9 * 2 * 2 * 8 - 1)  # below stride 2's
     im2col.clear()
     for stride in (1, 2):
         out = conv.conv2d(x, w, stride=stride)
@@ -469,10 +505,10 @@ def test_uneven_last_chunk(monkeypatch, nd):
     w = rng.standard_normal((3, 2) + (3,) * nd)
     kwargs = dict(stride=2, padding=1)  # stride 2: dx by col2im, by chunks too
     out_sp = tuple((m + 2 - 3) // 2 + 1 for m in spatial)
-    monkeypatch.setattr(conv, "CHUNK_BYTES", 2 * 2 * 3**nd * int(np.prod(out_sp)) * 8)
+    monkeypatch.setattr(conv_fast, "CHUNK_BYTES", 2 * 2 * 3**nd * int(np.prod(out_sp)) * 8)
     sizes = []
-    real = conv._im2col
-    monkeypatch.setattr(conv, "_im2col", lambda *a: sizes.append(a[0].shape[0]) or real(*a))
+    real = conv_fast.im2col_into
+    monkeypatch.setattr(conv_fast, "im2col_into", lambda *a: sizes.append(a[0].shape[0]) or real(*a))
     out = FORWARD[nd](x, w, **kwargs)
     dout = rng.standard_normal(out.shape)
     dx, dw, db = BACKWARD[nd](dout, x, w, **kwargs)

@@ -1,0 +1,238 @@
+"""The fast strategies behind ``cnnlab.conv``: the same sums, organised for speed.
+
+``cnnlab.conv`` is the lesson (the definition, im2col, col2im, read top to bottom); this
+module is what ``cnnlab.conv2d`` and friends actually run, as CS231n keeps ``fast_layers.py``
+beside ``layers.py``. Tests compare every strategy here with the plain reference and with
+PyTorch (``tests/test_conv.py``). Three ideas, each measured on the benchmark machine
+(``benchmarks/RESULTS.md``):
+
+* **chunks**: im2col's patch matrix is built for a few images at a time, in reused scratch
+  memory, so it fits in cache and costs no page faults;
+* **taps**: when even one image's patch matrix would be huge, loop over kernel taps instead
+  (no more memory than the input);
+* **transposed dx**: at stride 1 with C_in >= C_out, dL/dx is a forward correlation of dout
+  with the flipped kernel, the faster shape of matrix product.
+
+All inputs are already checked and normalised by ``cnnlab.conv`` (stride, padding and
+dilation are tuples, arrays are floating). Used by lessons 02-12 through ``cnnlab.conv``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arith import effective_kernel
+from .windows import out_shape, pad, tap_slices, windows
+
+# im2col's patch matrix is built for a few images at a time: chunks that fit in the L3
+# cache (32 MB on the benchmark machine) let the matrix product read the patches from cache
+# instead of memory; 8 to 64 MB measured alike, within the benchmark's noise.
+CHUNK_BYTES = 16 * 2**20
+# Above this, one image's patch matrix costs more memory than it saves time: go tap by tap.
+IM2COL_MAX_BYTES = 512 * 2**20
+
+
+def patch_shape(channels, kernel, out_sp):
+    """Shape of one image's patches, channels first: (C, *K, *S_out)."""
+    return (channels,) + tuple(kernel) + tuple(out_sp)
+
+
+def use_taps(image_patch_bytes):
+    """True when even one image's patch matrix is too big: then loop over kernel taps."""
+    return image_patch_bytes > IM2COL_MAX_BYTES
+
+
+def use_transposed(stride, c_in, c_out):
+    """Take dx as a correlation of dout rather than by col2im?
+
+    At stride 1 both do the same multiplications. The correlation's patch matrix holds
+    C_out channels where col2im's holds C_in, and its matrix product has the longer inner
+    dimension (C_out*prod(K), not C_out). Measured time of the correlation / col2im
+    (32 images of 28x28, 3x3 kernels, 2 cores): 1.9 at C_in = C_out/4, 1.3 at C_out/2,
+    0.88 at C_in = C_out, 0.65 at 2*C_out, 0.27 at 4*C_out. Hence C_in >= C_out.
+    """
+    return all(s == 1 for s in stride) and c_in >= c_out
+
+
+def chunks(x, padding, shape, dtype=None):
+    """Split a batch into chunks of about CHUNK_BYTES of patches.
+
+    x: (N, C, *S); shape: one image's patch shape. Yields (slice of the batch, that chunk
+    zero-padded (n_b, C, *S_padded), scratch memory for its patches (n_b, *shape)). The
+    padded copy and the scratch are reused from chunk to chunk: padding the whole batch up
+    front, or a fresh large array for every chunk, cost page faults that took up to half the
+    time in the benchmark.
+    """
+    n = x.shape[0]
+    dtype = x.dtype if dtype is None else np.dtype(dtype)
+    per_image = int(np.prod(shape))
+    step = min(n, max(1, CHUNK_BYTES // max(per_image * dtype.itemsize, 1)))
+    scratch = np.empty(step * per_image, dtype=dtype)
+    padded = None
+    if any(padding):  # zero borders, written once; each chunk overwrites the inside
+        padded = np.zeros(
+            (step, x.shape[1]) + tuple(m + 2 * p for m, p in zip(x.shape[2:], padding)), x.dtype
+        )
+        inside = (slice(None), slice(None)) + tuple(
+            slice(p, p + m) for p, m in zip(padding, x.shape[2:])
+        )
+    for i in range(0, n, step):
+        batch = slice(i, min(i + step, n))
+        nb = batch.stop - i
+        if padded is None:
+            xp = x[batch]
+        else:
+            xp = padded[:nb]
+            xp[inside] = x[batch]
+        yield batch, xp, scratch[: nb * per_image].reshape((nb,) + tuple(shape))
+
+
+def im2col_into(xp, kernel, stride, dilation, out):
+    """Patch matrix of each image, written into ``out``: (N, C, *S) -> (N, C*prod(K), prod(S_out)).
+
+    out: (N, C, *K, *S_out), the memory to copy the patches into. Rows follow w's
+    (C_in, *K) order; output positions are the innermost axis, so the matrix product's
+    result is already in PyTorch's channels-first layout and the copy reads whole rows
+    of the image at a time.
+    """
+    nd = len(kernel)
+    win = windows(xp, kernel, stride, dilation)  # (N, C, *S_out, *K), a view
+    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    np.copyto(out, win.transpose(order))
+    return out.reshape(xp.shape[0], xp.shape[1] * int(np.prod(kernel)), -1)
+
+
+def correlate(x, w, stride, padding, dilation):
+    """Cross-correlate x, zero-padded, with w: (N, C_in, *S) -> (N, C_out, *S_out).
+
+    im2col by chunks of images (one patch matrix and one matrix product per chunk), or,
+    when one image's patch matrix would be huge, a loop over kernel taps.
+    """
+    kernel = w.shape[2:]
+    out_sp = out_shape(x.shape[2:], kernel, stride, padding, dilation)
+    n, c_in, c_out = x.shape[0], x.shape[1], w.shape[0]
+    dtype = np.result_type(x, w)
+    shape = patch_shape(c_in, kernel, out_sp)
+    if use_taps(int(np.prod(shape)) * x.itemsize):
+        return correlate_taps(pad(x, padding), w, stride, dilation, out_sp)
+    w_mat = w.reshape(c_out, -1).astype(dtype, copy=False)  # (C_out, C_in*prod(K))
+    out = np.empty((n, c_out, int(np.prod(out_sp))), dtype=dtype)
+    for batch, xp, scratch in chunks(x, padding, shape):
+        np.matmul(w_mat, im2col_into(xp, kernel, stride, dilation, scratch), out=out[batch])
+    return out.reshape((n, c_out) + out_sp)
+
+
+def correlate_taps(xp, w, stride, dilation, out_sp):
+    """Correlation as a sum over kernel taps: out += w[:, :, j] @ (inputs tap j meets)."""
+    n, c_out = xp.shape[0], w.shape[0]
+    out = np.zeros((n, c_out, int(np.prod(out_sp))), dtype=np.result_type(xp, w))
+    for j, sl in tap_slices(w.shape[2:], stride, dilation, out_sp):
+        x_j = xp[(slice(None), slice(None)) + sl].reshape(n, xp.shape[1], -1)  # a copy
+        out += np.matmul(w[(slice(None), slice(None)) + j], x_j)
+    return out.reshape((n, c_out) + tuple(out_sp))
+
+
+def weight_grad(dout, x, kernel, stride, padding, dilation):
+    """dL/dw: (C_out, C_in, *K) = sum over batch and positions of dout * input patch."""
+    n, c_in, c_out = x.shape[0], x.shape[1], dout.shape[1]
+    out_sp = dout.shape[2:]
+    d_mat = dout.reshape(n, c_out, -1)  # (N, C_out, prod(S_out))
+    dw = np.zeros((c_out, c_in) + tuple(kernel), dtype=np.result_type(dout, x))
+    shape = patch_shape(c_in, kernel, out_sp)
+    if use_taps(int(np.prod(shape)) * x.itemsize):
+        xp = pad(x, padding)
+        d_rows = d_mat.transpose(1, 0, 2).reshape(c_out, -1)  # (C_out, N*P), copied once
+        for j, sl in tap_slices(kernel, stride, dilation, out_sp):
+            x_j = xp[(slice(None), slice(None)) + sl].transpose(1, 0, *range(2, xp.ndim))
+            dw[(slice(None), slice(None)) + j] = d_rows @ x_j.reshape(c_in, -1).T
+        return dw
+    dw_mat = dw.reshape(c_out, -1)  # a view: (C_out, C_in*prod(K))
+    for batch, xp, scratch in chunks(x, padding, shape):
+        cols = im2col_into(xp, kernel, stride, dilation, scratch)  # (n_b, C_in*prod(K), P)
+        dw_mat += np.matmul(d_mat[batch], cols.transpose(0, 2, 1)).sum(axis=0)
+    return dw
+
+
+def input_grad(dout, w, x_shape, stride, padding, dilation):
+    """dL/dx: (N, C_in, *S), by the fastest of three ways to the same sums.
+
+    col2im by chunks (the default), tap by tap when one image is huge, or at stride 1 with
+    C_in >= C_out a forward correlation of dout (a "transposed convolution", see
+    ``use_transposed``).
+    """
+    c_in, c_out, kernel = w.shape[1], w.shape[0], w.shape[2:]
+    dtype = np.result_type(dout, w)
+    shape = patch_shape(c_in, kernel, dout.shape[2:])
+    if use_taps(int(np.prod(shape)) * np.dtype(dtype).itemsize):
+        return input_grad_taps(dout, w, x_shape, stride, padding, dilation)
+    if use_transposed(stride, c_in, c_out):
+        return input_grad_transposed(dout, w, x_shape, padding, dilation)
+    return input_grad_col2im(dout, w, x_shape, stride, padding, dilation)
+
+
+def _inside(x_shape, padding):
+    """Index of the unpadded input inside its padded copy."""
+    return (slice(None), slice(None)) + tuple(slice(p, p + m) for p, m in zip(padding, x_shape[2:]))
+
+
+def input_grad_transposed(dout, w, x_shape, padding, dilation):
+    """dL/dx at stride 1 as a correlation of dout with the kernel flipped in space and its
+    in/out channels swapped.
+
+    dout padded by span - 1 - p: output position j is input position j (the -p skips the
+    gradient of x's own padding). If p > span - 1 on some axis that pad would be negative:
+    pad dout by span - 1 instead and crop p from each side of the result.
+    """
+    spans = [effective_kernel(k, d) for k, d in zip(w.shape[2:], dilation)]
+    stride = (1,) * len(spans)
+    w_flip = np.flip(w, axis=tuple(range(2, w.ndim))).swapaxes(0, 1)
+    lead = [sp - 1 - p for sp, p in zip(spans, padding)]
+    if min(lead) >= 0:
+        return correlate(dout, w_flip, stride, lead, dilation)
+    full = correlate(dout, w_flip, stride, [sp - 1 for sp in spans], dilation)
+    return np.ascontiguousarray(full[_inside(x_shape, padding)])
+
+
+def input_grad_taps(dout, w, x_shape, stride, padding, dilation):
+    """dL/dx tap by tap: each tap's share w[:, :, j]^T @ dout goes back where it read from."""
+    n, c_out = dout.shape[:2]
+    c_in, out_sp = w.shape[1], dout.shape[2:]
+    d_mat = dout.reshape(n, c_out, -1)  # (N, C_out, prod(S_out))
+    padded_sp = tuple(m + 2 * p for m, p in zip(x_shape[2:], padding))
+    dxp = np.zeros((n, c_in) + padded_sp, dtype=np.result_type(dout, w))
+    for j, sl in tap_slices(w.shape[2:], stride, dilation, out_sp):
+        share = np.matmul(w[(slice(None), slice(None)) + j].T, d_mat)  # (N, C_in, P)
+        dxp[(slice(None), slice(None)) + sl] += share.reshape((n, c_in) + out_sp)
+    return np.ascontiguousarray(dxp[_inside(x_shape, padding)])
+
+
+def input_grad_col2im(dout, w, x_shape, stride, padding, dilation):
+    """dL/dx by col2im, a chunk of images at a time.
+
+    w^T @ dout gives, for every patch, what each of its values receives; adding each kernel
+    tap's share back where that tap read from sums them (overlapping patches add up), and
+    the padding's share is dropped.
+    """
+    n, c_out = dout.shape[:2]
+    c_in, kernel, out_sp = w.shape[1], w.shape[2:], dout.shape[2:]
+    dtype = np.result_type(dout, w)
+    d_mat = dout.reshape(n, c_out, -1)  # (N, C_out, prod(S_out))
+    padded_sp = tuple(m + 2 * p for m, p in zip(x_shape[2:], padding))
+    taps = list(tap_slices(kernel, stride, dilation, out_sp))
+    inside = _inside(x_shape, padding)
+    w_t = w.reshape(c_out, -1).T.astype(dtype, copy=False)  # (C_in*prod(K), C_out)
+    dx = np.empty((n, c_in) + tuple(x_shape[2:]), dtype=dtype)
+    dxp = None  # one chunk's padded gradient, reused
+    shape = patch_shape(c_in, kernel, out_sp)
+    for batch, _, scratch in chunks(dout, (0,) * len(kernel), shape, dtype):
+        nb = batch.stop - batch.start
+        if dxp is None:
+            dxp = np.empty((nb, c_in) + padded_sp, dtype=dtype)
+        chunk = dxp[:nb]
+        chunk.fill(0)
+        # (n_b, C_in*prod(K), P): every patch's share, in im2col's layout
+        np.matmul(w_t, d_mat[batch], out=scratch.reshape(nb, w_t.shape[0], -1))
+        for j, sl in taps:
+            chunk[(slice(None), slice(None)) + sl] += scratch[(slice(None), slice(None)) + j]
+        dx[batch] = chunk[inside]
+    return dx
