@@ -1,13 +1,75 @@
-"""cnnlab: the helper package of an interactive course on convolutional networks.
+"""cnnlab: the package behind an interactive course on convolutional networks.
 
-NumPy reference (``arith``, ``conv``, ``pool``) imports fast and needs no PyTorch;
-the PyTorch path (``nets``) is imported on first use, so ``cnnlab.device()`` works
-without importing torch up front.
+The package is laid out like the course. The reference core and the shared bases sit at the
+top; each topic of the course is one subpackage holding that topic's maths, its pictures
+(``plot``), its exercise checkers (``check``) and its widgets (``widgets``).
+
+The core (NumPy reference and PyTorch path), used by every lesson:
+
+=================  ==========================================================================
+``arith``          the notes' formulas: output size, same padding, receptive field, params, MACs
+``conv``           convolution in NumPy, read top to bottom: loops, im2col, col2im, backward
+``conv_fast``      the speed strategies ``conv`` runs (chunks, tap loop, transposed dx)
+``pool``           max and average pooling, forward and backward
+``windows``        the sliding-window indexing conv and pool share
+``layers``         CS231n-style layers: ``X_forward -> (out, cache)``, ``X_backward(dout, cache)``
+``tables``         one layer-spec type and one table builder for every model
+``nets``           the PyTorch path: ``device()``, ``seed_everything``, ``fit``, ``evaluate``
+``data``           offline data: scikit-image photos, scikit-learn digits
+=================  ==========================================================================
+
+The shared bases: ``validate`` (input checks with messages that say what is valid),
+``drawing`` (figures, value grids, image panels; the picture convention below), ``feedback``
+(``Feedback`` and ``diagnose``, the core of every checker), ``explorer`` (controls + output +
+in-place message, the scaffolding of every widget), ``frames`` (kernel-free explorers for
+the book), ``lazy`` (submodules that load on first use).
+
+The topics, one subpackage each, in the order of the course:
+
+======  ===========================================================  ====================
+lesson  topic                                                        subpackage
+======  ===========================================================  ====================
+01      why CNNs: hand-made features vs learned ones                 ``features``
+02      convolution and filters                                      ``filters``
+03      padding, stride, dilation: the arithmetic explorer           ``arithmetic``
+04      receptive field                                              ``receptive``
+05      pooling and translation equivariance                         ``pooling``
+06      LeNet-5 in NumPy and PyTorch                                 ``lenet``
+07      classic networks, 1x1 convolutions, Inception                ``classic``
+08      ResNet: residual blocks, shortcuts, degradation              ``resnet``
+09      transfer learning and data augmentation                      ``transfer``
+10      object detection: IoU, NMS, anchors, YOLO, mAP               ``detection``
+11      neural style transfer                                        ``style``
+12      1D and 3D convolution (the notes' "generalizations")         ``generalizations``
+======  ===========================================================  ====================
+
+A lesson imports its topic: ``from cnnlab import detection`` gives ``detection.iou``,
+``detection.plot.plot_nms``, ``detection.check.iou_by_hand`` and
+``detection.widgets.nms_explorer``. Submodules load on first use, so ``import cnnlab`` is
+quick and needs neither torch nor matplotlib.
+
+Pictures follow one rule: ``plot_*(...)`` returns a new :class:`matplotlib.figure.Figure`
+made outside pyplot (a notebook shows it as the cell's result; nothing calls ``plt.show``),
+and ``draw_*(ax, ...)`` draws into an axes it is given.
+
+>>> import cnnlab
+>>> cnnlab.conv_output_size(7, 3, s=2)
+3
+>>> cnnlab.receptive_field([(3, 1)] * 4)[-1].size
+9
 """
 
-from . import arith, conv, pool
+from . import arith, conv, lazy, pool
 from .arith import conv_macs, conv_output_size, conv_params, receptive_field, same_padding
-from .conv import conv1d, conv2d, conv2d_backward, conv2d_naive, conv3d
+from .conv import (
+    conv1d,
+    conv1d_backward,
+    conv2d,
+    conv2d_backward,
+    conv2d_naive,
+    conv3d,
+    conv3d_backward,
+)
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 
 __version__ = "0.1.0"
@@ -26,7 +88,9 @@ __all__ = [
     "conv2d",
     "conv3d",
     "conv2d_naive",
+    "conv1d_backward",
     "conv2d_backward",
+    "conv3d_backward",
     "max_pool2d",
     "avg_pool2d",
     "max_pool2d_backward",
@@ -41,12 +105,6 @@ def device(verbose: bool = True):
     return _device(verbose=verbose)
 
 
-def __getattr__(name):
-    # Lazy submodules (cnnlab.nets, cnnlab.plot, ...): importing torch or matplotlib costs
-    # seconds, so they load on first use rather than with ``import cnnlab``.
-    import importlib
-    import importlib.util
-
-    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'cnnlab' has no attribute {name!r}")
+# cnnlab.nets, cnnlab.detection, ...: importing torch or matplotlib costs seconds, so the
+# submodules and topic packages load on first use rather than with ``import cnnlab``.
+__getattr__ = lazy.submodules(__name__)
