@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .validate import as_tuple, check_int
+from .validate import as_tuple, check_flag, check_int  # noqa: F401  (as_tuple: re-exported until every topic imports it from validate)
 
 CONV_FORMULA = "out = floor((n + 2p - d(f-1) - 1) / s) + 1"
 
@@ -151,6 +151,7 @@ def conv_params(f, c_in: int, c_out: int, bias: bool = True) -> int:
     ks = _kernel_tuple(f)
     c_in = check_int("c_in", c_in, 1)
     c_out = check_int("c_out", c_out, 1)
+    bias = check_flag("bias", bias)
     return c_out * (math.prod(ks) * c_in + (1 if bias else 0))
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import conv_fast
 from .arith import CONV_FORMULA, effective_kernel
-from .validate import as_tuple
+from .validate import as_real_array, as_tuple, check_memory
 from .windows import out_shape, pad, tap_slices, windows
 
 
@@ -96,7 +96,7 @@ def convnd_backward(dout, x, w, stride=1, padding=0, dilation=1, *, nd=2):
       adding each share back where its patch came from ("col2im") sums them up.
     """
     x, w, _, stride, padding, dilation = check_conv_args(x, w, None, stride, padding, dilation, nd)
-    dout = np.asarray(dout)
+    dout = as_real_array("dout", dout)
     expected = (x.shape[0], w.shape[0]) + out_shape(
         x.shape[2:], w.shape[2:], stride, padding, dilation
     )
@@ -207,8 +207,8 @@ def correlate_im2col_backward(dout, x, w, stride, padding, dilation):
 
 def check_conv_args(x, w, b, stride, padding, dilation, nd):
     """Validate and normalise conv arguments; raise ValueError with an actionable message."""
-    x = np.asarray(x)
-    w = np.asarray(w)
+    x = as_real_array("x", x)
+    w = as_real_array("w", w)
     names = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
     wnames = {1: "(C_out, C_in, K)", 2: "(C_out, C_in, KH, KW)", 3: "(C_out, C_in, KD, KH, KW)"}
     if x.ndim != nd + 2:
@@ -222,9 +222,6 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd):
             f"conv{nd}d expects w of shape {wnames.get(nd, 'C_out, C_in, ...')} "
             f"({nd + 2} dims), got {w.ndim} dims with shape {w.shape}"
         )
-    for name, arr in (("x", x), ("w", w)):
-        if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-            raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if 0 in x.shape or 0 in w.shape:
         raise ValueError(f"sizes must be positive, got x {x.shape} and w {w.shape}")
     if w.shape[1] != x.shape[1]:
@@ -238,13 +235,11 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd):
     if not np.issubdtype(w.dtype, np.floating):
         w = w.astype(np.float64)
     if b is not None:
-        b = np.asarray(b)
+        b = as_real_array("bias", b)
         if b.shape != (w.shape[0],):
             raise ValueError(
                 f"bias must have shape (C_out,) = ({w.shape[0]},), one per filter, got {b.shape}"
             )
-        if not np.issubdtype(b.dtype, np.number) or np.iscomplexobj(b):
-            raise ValueError(f"bias must hold real numbers, got dtype {b.dtype}")
     stride = as_tuple("stride", stride, nd, 1)
     padding = as_tuple("padding", padding, nd, 0)
     dilation = as_tuple("dilation", dilation, nd, 1)
@@ -257,4 +252,9 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd):
                 f"d(f-1)+1 = {span} (f={k}, d={d}); use padding >= "
                 f"{-(-(span - n) // 2)} or a smaller kernel/dilation. Formula: {CONV_FORMULA}"
             )
+    check_memory(
+        f"conv{nd}d of x {x.shape} with w {w.shape} (padding {padding})",
+        conv_fast.workspace_bytes(x.shape, w.shape, stride, padding, dilation, 8),
+        "use a smaller input, batch, padding or number of filters",
+    )
     return x, w, b, stride, padding, dilation

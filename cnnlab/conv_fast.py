@@ -19,6 +19,8 @@ dilation are tuples, arrays are floating). Used by lessons 02-12 through ``cnnla
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .arith import effective_kernel
@@ -30,6 +32,25 @@ from .windows import out_shape, pad, tap_slices, windows
 CHUNK_BYTES = 16 * 2**20
 # Above this, one image's patch matrix costs more memory than it saves time: go tap by tap.
 IM2COL_MAX_BYTES = 512 * 2**20
+
+
+def workspace_bytes(x_shape, w_shape, stride, padding, dilation, itemsize=8):
+    """About how many bytes a forward and backward pass allocate, before they do.
+
+    The padded input, the output (or dx), one chunk's patch matrix (or, tap by tap, one
+    tap's copy of the input) and dx's padded buffer; a broadcast view of x counts at its
+    full size, since the padded copy and the patches are real memory.
+    """
+    n, c_in, c_out, kernel = x_shape[0], x_shape[1], w_shape[0], w_shape[2:]
+    out_sp = out_shape(x_shape[2:], kernel, stride, padding, dilation)
+    padded = n * c_in * math.prod(m + 2 * p for m, p in zip(x_shape[2:], padding))
+    out = n * max(c_out, c_in) * math.prod(out_sp)
+    per_image = c_in * math.prod(kernel) * math.prod(out_sp)
+    if use_taps(per_image * itemsize):
+        scratch = n * max(c_in, c_out) * math.prod(out_sp)
+    else:
+        scratch = min(n * per_image, max(per_image, CHUNK_BYTES // itemsize))
+    return (2 * padded + out + scratch) * itemsize
 
 
 def patch_shape(channels, kernel, out_sp):

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from .arith import check_int
+from .validate import check_flag, check_int, check_memory
 
 IMAGES = ("astronaut", "chelsea", "coffee", "camera", "coins", "brick", "grass", "gravel", "rocket")
 
@@ -24,8 +24,13 @@ def image(name: str = "chelsea", size: int | None = None, gray: bool = False) ->
     """
     from skimage import color, data, transform
 
-    if name not in IMAGES:
+    if not isinstance(name, str) or name not in IMAGES:
         raise ValueError(f"unknown image {name!r}; choose one of {', '.join(IMAGES)}")
+    gray = check_flag("gray", gray)
+    if size is not None:
+        size = check_int("size", size, 4)
+        # the resized float image (H, W, 3) and the resize's own working copy
+        check_memory(f"image({name!r}, size={size})", 2 * 3 * 8 * size**2, "use a smaller size")
     img = getattr(data, name)()
     img = img.astype(np.float64) / (255.0 if img.dtype == np.uint8 else img.max())
     if img.ndim == 3 and img.shape[2] == 4:
@@ -33,8 +38,6 @@ def image(name: str = "chelsea", size: int | None = None, gray: bool = False) ->
     if gray and img.ndim == 3:
         img = color.rgb2gray(img)
     if size is not None:
-        if size < 4:
-            raise ValueError(f"size must be at least 4 pixels, got {size}")
         scale = size / max(img.shape[:2])
         shape = (round(img.shape[0] * scale), round(img.shape[1] * scale))
         img = transform.resize(img, shape, anti_aliasing=True)

@@ -21,12 +21,24 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .arith import as_tuple, check_int, effective_kernel
+from .arith import effective_kernel
 from .conv import conv2d, conv2d_backward
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+from .validate import as_real_array, as_tuple, check_int
 
 # ---------------------------------------------------------------------------------------
 # layers with parameters
+
+
+def _checked_dout(dout, shape, layer):
+    """dout as real numbers of the forward output's shape (``shape``; None: any), or a
+    ValueError naming the layer."""
+    dout = as_real_array("dout", dout)
+    if shape is not None and dout.shape != tuple(shape):
+        raise ValueError(
+            f"{layer}: dout must have the forward output's shape {tuple(shape)}, got {dout.shape}"
+        )
+    return dout
 
 
 def conv_forward(x, w, b, stride=1, padding=0):
@@ -43,9 +55,10 @@ def conv_backward(dout, cache, input_grad=True):
     gradient for the image, and for it dx is the most expensive of the three.
     """
     x, w, stride, padding = cache
-    if input_grad:
+    if input_grad:  # conv2d_backward checks dout itself
         return conv2d_backward(dout, x, w, stride=stride, padding=padding)
     (sh, sw), (ph, pw) = as_tuple("stride", stride, 2, 1), as_tuple("padding", padding, 2, 0)
+    dout = _checked_dout(dout, None, "conv_backward")
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
     # every weight met the input under it at every output position: sum dout * patch
     win = sliding_window_view(xp, w.shape[2:], axis=(2, 3))[:, :, ::sh, ::sw]
@@ -60,7 +73,7 @@ def affine_forward(x, w, b):
     Returns out = x @ w.T + b, shape (N, M), and the cache. Flatten images first
     (``flatten_forward``): this layer refuses 4D input so a forgotten flatten is loud.
     """
-    x, w, b = np.asarray(x), np.asarray(w), np.asarray(b)
+    x, w, b = as_real_array("x", x), as_real_array("w", w), as_real_array("b", b)
     if x.ndim != 2:
         raise ValueError(
             f"affine_forward expects x of shape (N, D), got {x.shape}; flatten images "
@@ -77,6 +90,7 @@ def affine_forward(x, w, b):
 def affine_backward(dout, cache):
     """Gradients of ``affine_forward``: returns (dx (N, D), dw (M, D), db (M,))."""
     x, w = cache
+    dout = _checked_dout(dout, (x.shape[0], w.shape[0]), "affine_backward")
     return dout @ w, dout.T @ x, dout.sum(axis=0)
 
 
@@ -110,7 +124,7 @@ def global_avg_pool_forward(x):
     x: (N, C, H, W) -> (N, C), whatever H and W are: this is what lets a network end in
     fully connected layers and still accept images of any size.
     """
-    x = np.asarray(x)
+    x = as_real_array("x", x)
     if x.ndim != 4:
         raise ValueError(f"global_avg_pool_forward expects (N, C, H, W), got shape {x.shape}")
     return x.mean(axis=(2, 3)), x.shape
@@ -119,34 +133,35 @@ def global_avg_pool_forward(x):
 def global_avg_pool_backward(dout, cache):
     """Gradient of ``global_avg_pool_forward``: each position gets dout / (H*W)."""
     n, c, h, w = cache
+    dout = _checked_dout(dout, (n, c), "global_avg_pool_backward")
     return np.broadcast_to((dout / (h * w))[:, :, None, None], cache).copy()
 
 
 def relu_forward(x):
     """ReLU, max(0, x), elementwise. Returns out (same shape) and the cache."""
-    x = np.asarray(x)
+    x = as_real_array("x", x)
     return np.maximum(x, 0), x > 0
 
 
 def relu_backward(dout, cache):
     """Gradient of ReLU: dout where the input was positive, 0 elsewhere."""
-    return dout * cache
+    return _checked_dout(dout, cache.shape, "relu_backward") * cache
 
 
 def tanh_forward(x):
     """tanh, elementwise: LeNet-5's squashing function (outputs in (-1, 1))."""
-    out = np.tanh(x)
+    out = np.tanh(as_real_array("x", x))
     return out, out
 
 
 def tanh_backward(dout, cache):
     """Gradient of tanh: dout * (1 - tanh(x)^2), from the cached output."""
-    return dout * (1 - cache * cache)
+    return _checked_dout(dout, cache.shape, "tanh_backward") * (1 - cache * cache)
 
 
 def flatten_forward(x):
     """(N, C, H, W) (or any (N, ...)) -> (N, C*H*W), in C, H, W order like torch.flatten(x, 1)."""
-    x = np.asarray(x)
+    x = as_real_array("x", x)
     if x.ndim < 2:
         raise ValueError(f"flatten_forward expects a batch (N, ...), got shape {x.shape}")
     return x.reshape(x.shape[0], -1), x.shape
@@ -154,7 +169,9 @@ def flatten_forward(x):
 
 def flatten_backward(dout, cache):
     """Gradient of flatten: the same numbers, put back in the input's shape."""
-    return np.asarray(dout).reshape(cache)
+    return _checked_dout(dout, (cache[0], int(np.prod(cache[1:]))), "flatten_backward").reshape(
+        cache
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -175,8 +192,10 @@ def softmax_cross_entropy(scores, y):
     Returns (loss, dscores) with loss = mean_i -log softmax(scores_i)[y_i] and
     dscores = (softmax(scores) - onehot(y)) / N, shape (N, K).
     """
-    scores = np.asarray(scores)
-    y = np.asarray(y)
+    scores = as_real_array("scores", scores)
+    y = as_real_array("y", y)
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"labels y must be integers (class indices), got dtype {y.dtype}")
     if scores.ndim != 2 or y.shape != (scores.shape[0],):
         raise ValueError(
             f"softmax_cross_entropy needs scores (N, K) and labels (N,), got {scores.shape} "

@@ -8,10 +8,12 @@ windows, the usual choice); ``padding`` pads with -inf for max pooling and with 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .arith import CONV_FORMULA
-from .validate import as_tuple
+from .validate import as_real_array, as_tuple, check_memory
 from .windows import pad, tap_slices, unpad, windows
 
 NO_DILATION = (1, 1)
@@ -70,7 +72,7 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
 
 
 def _check_dout(dout, expected):
-    dout = np.asarray(dout)
+    dout = as_real_array("dout", dout)
     if dout.shape != tuple(expected):
         raise ValueError(
             f"dout must have the forward output's shape {tuple(expected)}, got {dout.shape}"
@@ -79,15 +81,13 @@ def _check_dout(dout, expected):
 
 
 def _check_pool_args(x, kernel_size, stride, padding, kind):
-    x = np.asarray(x)
+    x = as_real_array("x", x)
     if x.ndim != 4:
         hint = " (add a batch axis with x[None])" if x.ndim == 3 else ""
         raise ValueError(
             f"{kind}_pool2d expects x of shape (N, C, H, W) (4 dims), got {x.ndim} dims "
             f"with shape {x.shape}{hint}"
         )
-    if not np.issubdtype(x.dtype, np.number) or np.iscomplexobj(x):
-        raise ValueError(f"x must hold real numbers, got dtype {x.dtype}")
     if 0 in x.shape:
         raise ValueError(f"sizes must be positive, got x {x.shape}")
     if not np.issubdtype(x.dtype, np.floating):
@@ -108,4 +108,11 @@ def _check_pool_args(x, kernel_size, stride, padding, kind):
                 f"padded by {pp} is {n + 2 * pp}, smaller than the window {kk}; use a "
                 f"window <= {n + 2 * pp}. Formula: {CONV_FORMULA} (d=1)"
             )
+    padded = x.shape[0] * x.shape[1] * math.prod(m + 2 * pp for m, pp in zip(x.shape[2:], p))
+    # the padded copy, the output, and in the backward pass dx, its padded copy and a mask
+    check_memory(
+        f"{kind}_pool2d of x {x.shape} (kernel {k}, stride {s}, padding {p})",
+        4 * padded * 8,
+        "use a smaller input or batch",
+    )
     return x, k, s, p

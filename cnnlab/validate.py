@@ -132,3 +132,72 @@ def as_sizes(wh, name: str) -> np.ndarray:
     if not np.isfinite(w).all() or np.any(w <= 0):
         raise ValueError(f"{name} must have widths and heights > 0, got {w.tolist()}")
     return w
+
+
+def check_flag(name: str, value) -> bool:
+    """``value`` as a bool, or a ValueError: a flag is ``True`` or ``False``, not a truthy
+    string (``bias='no'`` would otherwise count a bias)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ValueError(f"{name} must be True or False, got {value!r}")
+
+
+def as_real_array(name: str, value) -> np.ndarray:
+    """``value`` as a NumPy array of real numbers (ints or floats of any width), or a
+    ValueError saying what was received.
+
+    Refused: None, strings, bools (True is not a number here), complex numbers and object
+    arrays, all of which NumPy would otherwise carry through arithmetic silently.
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be an array of real numbers, got {value!r}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):  # ragged nested lists
+        raise ValueError(
+            f"{name} must be an array of real numbers (a rectangular nested list or an "
+            f"ndarray), got {type(value).__name__}"
+        ) from None
+    if arr.dtype.kind not in "iuf":
+        kind = {
+            "b": "booleans",
+            "c": "complex numbers",
+            "O": "Python objects",
+            "U": "strings",
+            "S": "bytes",
+        }.get(arr.dtype.kind, "not numbers")
+        raise ValueError(
+            f"{name} must hold real numbers, got dtype {arr.dtype} ({kind}); "
+            "give ints or floats"
+        )
+    return arr
+
+
+#: Largest working memory one call may ask for, in bytes. A call that would need more
+#: raises :class:`TooLargeError` before allocating anything, so a learner's kernel is never
+#: killed by the operating system's out-of-memory killer. Raise it on a big machine:
+#: ``cnnlab.validate.MEMORY_LIMIT_BYTES = 16 * 2**30``.
+MEMORY_LIMIT_BYTES = 4 * 2**30
+
+
+class TooLargeError(ValueError):
+    """A call would need more memory than ``MEMORY_LIMIT_BYTES`` (a ValueError, so widgets
+    show its message in place of the picture like any other impossible setting)."""
+
+
+def check_memory(what: str, nbytes: float, advice: str) -> None:
+    """Refuse a call that would need more than ``MEMORY_LIMIT_BYTES`` of working memory.
+
+    what: the call (``"conv2d on x (1, 1, 100000, 100000)"``); nbytes: its estimate;
+    advice: what to change (a smaller input, padding, size ...).
+    """
+    limit = MEMORY_LIMIT_BYTES
+    if nbytes > limit:
+        raise TooLargeError(
+            f"{what} would need about {_gib(nbytes)} of memory, more than the limit of "
+            f"{_gib(limit)} (cnnlab.validate.MEMORY_LIMIT_BYTES); {advice}"
+        )
+
+
+def _gib(nbytes: float) -> str:
+    return f"{nbytes / 2**30:.3g} GiB" if nbytes >= 2**28 else f"{nbytes / 2**20:.3g} MiB"

@@ -80,8 +80,8 @@ def test_resized_image_is_a_smoothed_version():
             r"unknown image 'lena'; choose one of astronaut, chelsea, coffee, camera",
         ),
         (dict(name="Chelsea"), r"unknown image 'Chelsea'; choose one of .*rocket"),
-        (dict(name="chelsea", size=3), r"size must be at least 4 pixels, got 3"),
-        (dict(name="chelsea", size=0), r"size must be at least 4 pixels, got 0"),
+        (dict(name="chelsea", size=3), r"size must be an integer >= 4, got 3"),
+        (dict(name="chelsea", size=0), r"size must be an integer >= 4, got 0"),
     ],
 )
 def test_image_errors(kwargs, match):
