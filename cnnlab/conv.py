@@ -26,66 +26,72 @@ from __future__ import annotations
 import numpy as np
 
 from . import conv_fast
-from .arith import CONV_FORMULA, effective_kernel
-from .validate import as_real_array, as_tuple, check_memory
+from .arith import CONV_FORMULA, conv_output_size, effective_kernel
+from .validate import as_real_array, as_tuple, check_int, check_memory
 from .windows import out_shape, pad, tap_slices, windows
 
 
-def conv2d(x, w, b=None, stride=1, padding=0, dilation=1):
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     """2D convolution (cross-correlation), vectorised.
 
-    x: (N, C_in, H, W); w: (C_out, C_in, KH, KW); b: (C_out,) or None.
-    stride, padding, dilation: int or (h, w) pair.
+    x: (N, C_in, H, W); w: (C_out, C_in / groups, KH, KW); b: (C_out,) or None.
+    stride, padding, dilation: int or (h, w) pair. groups: the channels split into that
+    many independent convolutions (``groups = C_in``: depthwise, one filter per channel).
     Returns (N, C_out, H_out, W_out) with
     ``H_out = floor((H + 2p - d(KH-1) - 1)/s) + 1``.
 
     >>> x = np.arange(36.0).reshape(1, 1, 6, 6); w = np.ones((1, 1, 3, 3))
     >>> conv2d(x, w).shape
     (1, 1, 4, 4)
+    >>> conv2d(np.ones((1, 4, 5, 5)), np.ones((4, 1, 3, 3)), groups=4).shape  # depthwise
+    (1, 4, 3, 3)
     """
-    return convnd(x, w, b, stride, padding, dilation, nd=2)
+    return convnd(x, w, b, stride, padding, dilation, groups, nd=2)
 
 
-def conv1d(x, w, b=None, stride=1, padding=0, dilation=1):
-    """1D convolution. x: (N, C_in, L); w: (C_out, C_in, K) -> (N, C_out, L_out)."""
-    return convnd(x, w, b, stride, padding, dilation, nd=1)
+def conv1d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """1D convolution. x: (N, C_in, L); w: (C_out, C_in / groups, K) -> (N, C_out, L_out)."""
+    return convnd(x, w, b, stride, padding, dilation, groups, nd=1)
 
 
-def conv3d(x, w, b=None, stride=1, padding=0, dilation=1):
-    """3D convolution. x: (N, C_in, D, H, W); w: (C_out, C_in, KD, KH, KW)
+def conv3d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """3D convolution. x: (N, C_in, D, H, W); w: (C_out, C_in / groups, KD, KH, KW)
     -> (N, C_out, D_out, H_out, W_out)."""
-    return convnd(x, w, b, stride, padding, dilation, nd=3)
+    return convnd(x, w, b, stride, padding, dilation, groups, nd=3)
 
 
-def convnd(x, w, b=None, stride=1, padding=0, dilation=1, *, nd=2):
-    """N-dimensional convolution: x (N, C_in, *S), w (C_out, C_in, *K) -> (N, C_out, *S_out)."""
-    x, w, b, stride, padding, dilation = check_conv_args(x, w, b, stride, padding, dilation, nd)
-    out = conv_fast.correlate(x, w, stride, padding, dilation)
+def convnd(x, w, b=None, stride=1, padding=0, dilation=1, groups=1, *, nd=2):
+    """N-dimensional convolution: x (N, C_in, *S), w (C_out, C_in / groups, *K)
+    -> (N, C_out, *S_out)."""
+    x, w, b, stride, padding, dilation = check_conv_args(
+        x, w, b, stride, padding, dilation, nd, groups
+    )
+    out = conv_fast.grouped_correlate(x, w, groups, stride, padding, dilation)
     if b is not None:
         out += b.reshape((1, -1) + (1,) * nd)
     return out
 
 
-def conv2d_backward(dout, x, w, stride=1, padding=0, dilation=1):
+def conv2d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
     """Gradients of ``conv2d`` with respect to its input, weights and bias.
 
     dout: (N, C_out, H_out, W_out), the upstream gradient dL/d(out).
-    Returns (dx, dw, db) with shapes (N, C_in, H, W), (C_out, C_in, KH, KW), (C_out,).
+    Returns (dx, dw, db) with shapes (N, C_in, H, W), (C_out, C_in / groups, KH, KW), (C_out,).
     """
-    return convnd_backward(dout, x, w, stride, padding, dilation, nd=2)
+    return convnd_backward(dout, x, w, stride, padding, dilation, groups, nd=2)
 
 
-def conv1d_backward(dout, x, w, stride=1, padding=0, dilation=1):
+def conv1d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
     """Gradients of ``conv1d``: returns (dx, dw, db)."""
-    return convnd_backward(dout, x, w, stride, padding, dilation, nd=1)
+    return convnd_backward(dout, x, w, stride, padding, dilation, groups, nd=1)
 
 
-def conv3d_backward(dout, x, w, stride=1, padding=0, dilation=1):
+def conv3d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
     """Gradients of ``conv3d``: returns (dx, dw, db)."""
-    return convnd_backward(dout, x, w, stride, padding, dilation, nd=3)
+    return convnd_backward(dout, x, w, stride, padding, dilation, groups, nd=3)
 
 
-def convnd_backward(dout, x, w, stride=1, padding=0, dilation=1, *, nd=2):
+def convnd_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1, *, nd=2):
     """Backward pass of ``convnd``.
 
     - db: sum of dout over the batch and every position.
@@ -94,8 +100,12 @@ def convnd_backward(dout, x, w, stride=1, padding=0, dilation=1, *, nd=2):
     - dx: each input value fed every output whose window covered it, through the weight
       that window used: w^T @ dout gives every patch's share (the reverse of im2col), and
       adding each share back where its patch came from ("col2im") sums them up.
+    With groups, each group of channels is its own convolution, so each has its own
+    gradients, side by side.
     """
-    x, w, _, stride, padding, dilation = check_conv_args(x, w, None, stride, padding, dilation, nd)
+    x, w, _, stride, padding, dilation = check_conv_args(
+        x, w, None, stride, padding, dilation, nd, groups
+    )
     dout = as_real_array("dout", dout)
     expected = (x.shape[0], w.shape[0]) + out_shape(
         x.shape[2:], w.shape[2:], stride, padding, dilation
@@ -105,33 +115,35 @@ def convnd_backward(dout, x, w, stride=1, padding=0, dilation=1, *, nd=2):
     dout = dout.astype(np.result_type(dout, x), copy=False)
     db = dout.sum(axis=(0,) + tuple(range(2, 2 + nd)))
     # the same sums as correlate_im2col_backward below, organised for speed (conv_fast)
-    dw = conv_fast.weight_grad(dout, x, w.shape[2:], stride, padding, dilation)
-    dx = conv_fast.input_grad(dout, w, x.shape, stride, padding, dilation)
+    dx, dw = conv_fast.grouped_backward(dout, x, w, groups, stride, padding, dilation)
     return dx, dw, db
 
 
-def conv2d_naive(x, w, b=None, stride=1, padding=0, dilation=1):
+def conv2d_naive(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     """The definition of 2D convolution as plain loops: slow, but every step is visible.
 
     Same arguments, shapes and result as ``conv2d``.
     """
-    x, w, b, (sh, sw), (ph, pw), (dh, dw) = check_conv_args(x, w, b, stride, padding, dilation, 2)
+    x, w, b, (sh, sw), (ph, pw), (dh, dw) = check_conv_args(
+        x, w, b, stride, padding, dilation, 2, groups
+    )
     n, c_in, h, wd = x.shape
-    c_out, _, kh, kw = w.shape
+    c_out, c_group, kh, kw = w.shape  # each filter sees c_group = C_in / groups channels
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    w_out = (wd + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    h_out, w_out = conv_output_size(h, kh, ph, sh, dh), conv_output_size(wd, kw, pw, sw, dw)
+    span_h, span_w = effective_kernel(kh, dh), effective_kernel(kw, dw)
     out = np.zeros((n, c_out, h_out, w_out), dtype=np.result_type(x, w))
     for i in range(n):  # every image
         for f in range(c_out):  # every filter
+            first = (f // (c_out // groups)) * c_group  # the first channel of f's group
             for r in range(h_out):  # every output row
                 for c in range(w_out):  # every output column
                     top, left = r * sh, c * sw  # where the window starts
                     patch = xp[
                         i,
-                        :,
-                        top : top + dh * (kh - 1) + 1 : dh,
-                        left : left + dw * (kw - 1) + 1 : dw,
+                        first : first + c_group,
+                        top : top + span_h : dh,
+                        left : left + span_w : dw,
                     ]
                     out[i, f, r, c] = np.sum(patch * w[f])  # the dot product
                     if b is not None:
@@ -205,7 +217,7 @@ def correlate_im2col_backward(dout, x, w, stride, padding, dilation):
     return dx, dw
 
 
-def check_conv_args(x, w, b, stride, padding, dilation, nd):
+def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
     """Validate and normalise conv arguments; raise ValueError with an actionable message."""
     x = as_real_array("x", x)
     w = as_real_array("w", w)
@@ -224,11 +236,22 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd):
         )
     if 0 in x.shape or 0 in w.shape:
         raise ValueError(f"sizes must be positive, got x {x.shape} and w {w.shape}")
-    if w.shape[1] != x.shape[1]:
+    groups = check_int("groups", groups, 1)
+    if x.shape[1] % groups or w.shape[0] % groups:
+        raise ValueError(
+            f"groups={groups} must divide both C_in={x.shape[1]} and C_out={w.shape[0]}: "
+            f"each group convolves C_in/groups channels into C_out/groups"
+        )
+    if w.shape[1] * groups != x.shape[1]:
+        per = (
+            f"C_in/groups = {x.shape[1]}/{groups} = {x.shape[1] // groups}"
+            if groups > 1
+            else f"C_in={x.shape[1]}"
+        )
         raise ValueError(
             f"channel mismatch: x has C_in={x.shape[1]} channels but w expects "
-            f"{w.shape[1]} (w is (C_out, C_in, ...) = {w.shape}); a filter must be as "
-            "deep as its input"
+            f"{w.shape[1]} (w is (C_out, C_in/groups, ...) = {w.shape}, groups={groups}); "
+            f"a filter must be as deep as the channels it sees: {per}"
         )
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)

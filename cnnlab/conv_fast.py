@@ -257,3 +257,34 @@ def input_grad_col2im(dout, w, x_shape, stride, padding, dilation):
             chunk[(slice(None), slice(None)) + sl] += scratch[(slice(None), slice(None)) + j]
         dx[batch] = chunk[inside]
     return dx
+
+
+def _group_slices(groups, c_in, c_out):
+    """(input channels, output channels) of each group, as slices."""
+    gi, go = c_in // groups, c_out // groups
+    return [(slice(g * gi, (g + 1) * gi), slice(g * go, (g + 1) * go)) for g in range(groups)]
+
+
+def grouped_correlate(x, w, groups, stride, padding, dilation):
+    """``correlate`` with the channels split into ``groups`` independent convolutions:
+    x (N, C_in, *S), w (C_out, C_in / groups, *K) -> (N, C_out, *S_out)."""
+    if groups == 1:
+        return correlate(x, w, stride, padding, dilation)
+    parts = [
+        correlate(x[:, ci], w[co], stride, padding, dilation)
+        for ci, co in _group_slices(groups, x.shape[1], w.shape[0])
+    ]
+    return np.concatenate(parts, axis=1)
+
+
+def grouped_backward(dout, x, w, groups, stride, padding, dilation):
+    """(dx, dw) of ``grouped_correlate``: each group's gradients, side by side."""
+    if groups == 1:
+        dw = weight_grad(dout, x, w.shape[2:], stride, padding, dilation)
+        return input_grad(dout, w, x.shape, stride, padding, dilation), dw
+    dx, dw = [], []
+    for ci, co in _group_slices(groups, x.shape[1], w.shape[0]):
+        xg, dg = x[:, ci], dout[:, co]
+        dw.append(weight_grad(dg, xg, w.shape[2:], stride, padding, dilation))
+        dx.append(input_grad(dg, w[co], xg.shape, stride, padding, dilation))
+    return np.concatenate(dx, axis=1), np.concatenate(dw, axis=0)

@@ -86,6 +86,7 @@ class ConvCase:
     dilation: object
     bias: bool
     seed: int
+    groups: int = 1
 
     def arrays(self, dtype=np.float64):
         rng = np.random.default_rng(self.seed)
@@ -96,13 +97,16 @@ class ConvCase:
 
     @property
     def kwargs(self):
-        return dict(stride=self.stride, padding=self.padding, dilation=self.dilation)
+        return dict(
+            stride=self.stride, padding=self.padding, dilation=self.dilation, groups=self.groups
+        )
 
 
 @st.composite
-def conv_cases(draw, nd=None, c_in=SHALLOW, c_out=SHALLOW, max_stride=3):
+def conv_cases(draw, nd=None, c_in=SHALLOW, c_out=SHALLOW, max_stride=3, grouped=True):
     """Any valid convolution: rectangular inputs and kernels, strides that do not divide
-    evenly, dilation, padding, including kernels exactly as large as the padded input."""
+    evenly, dilation, padding, including kernels exactly as large as the padded input, and
+    (unless grouped=False) grouped convolutions, depthwise included."""
     nd = draw(st.sampled_from((1, 2, 3))) if nd is None else nd
     kmax, extra = {1: (5, 8), 2: (4, 5), 3: (3, 3)}[nd]
     kernel = tuple(draw(st.integers(1, kmax)) for _ in range(nd))
@@ -114,16 +118,20 @@ def conv_cases(draw, nd=None, c_in=SHALLOW, c_out=SHALLOW, max_stride=3):
         smallest = max(1, d * (k - 1) + 1 - 2 * p)
         sizes.append(draw(st.integers(smallest, smallest + extra)))
     n = draw(st.integers(1, 2))
-    ci, co = draw(c_in), draw(c_out)
+    groups = draw(st.sampled_from((1, 1, 2, 3))) if grouped else 1
+    ci, co = groups * draw(c_in), groups * draw(c_out)  # both divisible by groups
+    if groups > 1 and draw(st.booleans()):
+        ci = co = groups  # depthwise: one filter per channel
     return ConvCase(
         nd=nd,
         x_shape=(n, ci, *sizes),
-        w_shape=(co, ci, *kernel),
+        w_shape=(co, ci // groups, *kernel),
         stride=stride,
         padding=padding,
         dilation=dilation,
         bias=draw(st.booleans()),
         seed=draw(st.integers(0, 2**32 - 1)),
+        groups=groups,
     )
 
 
@@ -205,7 +213,7 @@ def test_deep_stride1_conv_matches_torch(case):
     _check_backward(case)
 
 
-@given(case=conv_cases(max_stride=3))
+@given(case=conv_cases(max_stride=3, grouped=False))
 def test_plain_im2col_reference_matches_torch(case):
     """The version the lesson reads (one patch matrix for the whole batch, col2im by taps)
     gives PyTorch's forward and gradients, 1D to 3D, with stride, padding and dilation."""
@@ -519,3 +527,25 @@ def test_uneven_last_chunk(monkeypatch, nd):
     np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "x_shape, w_shape, groups, match",
+    [
+        ((1, 6, 5, 5), (4, 3, 3, 3), 4, r"groups=4 must divide both C_in=6 and C_out=4"),
+        ((1, 6, 5, 5), (4, 6, 3, 3), 2, r"C_in/groups = 6/2 = 3"),
+        ((1, 6, 5, 5), (6, 1, 3, 3), 0, r"groups must be an integer >= 1, got 0"),
+        ((1, 6, 5, 5), (6, 1, 3, 3), 1.5, r"groups must be an integer >= 1, got 1.5"),
+    ],
+)
+def test_groups_that_do_not_fit_say_why(x_shape, w_shape, groups, match):
+    with pytest.raises(ValueError, match=match):
+        cnnlab.conv2d(np.ones(x_shape), np.ones(w_shape), groups=groups)
+
+
+def test_depthwise_is_one_filter_per_channel():
+    x = np.random.default_rng(0).standard_normal((2, 3, 6, 6))
+    w = np.random.default_rng(1).standard_normal((3, 1, 3, 3))
+    out = cnnlab.conv2d(x, w, groups=3)
+    for c in range(3):  # channel c only ever meets filter c
+        np.testing.assert_allclose(out[:, c : c + 1], cnnlab.conv2d(x[:, c : c + 1], w[c : c + 1]))
