@@ -6,17 +6,18 @@ top; each topic of the course is one subpackage holding that topic's maths, its 
 
 The core (NumPy reference and PyTorch path), used by every lesson:
 
-=================  ==========================================================================
-``arith``          the notes' formulas: output size, same padding, receptive field, params, MACs
-``conv``           convolution in NumPy, read top to bottom: loops, im2col, col2im, backward
-``conv_fast``      the speed strategies ``conv`` runs (chunks, tap loop, transposed dx)
-``pool``           max and average pooling, forward and backward
-``windows``        the sliding-window indexing conv and pool share
-``layers``         CS231n-style layers: ``X_forward -> (out, cache)``, ``X_backward(dout, cache)``
-``tables``         one layer-spec type and one table builder for every model
-``nets``           the PyTorch path: ``device()``, ``seed_everything``, ``fit``, ``evaluate``
-``data``           offline data: scikit-image photos, scikit-learn digits
-=================  ==========================================================================
+==================  ==========================================================================
+``arith``           the notes' formulas: output size, same padding, receptive field, params, MACs
+``conv``            convolution in NumPy, read top to bottom: loops, im2col, col2im, backward
+``conv_fast``       the speed strategies ``conv`` runs (chunks, tap loop, transposed dx)
+``conv_transpose``  transposed convolution (upsampling), three ways, forward and backward
+``pool``            max and average pooling, forward and backward
+``windows``         the sliding-window indexing conv and pool share
+``layers``          CS231n-style layers: ``X_forward -> (out, cache)``, ``X_backward(dout, cache)``
+``tables``          one layer-spec type and one table builder for every model
+``nets``            the PyTorch path: ``device()``, ``seed_everything``, ``fit``, ``evaluate``
+``data``            offline data: scikit-image photos, scikit-learn digits
+==================  ==========================================================================
 
 The shared bases: ``validate`` (input checks with messages that say what is valid),
 ``drawing`` (figures, value grids, image panels; the picture convention below), ``feedback``
@@ -59,8 +60,15 @@ and ``draw_*(ax, ...)`` draws into an axes it is given.
 9
 """
 
-from . import arith, conv, lazy, pool
-from .arith import conv_macs, conv_output_size, conv_params, receptive_field, same_padding
+from . import arith, conv, conv_transpose, lazy, pool
+from .arith import (
+    conv_macs,
+    conv_output_size,
+    conv_params,
+    conv_transpose_output_size,
+    receptive_field,
+    same_padding,
+)
 from .conv import (
     conv1d,
     conv1d_backward,
@@ -69,6 +77,12 @@ from .conv import (
     conv2d_naive,
     conv3d,
     conv3d_backward,
+)
+from .conv_transpose import (
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose2d_backward,
+    conv_transpose3d,
 )
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 
@@ -91,6 +105,12 @@ __all__ = [
     "conv1d_backward",
     "conv2d_backward",
     "conv3d_backward",
+    "conv_transpose",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "conv_transpose2d_backward",
+    "conv_transpose_output_size",
     "max_pool2d",
     "avg_pool2d",
     "max_pool2d_backward",

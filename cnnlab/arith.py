@@ -61,6 +61,45 @@ def conv_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
     return (padded - span) // s + 1
 
 
+TRANSPOSE_FORMULA = "out = (n - 1)s - 2p + d(f-1) + output_padding + 1"
+
+
+def conv_transpose_output_size(
+    n: int, f: int, p: int = 0, s: int = 1, d: int = 1, output_padding: int = 0
+) -> int:
+    """Output length of a transposed convolution along one dimension.
+
+    ``(n - 1)s - 2p + d(f-1) + output_padding + 1``: the size of the input a convolution
+    with the same f, p, s, d would map to n. Because that convolution floors, s input
+    sizes map to the same n; ``output_padding`` (< s, or < d) picks which one.
+
+    >>> conv_transpose_output_size(3, 3, s=2)        # 3 -> 7, and conv_output_size(7, 3, s=2) == 3
+    7
+    >>> conv_transpose_output_size(3, 3, s=2, output_padding=1)
+    8
+    """
+    n = check_int("input size n", n, 1)
+    f = check_int("kernel size f", f, 1)
+    p = check_int("padding p", p, 0)
+    s = check_int("stride s", s, 1)
+    d = check_int("dilation d", d, 1)
+    op = check_int("output_padding", output_padding, 0)
+    if op >= max(s, d):
+        raise ValueError(
+            f"output_padding must be smaller than the stride ({s}) or the dilation ({d}), "
+            f"got {op}: it only chooses among the {max(s, d)} input sizes a strided "
+            f"convolution maps to the same n; use output_padding <= {max(s, d) - 1}"
+        )
+    full = (n - 1) * s + effective_kernel(f, d) + op
+    if full - 2 * p < 1:
+        raise ValueError(
+            f"transposed conv output size for n={n}, f={f}, p={p}, s={s}, d={d}, "
+            f"output_padding={op} is not positive: the padding crops {2 * p} from a "
+            f"result of {full}; use padding <= {(full - 1) // 2}. Formula: {TRANSPOSE_FORMULA}"
+        )
+    return full - 2 * p
+
+
 def same_padding(f: int, d: int = 1) -> int:
     """Padding that keeps the size unchanged at stride 1: ``p = d(f-1)/2``.
 

@@ -277,14 +277,30 @@ def grouped_correlate(x, w, groups, stride, padding, dilation):
     return np.concatenate(parts, axis=1)
 
 
-def grouped_backward(dout, x, w, groups, stride, padding, dilation):
-    """(dx, dw) of ``grouped_correlate``: each group's gradients, side by side."""
+def grouped_weight_grad(dout, x, kernel, groups, stride, padding, dilation):
+    """dL/dw of ``grouped_correlate``: (C_out, C_in / groups, *K), each group's side by side."""
     if groups == 1:
-        dw = weight_grad(dout, x, w.shape[2:], stride, padding, dilation)
-        return input_grad(dout, w, x.shape, stride, padding, dilation), dw
-    dx, dw = [], []
-    for ci, co in _group_slices(groups, x.shape[1], w.shape[0]):
-        xg, dg = x[:, ci], dout[:, co]
-        dw.append(weight_grad(dg, xg, w.shape[2:], stride, padding, dilation))
-        dx.append(input_grad(dg, w[co], xg.shape, stride, padding, dilation))
-    return np.concatenate(dx, axis=1), np.concatenate(dw, axis=0)
+        return weight_grad(dout, x, kernel, stride, padding, dilation)
+    parts = [
+        weight_grad(dout[:, co], x[:, ci], kernel, stride, padding, dilation)
+        for ci, co in _group_slices(groups, x.shape[1], dout.shape[1])
+    ]
+    return np.concatenate(parts, axis=0)
+
+
+def grouped_input_grad(dout, w, x_shape, groups, stride, padding, dilation):
+    """dL/dx of ``grouped_correlate``: (N, C_in, *S), each group's side by side."""
+    if groups == 1:
+        return input_grad(dout, w, x_shape, stride, padding, dilation)
+    shape = (x_shape[0], x_shape[1] // groups) + tuple(x_shape[2:])
+    parts = [
+        input_grad(dout[:, co], w[co], shape, stride, padding, dilation)
+        for _, co in _group_slices(groups, x_shape[1], w.shape[0])
+    ]
+    return np.concatenate(parts, axis=1)
+
+
+def grouped_backward(dout, x, w, groups, stride, padding, dilation):
+    """(dx, dw) of ``grouped_correlate``."""
+    dw = grouped_weight_grad(dout, x, w.shape[2:], groups, stride, padding, dilation)
+    return grouped_input_grad(dout, w, x.shape, groups, stride, padding, dilation), dw

@@ -1,0 +1,312 @@
+"""Transposed convolution in NumPy: the upsampling layer of segmentation networks (U-Net).
+
+Layouts follow ``torch.nn.functional.conv_transpose2d``: ``x`` is (N, C_in, *S),
+``w`` is (C_in, C_out / groups, *K) (note: input channels first), ``b`` is (C_out,). The
+output size is ``(n - 1)s - 2p + d(f-1) + output_padding + 1`` per axis
+(``cnnlab.arith.conv_transpose_output_size``).
+
+One operation, three ways to see it, all computed here and tested equal (and against
+PyTorch):
+
+1. ``conv_transpose2d_naive``: each input pixel **stamps** a copy of the kernel, scaled by
+   its value, onto the output at stride s; overlapping stamps add up; p is cropped off each
+   side at the end.
+2. ``conv_transpose_by_zero_stuffing``: put s - 1 zeros between the input's pixels, pad by
+   d(f-1) - p, and run an ordinary stride-1 convolution with the kernel flipped in space and
+   its in/out channels swapped.
+3. ``conv_transpose2d`` (what the course computes with): the gradient of a convolution with
+   respect to its input. A convolution with the same w, s, p, d maps an output-sized image
+   to an input-sized one; its transpose maps back, which is exactly ``conv2d_backward``'s dx.
+   That is where the name comes from, and why it "undoes" the size, not the values.
+
+Used by the segmentation lesson and the arithmetic explorer's transposed mode.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import conv_fast
+from .arith import conv_transpose_output_size, effective_kernel
+from .conv import conv2d, convnd
+from .validate import as_real_array, as_tuple, check_int, check_memory
+
+
+def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """2D transposed convolution. x: (N, C_in, H, W); w: (C_in, C_out / groups, KH, KW);
+    b: (C_out,) or None. Returns (N, C_out, H_out, W_out) with
+    ``H_out = (H - 1)s - 2p + d(KH-1) + output_padding + 1``.
+
+    Arguments in PyTorch's order (``output_padding`` before ``groups`` and ``dilation``).
+
+    >>> conv_transpose2d(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3)), stride=2)[0, 0]
+    array([[1., 1., 2., 1., 1.],
+           [1., 1., 2., 1., 1.],
+           [2., 2., 4., 2., 2.],
+           [1., 1., 2., 1., 1.],
+           [1., 1., 2., 1., 1.]])
+    """
+    return conv_transposend(x, w, b, stride, padding, output_padding, groups, dilation, nd=2)
+
+
+def conv_transpose1d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """1D transposed convolution. x: (N, C_in, L); w: (C_in, C_out / groups, K)
+    -> (N, C_out, L_out)."""
+    return conv_transposend(x, w, b, stride, padding, output_padding, groups, dilation, nd=1)
+
+
+def conv_transpose3d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """3D transposed convolution. x: (N, C_in, D, H, W); w: (C_in, C_out / groups, *K)
+    -> (N, C_out, D_out, H_out, W_out)."""
+    return conv_transposend(x, w, b, stride, padding, output_padding, groups, dilation, nd=3)
+
+
+def conv_transposend(
+    x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1, *, nd=2
+):
+    """N-dimensional transposed convolution (see ``conv_transpose2d``)."""
+    x, w, b, stride, padding, output_padding, dilation = check_transpose_args(
+        x, w, b, stride, padding, output_padding, groups, dilation, nd
+    )
+    full = _full_shape(x, w, groups, stride, dilation)
+    # dx of the stride-s convolution of a full-size (unpadded) image, then p cropped off
+    out_full = conv_fast.grouped_input_grad(x, w, full, groups, stride, (0,) * nd, dilation)
+    out = _crop(out_full, padding, _out_spatial(x, w, stride, padding, output_padding, dilation))
+    if b is not None:
+        out += b.reshape((1, -1) + (1,) * nd)
+    return out
+
+
+def conv_transpose2d_backward(
+    dout, x, w, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """Gradients of ``conv_transpose2d``: returns (dx, dw, db) shaped like x, w and (C_out,).
+
+    The transpose of a transpose is the convolution itself: dx is the ordinary convolution
+    of dout with w, and dw is a convolution's weight gradient with the roles of input and
+    upstream gradient exchanged.
+    """
+    return conv_transposend_backward(
+        dout, x, w, stride, padding, output_padding, groups, dilation, nd=2
+    )
+
+
+def conv_transpose1d_backward(
+    dout, x, w, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """Gradients of ``conv_transpose1d``: returns (dx, dw, db)."""
+    return conv_transposend_backward(
+        dout, x, w, stride, padding, output_padding, groups, dilation, nd=1
+    )
+
+
+def conv_transpose3d_backward(
+    dout, x, w, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """Gradients of ``conv_transpose3d``: returns (dx, dw, db)."""
+    return conv_transposend_backward(
+        dout, x, w, stride, padding, output_padding, groups, dilation, nd=3
+    )
+
+
+def conv_transposend_backward(
+    dout, x, w, stride=1, padding=0, output_padding=0, groups=1, dilation=1, *, nd=2
+):
+    """Backward pass of ``conv_transposend``: (dx, dw, db)."""
+    x, w, _, stride, padding, output_padding, dilation = check_transpose_args(
+        x, w, None, stride, padding, output_padding, groups, dilation, nd
+    )
+    out_sp = _out_spatial(x, w, stride, padding, output_padding, dilation)
+    dout = as_real_array("dout", dout)
+    expected = (x.shape[0], w.shape[1] * groups) + out_sp
+    if dout.shape != expected:
+        raise ValueError(f"dout must have the forward output's shape {expected}, got {dout.shape}")
+    dout = dout.astype(np.result_type(dout, x), copy=False)
+    full = _full_shape(x, w, groups, stride, dilation)
+    d_full = _uncrop(dout, padding, full)  # the gradient of the crop: zeros where cropped
+    zero = (0,) * nd
+    dx = conv_fast.grouped_correlate(d_full, w, groups, stride, zero, dilation)
+    dw = conv_fast.grouped_weight_grad(x, d_full, w.shape[2:], groups, stride, zero, dilation)
+    return dx, dw, dout.sum(axis=(0,) + tuple(range(2, 2 + nd)))
+
+
+# ---------------------------------------------------------------------------------------
+# the two other ways to the same numbers, for the lesson
+
+
+def conv_transpose2d_naive(
+    x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """The definition as loops: every input pixel stamps ``value * kernel`` onto the output.
+
+    Same arguments, shapes and result as ``conv_transpose2d``. The stamp of input (r, c)
+    lands with its top-left corner at (r*s, c*s) of an uncropped canvas, kernel taps d apart;
+    stamps that overlap add up; finally p rows and columns are cropped from each side.
+    """
+    x, w, b, (sh, sw), padding, output_padding, (dh, dw) = check_transpose_args(
+        x, w, b, stride, padding, output_padding, groups, dilation, 2
+    )
+    n, c_in, h, wd = x.shape
+    _, c_group, kh, kw = w.shape  # each input channel feeds c_group outputs of its group
+    full = _full_shape(x, w, groups, (sh, sw), (dh, dw))
+    canvas = np.zeros(full, dtype=np.result_type(x, w))
+    span_h, span_w = effective_kernel(kh, dh), effective_kernel(kw, dw)
+    for i in range(n):  # every image
+        for c in range(c_in):  # every input channel
+            group = c // (c_in // groups)
+            outs = slice(group * c_group, (group + 1) * c_group)  # the channels it feeds
+            for r in range(h):  # every input pixel ...
+                for col in range(wd):
+                    top, left = r * sh, col * sw  # ... stamps its scaled kernel here
+                    canvas[i, outs, top : top + span_h : dh, left : left + span_w : dw] += (
+                        x[i, c, r, col] * w[c]
+                    )
+    out = _crop(canvas, padding, _out_spatial(x, w, (sh, sw), padding, output_padding, (dh, dw)))
+    if b is not None:
+        out += b.reshape(1, -1, 1, 1)
+    return out
+
+
+def zero_stuff(x, stride):
+    """Put ``stride - 1`` zeros between neighbouring values along every spatial axis.
+
+    x: (N, C, *S) -> (N, C, *((S - 1) * stride + 1)).
+
+    >>> zero_stuff(np.array([[[1.0, 2.0, 3.0]]]), 2)[0, 0]
+    array([1., 0., 2., 0., 3.])
+    """
+    x = np.asarray(x)
+    nd = x.ndim - 2
+    stride = as_tuple("stride", stride, nd, 1)
+    out = np.zeros(
+        x.shape[:2] + tuple((m - 1) * s + 1 for m, s in zip(x.shape[2:], stride)), dtype=x.dtype
+    )
+    out[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)] = x
+    return out
+
+
+def conv_transpose_by_zero_stuffing(
+    x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """Transposed convolution as an ordinary convolution (any number of spatial axes).
+
+    Zero-stuff x by the stride, pad each side by d(f-1) - p (and the far side by
+    output_padding more), then convolve at stride 1 with the kernel flipped in space and its
+    channel axes swapped. Padding below zero crops instead. Same result as
+    ``conv_transpose2d``; this is how some libraries implement it, and why it costs more
+    (most of the multiplications meet the stuffed zeros).
+    """
+    nd = np.ndim(x) - 2
+    x, w, b, stride, padding, output_padding, dilation = check_transpose_args(
+        x, w, b, stride, padding, output_padding, groups, dilation, nd
+    )
+    stuffed = zero_stuff(x, stride)
+    lead = [effective_kernel(k, d) - 1 - p for k, d, p in zip(w.shape[2:], dilation, padding)]
+    tail = [lo + op for lo, op in zip(lead, output_padding)]
+    # pad where lead/tail are positive, crop where negative
+    grow = [(max(lo, 0), max(hi, 0)) for lo, hi in zip(lead, tail)]
+    stuffed = np.pad(stuffed, [(0, 0), (0, 0)] + grow)
+    cut = tuple(
+        slice(max(-lo, 0), stuffed.shape[2 + i] - max(-hi, 0))
+        for i, (lo, hi) in enumerate(zip(lead, tail))
+    )
+    stuffed = stuffed[(slice(None), slice(None)) + cut]
+    c_in = w.shape[0]
+    per = c_in // groups
+    # (C_in, C_out/g, *K) -> per group (C_out/g, C_in/g, *K), flipped in space
+    flipped = np.concatenate(
+        [
+            np.flip(w[g * per : (g + 1) * per], axis=tuple(range(2, w.ndim))).swapaxes(0, 1)
+            for g in range(groups)
+        ],
+        axis=0,
+    )
+    conv = conv2d if nd == 2 else (lambda *a, **k: convnd(*a, **k, nd=nd))
+    return conv(stuffed, flipped, b, stride=1, padding=0, dilation=dilation, groups=groups)
+
+
+# ---------------------------------------------------------------------------------------
+# shapes and checks
+
+
+def _out_spatial(x, w, stride, padding, output_padding, dilation):
+    return tuple(
+        conv_transpose_output_size(m, k, p, s, d, op)
+        for m, k, p, s, d, op in zip(
+            x.shape[2:], w.shape[2:], padding, stride, dilation, output_padding
+        )
+    )
+
+
+def _full_shape(x, w, groups, stride, dilation):
+    """(N, C_out, *full): the uncropped output, (n - 1)s + d(f-1) + 1 per axis."""
+    full = tuple(
+        (m - 1) * s + effective_kernel(k, d)
+        for m, k, s, d in zip(x.shape[2:], w.shape[2:], stride, dilation)
+    )
+    return (x.shape[0], w.shape[1] * groups) + full
+
+
+def _crop(full, padding, out_sp):
+    """Crop p from the start of each axis and keep out_sp (zeros past the end: the rows
+    output_padding adds beyond every stamp)."""
+    out = np.zeros(full.shape[:2] + tuple(out_sp), dtype=full.dtype)
+    src = tuple(slice(p, min(p + o, m)) for p, o, m in zip(padding, out_sp, full.shape[2:]))
+    dst = tuple(slice(0, s.stop - s.start) for s in src)
+    out[(slice(None), slice(None)) + dst] = full[(slice(None), slice(None)) + src]
+    return out
+
+
+def _uncrop(dout, padding, full_shape):
+    """The gradient of ``_crop``: dout placed back into the uncropped frame."""
+    d_full = np.zeros(full_shape, dtype=dout.dtype)
+    src = tuple(slice(0, min(o, m - p)) for p, o, m in zip(padding, dout.shape[2:], full_shape[2:]))
+    dst = tuple(slice(p, p + s.stop) for p, s in zip(padding, src))
+    d_full[(slice(None), slice(None)) + dst] = dout[(slice(None), slice(None)) + src]
+    return d_full
+
+
+def check_transpose_args(x, w, b, stride, padding, output_padding, groups, dilation, nd):
+    """Validate and normalise transposed-conv arguments; ValueError with an actionable message."""
+    x, w = as_real_array("x", x), as_real_array("w", w)
+    for name, arr, layout in (("x", x, "(N, C_in, *S)"), ("w", w, "(C_in, C_out/groups, *K)")):
+        if arr.ndim != nd + 2:
+            hint = " (add a batch axis with x[None])" if name == "x" and arr.ndim == nd + 1 else ""
+            raise ValueError(
+                f"conv_transpose{nd}d expects {name} of shape {layout} ({nd + 2} dims), got "
+                f"{arr.ndim} dims with shape {arr.shape}{hint}"
+            )
+    if 0 in x.shape or 0 in w.shape:
+        raise ValueError(f"sizes must be positive, got x {x.shape} and w {w.shape}")
+    groups = check_int("groups", groups, 1)
+    if w.shape[0] != x.shape[1]:
+        raise ValueError(
+            f"channel mismatch: x has C_in={x.shape[1]} channels but w is (C_in, C_out/groups, "
+            f"...) = {w.shape}, for {w.shape[0]} input channels (a transposed conv's weight "
+            "lists input channels first, unlike conv2d's)"
+        )
+    if x.shape[1] % groups:
+        raise ValueError(f"groups={groups} must divide C_in={x.shape[1]}")
+    x = x if x.dtype.kind == "f" else x.astype(np.float64)
+    w = w if w.dtype.kind == "f" else w.astype(np.float64)
+    if b is not None:
+        b = as_real_array("bias", b)
+        if b.shape != (w.shape[1] * groups,):
+            raise ValueError(
+                f"bias must have shape (C_out,) = ({w.shape[1] * groups},), one per output "
+                f"channel, got {b.shape}"
+            )
+    stride = as_tuple("stride", stride, nd, 1)
+    padding = as_tuple("padding", padding, nd, 0)
+    output_padding = as_tuple("output_padding", output_padding, nd, 0)
+    dilation = as_tuple("dilation", dilation, nd, 1)
+    out_sp = _out_spatial(x, w, stride, padding, output_padding, dilation)  # raises if invalid
+    full = _full_shape(x, w, groups, stride, dilation)
+    check_memory(
+        f"conv_transpose{nd}d of x {x.shape} with w {w.shape}",
+        8 * (3 * math.prod(full) + x.size * math.prod(w.shape[2:]) + math.prod(out_sp)),
+        "use a smaller input, batch or number of channels",
+    )
+    return x, w, b, stride, padding, output_padding, dilation
