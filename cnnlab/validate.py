@@ -116,6 +116,7 @@ def as_vector(values, name: str, n: int, dtype=float) -> np.ndarray:
 
 
 def as_classes(classes, n: int, name: str = "classes") -> np.ndarray:
+    """One class index per box: ``classes`` as an int64 (n,) array of whole numbers >= 0."""
     c = as_vector(classes, name, n, dtype=float)
     if c.size and (np.any(c < 0) or np.any(c != np.round(c))):
         raise ValueError(f"{name} must be whole numbers >= 0 (class indices), got {c.tolist()}")

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -24,9 +29,9 @@
 # scored with **intersection over union** and **mean average precision**. We end with the
 # other family of detectors, **region proposals** (R-CNN and its successors).
 #
-# The images come from `cnnlab.shapes`: coloured ellipses, rectangles and triangles on a
-# noisy background. cnnlab draws them itself, so every box and class is known exactly and a
-# fresh, unseen test set is just another random seed.
+# The images come from `cnnlab.detection.shapes`: coloured ellipses, rectangles and
+# triangles on a noisy background. cnnlab draws them itself, so every box and class is known
+# exactly and a fresh, unseen test set is just another random seed.
 
 # %%
 # %matplotlib inline
@@ -37,7 +42,8 @@ import torch
 from sklearn.linear_model import Ridge
 
 import cnnlab
-from cnnlab import check, detect, nets, plot, proposals, shapes, sliding, widgets, yolo
+from cnnlab import detection, drawing, nets
+from cnnlab.detection import proposals, shapes, sliding, yolo
 
 np.set_printoptions(precision=4, suppress=True)
 nets.seed_everything(0)
@@ -68,17 +74,17 @@ print("classes:", NAMES)
 # NBVAL_CHECK_OUTPUT
 single = shapes.make_shapes(4, min_objects=0, max_objects=1, seed=3)
 labels = [
-    detect.encode_targets(b, c, grid_size=1, image_size=64, num_classes=3)[0, 0, 0]
+    detection.encode_targets(b, c, grid_size=1, image_size=64, num_classes=3)[0, 0, 0]
     for b, c in zip(single.boxes, single.classes)
 ]
 for k in (0, 1):
     print(f"image {k}: objects {len(single.boxes[k])}, y = {labels[k]}")
 
 # %%
-plot.draw_localization(single.images[0], labels[0], NAMES, "an object: pc = 1")
+detection.plot.plot_localization(single.images[0], labels[0], NAMES, "an object: pc = 1")
 
 # %%
-plot.draw_localization(single.images[1], labels[1], NAMES, "background only: pc = 0")
+detection.plot.plot_localization(single.images[1], labels[1], NAMES, "background only: pc = 0")
 
 # %% [markdown]
 # ### The loss ignores the box when there is no object
@@ -97,9 +103,9 @@ plot.draw_localization(single.images[1], labels[1], NAMES, "background only: pc 
 # %%
 # NBVAL_CHECK_OUTPUT
 guess = np.array([0.1, 0.9, 0.9, 0.5, 0.5, 0.0, 0.0, 1.0])  # a wild box, a low pc
-print("empty image,  loss =", detect.localization_loss(guess, labels[1]), " (only (0.1 - 0)^2)")
-print("with object,  loss =", round(detect.localization_loss(guess, labels[0]), 4))
-print("perfect guess on the object:", detect.localization_loss(labels[0], labels[0]))
+print("empty image,  loss =", detection.localization_loss(guess, labels[1]), " (only (0.1 - 0)^2)")
+print("with object,  loss =", round(detection.localization_loss(guess, labels[0]), 4))
+print("perfect guess on the object:", detection.localization_loss(labels[0], labels[0]))
 
 # %% [markdown]
 # ### Landmark detection
@@ -143,10 +149,10 @@ print(
 print({k: round(float(v), 2) for k, v in errors.items()}, "pixels")
 
 # %%
-plot.draw_landmarks(x_lm_test[:6], marks_test[:6], predicted["consistent order"][:6])
+detection.plot.plot_landmarks(x_lm_test[:6], marks_test[:6], predicted["consistent order"][:6])
 
 # %%
-plot.draw_landmarks(x_lm_test[:6], marks_test[:6], predicted["shuffled order"][:6])
+detection.plot.plot_landmarks(x_lm_test[:6], marks_test[:6], predicted["shuffled order"][:6])
 
 # %% [markdown]
 # With consistent labels the crosses sit on the corners; with shuffled labels all three
@@ -168,8 +174,8 @@ plot.draw_landmarks(x_lm_test[:6], marks_test[:6], predicted["shuffled order"][:
 # %%
 x_win, y_win = sliding.window_dataset(4000, seed=0)
 x_win_val, y_win_val = sliding.window_dataset(1000, seed=1)
-_ = plot.show_images(  # a pyplot figure: shown once, when the cell ends
-    [shapes.to_hwc(x) for x in x_win[:10]],
+drawing.plot_images(
+    [drawing.to_hwc(x) for x in x_win[:10]],
     [sliding.WINDOW_CLASSES[k] for k in y_win[:10]],
     cols=10,
     size=1.1,
@@ -208,7 +214,7 @@ scene = shapes.make_shapes(
 )
 scene_img = scene.images[0]
 scores_loop = sliding.sliding_window_scores(classifier, scene_img, stride=2)
-plot.draw_window_scores(scene_img, scores_loop, 14, 2, sliding.WINDOW_CLASSES)
+detection.plot.plot_window_scores(scene_img, scores_loop, 14, 2, sliding.WINDOW_CLASSES)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -223,15 +229,15 @@ print(
 
 # %%
 win_boxes, win_scores, win_classes = sliding.window_detections(scores_loop, 14, 2, 0.5)
-keep = detect.non_max_suppression(win_boxes, win_scores, 0.3)
+keep = detection.non_max_suppression(win_boxes, win_scores, 0.3)
 print(len(win_boxes), "windows score > 0.5; after NMS:", len(keep))
 print(
     "best IoU of a kept window with each true box:",
-    detect.iou(scene.boxes[0], win_boxes[keep]).max(axis=1).round(2),
+    detection.iou(scene.boxes[0], win_boxes[keep]).max(axis=1).round(2),
 )
 
 # %%
-plot.draw_window_scores(
+detection.plot.plot_window_scores(
     scene_img,
     scores_loop,
     14,
@@ -362,16 +368,18 @@ print(
 scenes96 = shapes.make_shapes(
     6, image_size=96, min_objects=3, max_objects=3, min_size=18, max_size=40, seed=107
 )
-plot.draw_yolo_grid(scenes96.images[0], scenes96.boxes[0], scenes96.classes[0], 3, names=NAMES)
+detection.plot.plot_yolo_grid(
+    scenes96.images[0], scenes96.boxes[0], scenes96.classes[0], 3, names=NAMES
+)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-y96 = detect.encode_targets(
+y96 = detection.encode_targets(
     scenes96.boxes[0], scenes96.classes[0], grid_size=3, image_size=96, num_classes=3
 )
 print("target shape (S, S, B, 5 + C):", y96.shape)
 print("cells with an object (pc = 1):", int(y96[..., 0].sum()), "of", 3 * 3)
-back, _, back_cls = detect.decode_predictions(y96, 96, score_threshold=0.5)
+back, _, back_cls = detection.decode_predictions(y96, 96, score_threshold=0.5)
 
 
 def by_rows(boxes):  # a fixed order, to compare two lists of the same boxes
@@ -389,7 +397,7 @@ print(
 # label vector holds. With a 1×1 grid you are back to classification with localization.
 
 # %% tags=["nbval-ignore-output"]
-widgets.yolo_grid_explorer(scenes96, NAMES)
+detection.widgets.yolo_grid_explorer(scenes96, NAMES)
 
 # %% [markdown]
 # ## 5. Intersection over union
@@ -406,14 +414,14 @@ widgets.yolo_grid_explorer(scenes96, NAMES)
 # average over thresholds. The intersection of two boxes is itself a box: its top-left
 # corner is the larger of the two top-left corners, its bottom-right corner the smaller of
 # the two bottom-right ones (if that gives a negative width or height, there is no
-# overlap). `detect.iou` computes all pairs between two lists of boxes at once:
+# overlap). `detection.iou` computes all pairs between two lists of boxes at once:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 a = np.array([[2, 2, 7, 6]])
 b = np.array([[2, 2, 7, 6], [4, 3, 9, 7], [4, 2, 9, 6], [8, 8, 10, 10]])
-print("IoU of A with each B:", detect.iou(a, b)[0])
-print("symmetric:", np.allclose(detect.iou(a, b), detect.iou(b, a).T))
+print("IoU of A with each B:", detection.iou(a, b)[0])
+print("symmetric:", np.allclose(detection.iou(a, b), detection.iou(b, a).T))
 
 # %% [markdown]
 # **Try it.** Move and resize box B. How far can it shift before the IoU drops below 0.5?
@@ -421,7 +429,7 @@ print("symmetric:", np.allclose(detect.iou(a, b), detect.iou(b, a).T))
 # $\mathrm{IoU} = (s-d)/(s+d)$, so only $d < s/3$ counts as a match.)
 
 # %% tags=["nbval-ignore-output"]
-widgets.iou_explorer()
+detection.widgets.iou_explorer()
 
 # %% [markdown]
 # ## 6. Non-max suppression
@@ -445,21 +453,24 @@ nms_scene = shapes.make_shapes(1, min_objects=4, max_objects=4, seed=21)
 cand = shapes.noisy_detections(
     nms_scene.boxes[0], nms_scene.classes[0], per_object=5, spread=2.0, seed=0
 )
-plot.draw_nms(nms_scene.images[0], *cand, iou_threshold=0.5, score_threshold=0.3, names=NAMES)
+detection.plot.plot_nms(
+    nms_scene.images[0], *cand, iou_threshold=0.5, score_threshold=0.3, names=NAMES
+)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-kept = detect.non_max_suppression(cand[0], cand[1], 0.5, classes=cand[2])
+kept = detection.non_max_suppression(cand[0], cand[1], 0.5, classes=cand[2])
 print("candidates:", len(cand[0]), "  kept (per class):", kept)
 print(
     "same as the plain one-pair-at-a-time version:",
-    kept.tolist() == detect.nms_reference(cand[0], cand[1], 0.5, classes=cand[2]),
+    kept.tolist() == detection.nms_reference(cand[0], cand[1], 0.5, classes=cand[2]),
 )
 print(
     "kept boxes match the true objects one to one:",
-    sorted(detect.iou(nms_scene.boxes[0], cand[0][kept]).argmax(axis=1)) == list(range(len(kept))),
+    sorted(detection.iou(nms_scene.boxes[0], cand[0][kept]).argmax(axis=1))
+    == list(range(len(kept))),
 )
-blind = detect.non_max_suppression(cand[0], cand[1], 0.5)
+blind = detection.non_max_suppression(cand[0], cand[1], 0.5)
 print("class-blind NMS keeps", len(blind), "of them")
 
 # %% [markdown]
@@ -469,7 +480,7 @@ print("class-blind NMS keeps", len(blind), "of them")
 # starts.
 
 # %% tags=["nbval-ignore-output"]
-widgets.nms_explorer(nms_scene.images[0], *cand, names=NAMES)
+detection.widgets.nms_explorer(nms_scene.images[0], *cand, names=NAMES)
 
 # %% [markdown]
 # ## 7. Anchor boxes
@@ -487,7 +498,7 @@ sizes = shapes.box_sizes(train)
 # NBVAL_CHECK_OUTPUT
 print(f"{len(train)} training images, {len(sizes)} objects")
 for S in (2, 4, 8):
-    lost = sum(int((~detect.assign_anchors(b, S, 64).kept).sum()) for b in train.boxes)
+    lost = sum(int((~detection.assign_anchors(b, S, 64).kept).sum()) for b in train.boxes)
     print(f"grid {S}x{S}, one box per cell: {lost:4d} objects lost ({lost / len(sizes):.1%})")
 
 # %% [markdown]
@@ -509,20 +520,20 @@ for S in (2, 4, 8):
 # %%
 # NBVAL_CHECK_OUTPUT
 by_hand = np.array([[18, 18], [13, 26], [26, 13]])  # a square, a tall and a wide box
-anchors = detect.kmeans_anchors(sizes, 3, seed=0)
+anchors = detection.kmeans_anchors(sizes, 3, seed=0)
 print("k-means anchors (w, h):\n", anchors.round(1))
 print(
-    f"mean best IoU: by hand {detect.anchor_fit(sizes, by_hand):.3f}, "
-    f"k-means {detect.anchor_fit(sizes, anchors):.3f}"
+    f"mean best IoU: by hand {detection.anchor_fit(sizes, by_hand):.3f}, "
+    f"k-means {detection.anchor_fit(sizes, anchors):.3f}"
 )
 for k in (1, 2, 5, 9):
-    print(f"  k = {k}: {detect.anchor_fit(sizes, detect.kmeans_anchors(sizes, k)):.3f}")
+    print(f"  k = {k}: {detection.anchor_fit(sizes, detection.kmeans_anchors(sizes, k)):.3f}")
 for S in (2, 4, 8):
-    lost = sum(int((~detect.assign_anchors(b, S, 64, anchors).kept).sum()) for b in train.boxes)
+    lost = sum(int((~detection.assign_anchors(b, S, 64, anchors).kept).sum()) for b in train.boxes)
     print(f"grid {S}x{S}, 3 anchors: {lost:4d} objects lost ({lost / len(sizes):.1%})")
 
 # %%
-plot.plot_anchors(sizes, anchors)
+detection.plot.plot_anchors(sizes, anchors)
 
 # %% [markdown]
 # More anchors fit the shapes better, at the price of more outputs. Our detector uses an
@@ -583,7 +594,7 @@ print(
 print("loss per epoch:", np.round(history["loss"], 2))
 
 # %%
-plot.plot_detector_history(history)
+detection.plot.plot_detector_history(history)
 
 # %% [markdown]
 # The time depends on your machine: the cell prints the device the training ran on, the
@@ -611,21 +622,23 @@ plot.plot_detector_history(history)
 
 # %%
 raw = model.predict(test.images[:30])
-cands = [detect.decode_predictions(r, 64, score_threshold=0.1) for r in raw]
+cands = [detection.decode_predictions(r, 64, score_threshold=0.1) for r in raw]
 removed = [
-    len(c[0]) - len(detect.non_max_suppression(c[0], c[1], 0.5, classes=c[2])) for c in cands
+    len(c[0]) - len(detection.non_max_suppression(c[0], c[1], 0.5, classes=c[2])) for c in cands
 ]
 busiest = int(np.argmax(removed))
-plot.draw_nms(
+detection.plot.plot_nms(
     test.images[busiest], *cands[busiest], iou_threshold=0.5, score_threshold=0.1, names=NAMES
 )
 
 # %% tags=["nbval-ignore-output"]
-widgets.nms_explorer(test.images[busiest], *cands[busiest], names=NAMES)
+detection.widgets.nms_explorer(test.images[busiest], *cands[busiest], names=NAMES)
 
 # %%
 dets = yolo.detect_scenes(model, test.images[:10], score_threshold=0.5, iou_threshold=0.5)
-plot.show_detections(test.images[:10], dets, list(zip(test.boxes, test.classes))[:10], names=NAMES)
+detection.plot.plot_detections(
+    test.images[:10], dets, list(zip(test.boxes, test.classes))[:10], names=NAMES
+)
 
 # %% [markdown]
 # Dashed white: the true boxes; coloured: the detections with their scores.
@@ -659,9 +672,11 @@ def one_image(boxes, scores):
 perfect = one_image([[0, 0, 10, 10], [20, 20, 30, 30]], [0.9, 0.8])
 half = one_image([[0, 0, 10, 10]], [0.9])
 false_first = one_image([[40, 40, 50, 50], [0, 0, 10, 10], [20, 20, 30, 30]], [0.9, 0.8, 0.7])
-print("both found:                          ", detect.mean_average_precision(perfect, truth))
-print("one of two found:                    ", detect.mean_average_precision(half, truth))
-print("a false positive ranked first:", round(detect.mean_average_precision(false_first, truth), 4))
+print("both found:                          ", detection.mean_average_precision(perfect, truth))
+print("one of two found:                    ", detection.mean_average_precision(half, truth))
+print(
+    "a false positive ranked first:", round(detection.mean_average_precision(false_first, truth), 4)
+)
 
 # %% [markdown]
 # (Last case: precision 0, 1/2, 2/3 at recall 0, 1/2, 1; the monotone curve is 2/3 from
@@ -672,23 +687,23 @@ print("a false positive ranked first:", round(detect.mean_average_precision(fals
 # NBVAL_CHECK_OUTPUT
 test_dets = yolo.detect_scenes(model, test.images, score_threshold=0.05)
 test_truth = list(zip(test.boxes, test.classes))
-mAP, per_class = detect.mean_average_precision(test_dets, test_truth, 0.5, 3, per_class=True)
+mAP, per_class = detection.mean_average_precision(test_dets, test_truth, 0.5, 3, per_class=True)
 print("mAP@0.5 >= 0.8:", mAP >= 0.8)
 
 # %%
 print(f"mAP@0.5 = {mAP:.3f}; per class:", {NAMES[c]: round(ap, 3) for c, ap in per_class.items()})
 print(
     "mAP@0.75 =",
-    round(detect.mean_average_precision(test_dets, test_truth, 0.75), 3),
+    round(detection.mean_average_precision(test_dets, test_truth, 0.75), 3),
     "(stricter boxes)",
 )
 
 # %%
 curves = {}
 for c in range(3):
-    p, r, _ = detect.precision_recall(test_dets, test_truth, c, 0.5)
+    p, r, _ = detection.precision_recall(test_dets, test_truth, c, 0.5)
     curves[NAMES[c]] = (p, r, per_class[c])
-plot.plot_precision_recall(curves, title="held-out images, IoU ≥ 0.5")
+detection.plot.plot_precision_recall(curves, title="held-out images, IoU ≥ 0.5")
 
 # %% [markdown]
 # ### Where it fails
@@ -698,10 +713,10 @@ plot.plot_precision_recall(curves, title="held-out images, IoU ≥ 0.5")
 
 # %%
 final = yolo.detect_scenes(model, test.images, score_threshold=0.5)
-errs = np.array([sum(detect.detection_errors(d, t)) for d, t in zip(final, test_truth)])
+errs = np.array([sum(detection.detection_errors(d, t)) for d, t in zip(final, test_truth)])
 worst = np.argsort(-errs, kind="stable")[:5]
 print("images with no mistake:", int((errs == 0).sum()), "of", len(errs))
-plot.show_detections(
+detection.plot.plot_detections(
     test.images[worst],
     [final[i] for i in worst],
     [test_truth[i] for i in worst],
@@ -737,13 +752,13 @@ plot.show_detections(
 # A toy selective search on one of our scenes (`proposals.selective_search`):
 
 # %%
-rp_img = shapes.to_hwc(test.images[0])
+rp_img = drawing.to_hwc(test.images[0])
 props, segments = proposals.selective_search(rp_img, return_segments=True)
-plot.draw_proposals(rp_img, props, segments, truths=test.boxes[0])
+detection.plot.plot_proposals(rp_img, props, segments, truths=test.boxes[0])
 
 # %%
 # NBVAL_CHECK_OUTPUT
-sel = [proposals.selective_search(shapes.to_hwc(img)) for img in test.images[:100]]
+sel = [proposals.selective_search(drawing.to_hwc(img)) for img in test.images[:100]]
 exhaustive = proposals.sliding_proposals(64)
 recall_sel = np.mean([proposals.proposal_recall(p, t) for p, t in zip(sel, test.boxes)])
 recall_all = np.mean([proposals.proposal_recall(exhaustive, t) for t in test.boxes[:100]])
@@ -766,7 +781,7 @@ print(
 # classifier's architecture (14×14 inputs) and train it on 300 training images' proposals.
 
 # %%
-props_train = [proposals.selective_search(shapes.to_hwc(img)) for img in train.images[:300]]
+props_train = [proposals.selective_search(drawing.to_hwc(img)) for img in train.images[:300]]
 x_rp, y_rp = proposals.proposal_training_set(train.subset(slice(0, 300)), props_train, size=14)
 print("warped proposals:", x_rp.shape, "per class (last = background):", np.bincount(y_rp))
 nets.seed_everything(0)
@@ -795,21 +810,21 @@ t_yolo = sliding.time_it(lambda: yolo.detect_scenes(model, test.images[:100], 0.
 truth100 = test_truth[:100]
 print(f"selective search: {1000 * t_sel:.1f} ms per image")
 print(
-    f"toy R-CNN:      mAP@0.5 {detect.mean_average_precision(rcnn, truth100):.3f}, "
+    f"toy R-CNN:      mAP@0.5 {detection.mean_average_precision(rcnn, truth100):.3f}, "
     f"{1000 * t_rcnn:.1f} ms per image after the proposals"
 )
 print(
-    f"toy Fast R-CNN: mAP@0.5 {detect.mean_average_precision(fast, truth100):.3f}, "
+    f"toy Fast R-CNN: mAP@0.5 {detection.mean_average_precision(fast, truth100):.3f}, "
     f"{1000 * t_fast:.1f} ms per image after the proposals"
 )
 print(
-    f"our YOLO:       mAP@0.5 {detect.mean_average_precision(test_dets[:100], truth100):.3f}, "
+    f"our YOLO:       mAP@0.5 {detection.mean_average_precision(test_dets[:100], truth100):.3f}, "
     f"{1000 * t_yolo:.2f} ms per image (batches of 100, no proposals needed)"
 )
 
 # %%
 shown = [tuple(v[d[1] >= 0.5] for v in d) for d in rcnn[:5]]
-plot.show_detections(
+detection.plot.plot_detections(
     test.images[:5], shown, truth100[:5], names=NAMES, titles=["toy R-CNN, score ≥ 0.5"] * 5
 )
 
@@ -870,15 +885,15 @@ for name, macs in costs.items():
 #
 # ### Exercise 1: IoU by hand
 #
-# Box A = `check.IOU_BOX_A` and box B = `check.IOU_BOX_B`, as (x1, y1, x2, y2). Compute
-# their IoU on paper (to 3 decimals), without `detect.iou`.
+# Box A = `detection.check.IOU_BOX_A` and box B = `detection.check.IOU_BOX_B`, as
+# (x1, y1, x2, y2). Compute their IoU on paper (to 3 decimals), without `detection.iou`.
 
 # %%
-print("A =", check.IOU_BOX_A, "  B =", check.IOU_BOX_B)
+print("A =", detection.check.IOU_BOX_A, "  B =", detection.check.IOU_BOX_B)
 
 # %%
 answer_iou = None  # a number between 0 and 1
-check.iou_by_hand(answer_iou)
+detection.check.iou_by_hand(answer_iou)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -886,14 +901,14 @@ check.iou_by_hand(answer_iou)
 # min(4, 6) = 4: a 2x2 square, area 4. Areas 4x3 = 12 and 5x4 = 20; union 12 + 20 - 4 = 28.
 answer_iou = 4 / 28
 print(round(answer_iou, 4))
-check.iou_by_hand(answer_iou)
+detection.check.iou_by_hand(answer_iou)
 
 # %% [markdown]
 # ### Exercise 2: write non-max suppression
 #
 # Complete `nms(boxes, scores, iou_threshold)`: return the indices of the boxes kept,
 # highest score first. Suppress a box when its IoU with a kept box is **greater than** the
-# threshold. You may use `detect.iou`. The checker tries your function on several cases,
+# threshold. You may use `detection.iou`. The checker tries your function on several cases,
 # including ties and chains of overlapping boxes.
 
 
@@ -904,7 +919,7 @@ def nms(boxes, scores, iou_threshold):
     return keep
 
 
-check.nms_function(nms)
+detection.check.nms_function(nms)
 
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
@@ -914,28 +929,28 @@ check.nms_function(nms)
 def nms(boxes, scores, iou_threshold):
     keep = []
     for i in np.argsort(-np.asarray(scores), kind="stable"):
-        if all(detect.iou(boxes[i], boxes[j])[0, 0] <= iou_threshold for j in keep):
+        if all(detection.iou(boxes[i], boxes[j])[0, 0] <= iou_threshold for j in keep):
             keep.append(int(i))
     return keep
 
 
-check.nms_function(nms)
+detection.check.nms_function(nms)
 
 # %% [markdown]
 # ### Exercise 3: a YOLO target by hand
 #
 # A 96×96 image is cut into a 3×3 grid. A car (class $c_2$ of pedestrian, car, motorcycle)
-# has the box `check.YOLO_EXERCISE["box"]` = (x1, y1, x2, y2). Which cell (row, col),
-# counting from 0, is responsible for it, and what is that cell's label vector
+# has the box `detection.check.YOLO_EXERCISE["box"]` = (x1, y1, x2, y2). Which cell
+# (row, col), counting from 0, is responsible for it, and what is that cell's label vector
 # $y = (p_c, b_x, b_y, b_h, b_w, c_1, c_2, c_3)$?
 
 # %%
-print(check.YOLO_EXERCISE)
+print(detection.check.YOLO_EXERCISE)
 
 # %%
 answer_cell = None  # (row, col)
 answer_y = None  # [pc, bx, by, bh, bw, c1, c2, c3]
-check.yolo_target(answer_cell, answer_y)
+detection.check.yolo_target(answer_cell, answer_y)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -944,21 +959,22 @@ check.yolo_target(answer_cell, answer_y)
 answer_cell = (2, 1)
 answer_y = [1, 60 / 32 - 1, 80 / 32 - 2, 24 / 32, 48 / 32, 0, 1, 0]
 print(np.round(answer_y, 4))
-check.yolo_target(answer_cell, answer_y)
+detection.check.yolo_target(answer_cell, answer_y)
 
 # %% [markdown]
 # ### Exercise 4: average precision by hand
 #
 # A detector's detections of one class, ranked by score, are
-# wrong, right, right, wrong, right (`check.AP_EXERCISE`), and the test set holds 4 objects
-# of that class. What is the average precision (all-point, as `detect.average_precision`)?
+# wrong, right, right, wrong, right (`detection.check.AP_EXERCISE`), and the test set holds
+# 4 objects of that class. What is the average precision (all-point, as
+# `detection.average_precision`)?
 
 # %%
-print(check.AP_EXERCISE)
+print(detection.check.AP_EXERCISE)
 
 # %%
 answer_ap = None  # a number between 0 and 1
-check.ap_by_hand(answer_ap)
+detection.check.ap_by_hand(answer_ap)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -966,4 +982,4 @@ check.ap_by_hand(answer_ap)
 # detection. The monotone precision is 2/3 up to recall 1/2, then 3/5 up to 3/4, then 0.
 answer_ap = 0.25 * 2 / 3 + 0.25 * 2 / 3 + 0.25 * 3 / 5
 print(round(answer_ap, 4))
-check.ap_by_hand(answer_ap)
+detection.check.ap_by_hand(answer_ap)

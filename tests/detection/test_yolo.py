@@ -1,11 +1,12 @@
-"""cnnlab.yolo: the detector's shapes, its output transform, the loss (no box or class loss
+"""cnnlab.detection.yolo: the detector's shapes, its output transform, the loss (no box or class loss
 where there is no object), flipping, and a short training run that learns."""
 
 import numpy as np
 import pytest
 import torch
 
-from cnnlab import detect, shapes, yolo
+from cnnlab import detection
+from cnnlab.detection import shapes, yolo
 
 ANCHORS = np.array([[13.5, 13.5], [19.5, 27.5], [28.0, 20.0]])
 
@@ -48,7 +49,7 @@ def test_encode_dataset(tiny):
     t = yolo.encode_dataset(tiny, 8, ANCHORS)
     assert t.shape == (48, 8, 8, 3, 8)
     n_obj = sum(len(b) for b in tiny.boxes)
-    lost = sum(int((~detect.assign_anchors(b, 8, 64, ANCHORS).kept).sum()) for b in tiny.boxes)
+    lost = sum(int((~detection.assign_anchors(b, 8, 64, ANCHORS).kept).sum()) for b in tiny.boxes)
     assert t[..., 0].sum() == n_obj - lost
 
 
@@ -96,10 +97,10 @@ def test_flip_matches_encoding_the_mirrored_boxes(tiny):
     for i in range(6):
         b = sub.boxes[i]
         mirrored = np.stack([64 - b[:, 2], b[:, 1], 64 - b[:, 0], b[:, 3]], axis=1)
-        got = detect.decode_predictions(tf[i].numpy(), 64, 0.5)[0]
+        got = detection.decode_predictions(tf[i].numpy(), 64, 0.5)[0]
         # compare as sets of boxes (slot order changes with the mirror)
         key = lambda u: u[np.lexsort(np.round(u, 6).T)]  # noqa: E731
-        kept = detect.assign_anchors(mirrored, 8, 64, ANCHORS).kept
+        kept = detection.assign_anchors(mirrored, 8, 64, ANCHORS).kept
         np.testing.assert_allclose(key(got), key(mirrored[kept]), atol=1e-5)
 
 

@@ -1,5 +1,7 @@
 """Region proposals, the idea behind R-CNN: look only where something seems to be.
 
+Used by lesson 10 (object detection), section 10 (R-CNN, Fast R-CNN, Faster R-CNN).
+
 :func:`selective_search` is a small version of Uijlings et al.'s algorithm (the proposal
 method R-CNN used): over-segment the image into blobs of similar colour (Felzenszwalb's
 graph segmentation, from scikit-image), then merge the two most similar neighbouring regions
@@ -17,8 +19,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from . import detect
-from .arith import check_int
+from ..validate import as_boxes, check_fraction, check_int
+from .boxes import box_convert, image_hw, iou
+from .nms import non_max_suppression
+from .shapes import CLASSES
 
 
 def _region_stats(labels: np.ndarray, image: np.ndarray):
@@ -120,26 +124,28 @@ def sliding_proposals(
 
 def proposal_recall(proposals, true_boxes, iou_threshold: float = 0.5) -> float:
     """Fraction of the true boxes that some proposal overlaps with IoU >= ``iou_threshold``
-    (an object no proposal covers can never be detected by R-CNN)."""
-    t = detect.as_boxes(true_boxes, "true_boxes")
+    (an object no proposal covers can never be detected by R-CNN).
+
+    proposals: (K, 4) xyxy; true_boxes: (M, 4). Returns a float in [0, 1] (1 if M = 0).
+    """
+    t = as_boxes(true_boxes, "true_boxes")
     if len(t) == 0:
         return 1.0
-    p = detect.as_boxes(proposals, "proposals")
+    p = as_boxes(proposals, "proposals")
     if len(p) == 0:
         return 0.0
-    return float(
-        (
-            detect.iou(t, p).max(axis=1) >= detect.check_fraction("iou_threshold", iou_threshold)
-        ).mean()
-    )
+    return float((iou(t, p).max(axis=1) >= check_fraction("iou_threshold", iou_threshold)).mean())
 
 
 def expand_boxes(boxes, factor: float, image_size) -> np.ndarray:
     """Grow boxes about their centres by ``factor`` (context around the object, as R-CNN's
-    16 pixels of padding), clipped to the image."""
-    h, w = (image_size, image_size) if np.ndim(image_size) == 0 else image_size
-    cx, cy, bw, bh = detect.box_convert(detect.as_boxes(boxes), "xyxy", "cxcywh").T
-    out = detect.box_convert(np.stack([cx, cy, bw * factor, bh * factor], 1), "cxcywh", "xyxy")
+    16 pixels of padding), clipped to the image.
+
+    boxes: (K, 4) xyxy; image_size: int or (H, W). Returns (K, 4).
+    """
+    h, w = image_hw(image_size)
+    cx, cy, bw, bh = box_convert(as_boxes(boxes), "xyxy", "cxcywh").T
+    out = box_convert(np.stack([cx, cy, bw * factor, bh * factor], 1), "cxcywh", "xyxy")
     return np.clip(out, 0, [w, h, w, h])
 
 
@@ -155,7 +161,7 @@ def _detections(
     scores, classes = obj.max(axis=1), obj.argmax(axis=1)
     keep = scores >= score_threshold
     b, s, c = boxes[keep], scores[keep], classes[keep]
-    k = detect.non_max_suppression(b, s, iou_threshold, classes=c)
+    k = non_max_suppression(b, s, iou_threshold, classes=c)
     return b[k], s[k], c[k]
 
 
@@ -176,7 +182,7 @@ def rcnn_detect(
     real R-CNN also regresses a box correction) and the number of network passes.
     """
     model.eval()
-    boxes = detect.as_boxes(proposals, "proposals")
+    boxes = as_boxes(proposals, "proposals")
     crops = crop_regions(image, boxes, model.window, context)
     probs = torch.softmax(model(crops), 1) if len(crops) else torch.zeros(0, 4)
     return _detections(probs, boxes, probs.shape[1] - 1, score_threshold, iou_threshold), len(crops)
@@ -198,7 +204,7 @@ def fast_rcnn_detect(
     img = torch.as_tensor(np.asarray(image), dtype=torch.float32)
     fmap = model.features(img[None])[0]  # (C, h, w): conv 5x5 (no padding), then pool 2
     side = (model.window - 4) // 2
-    boxes = detect.as_boxes(proposals, "proposals")
+    boxes = as_boxes(proposals, "proposals")
     pooled = []
     for x1, y1, x2, y2 in expand_boxes(boxes, context, img.shape[-2:]):
         # image -> feature map coordinates: a feature at (i, j) sees pixels 2i .. 2i + 5
@@ -246,18 +252,16 @@ def proposal_training_set(
     subsampled to three times the number of object crops. Returns (x (N, 3, size, size)
     float32, y (N,) int64), shuffled.
     """
-    from .shapes import CLASSES
-
     rng = np.random.default_rng(seed)
     xs, ys = [], []
     for img, boxes, classes, props in zip(
         scenes.images, scenes.boxes, scenes.classes, proposal_lists
     ):
-        p = detect.as_boxes(props, "proposals")
+        p = as_boxes(props, "proposals")
         if len(p) == 0:
             continue
         if len(boxes):
-            overlap = detect.iou(p, boxes)
+            overlap = iou(p, boxes)
             best, which = overlap.max(axis=1), overlap.argmax(axis=1)
         else:
             best, which = np.zeros(len(p)), np.zeros(len(p), dtype=int)

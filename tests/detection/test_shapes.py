@@ -1,9 +1,10 @@
-"""cnnlab.shapes: the synthetic detection dataset is reproducible and its boxes are exact."""
+"""cnnlab.detection.shapes: the synthetic detection dataset is reproducible and its boxes are exact."""
 
 import numpy as np
 import pytest
 
-from cnnlab import detect, shapes
+from cnnlab import detection
+from cnnlab.detection import shapes
 
 
 def test_make_shapes_is_reproducible_and_well_formed():
@@ -19,7 +20,7 @@ def test_make_shapes_is_reproducible_and_well_formed():
         assert np.all(boxes[:, 2:] > boxes[:, :2])
         assert set(classes.tolist()) <= {0, 1, 2}
         if len(boxes) > 1:  # overlaps, but limited
-            m = detect.iou(boxes, boxes)
+            m = detection.iou(boxes, boxes)
             assert m[np.triu_indices(len(boxes), 1)].max() <= 0.25 + 1e-12
     assert not np.array_equal(a.images, shapes.make_shapes(20, seed=4).images)
     sub = a.subset([3, 5])

@@ -1,11 +1,12 @@
-"""cnnlab.sliding: FC layers turned into convolutions give the same scores as the window
+"""cnnlab.detection.sliding: FC layers turned into convolutions give the same scores as the window
 loop, and the multiplication counts match a count taken by hooks."""
 
 import numpy as np
 import pytest
 import torch
 
-from cnnlab import arith, nets, sliding
+from cnnlab import arith, nets
+from cnnlab.detection import sliding
 
 
 @pytest.fixture(scope="module")

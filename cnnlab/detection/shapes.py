@@ -1,13 +1,18 @@
 """A synthetic detection dataset: coloured shapes on a noisy background, with exact boxes.
 
+Used by lesson 10 (object detection): the scenes every detector of the lesson is trained
+and tested on, the landmark images and the fake detections of the NMS section.
+
 Every image holds a few ellipses, rectangles and triangles of random colour, size, aspect
 ratio and position, drawn in turn (a later shape may hide part of an earlier one). Because
 cnnlab draws them, every box and class is known exactly, nothing is downloaded, and a
 different ``seed`` gives a new, equally valid dataset: a held-out test set is just another
 seed.
 
-Boxes are (x1, y1, x2, y2) in pixels (see :mod:`cnnlab.detect`); a pixel (i, j) covers
-``[j, j + 1] x [i, i + 1]`` and is painted when its centre lies inside the shape.
+Boxes are (x1, y1, x2, y2) in pixels (see :mod:`cnnlab.detection.boxes`); a pixel (i, j)
+covers ``[j, j + 1] x [i, i + 1]`` and is painted when its centre lies inside the shape.
+Images are (N, 3, H, W), the PyTorch layout (``cnnlab.drawing.to_hwc`` turns one into the
+(H, W, 3) that matplotlib and scikit-image take).
 
 >>> scenes = make_shapes(2, image_size=32, seed=0)
 >>> scenes.images.shape, scenes.images.dtype
@@ -21,7 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .arith import check_int
+from ..validate import as_boxes, check_int
+from .boxes import box_convert, iou
 
 #: Class names, by class index (the notes' c1, c2, c3).
 CLASSES = ("ellipse", "rectangle", "triangle")
@@ -108,8 +114,6 @@ def random_scene(
     uniform, rejected if the IoU with an earlier box exceeds ``max_overlap``.
     Returns (image (H, W, 3) float in [0, 1], boxes (K, 4), classes (K,)).
     """
-    from .detect import iou
-
     n = check_int("image_size", image_size, 8)
     img = background(rng, n)
     boxes, classes = [], []
@@ -164,14 +168,9 @@ def make_shapes(
 
 
 def box_sizes(scenes: Scenes) -> np.ndarray:
-    """(M, 2) widths and heights of all the objects in ``scenes`` (for choosing anchors)."""
+    """(M, 2) widths and heights of all the M objects in ``scenes`` (for choosing anchors)."""
     b = np.concatenate([bx for bx in scenes.boxes if len(bx)] or [np.zeros((0, 4))])
-    return np.stack([b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]], axis=1)
-
-
-def to_hwc(image) -> np.ndarray:
-    """A (3, H, W) dataset image as (H, W, 3), the layout matplotlib shows."""
-    return np.moveaxis(np.asarray(image), 0, -1)
+    return box_convert(b, "xyxy", "cxcywh")[:, 2:]
 
 
 def make_landmarks(n_images: int, image_size: int = 32, seed: int = 0):
@@ -200,9 +199,8 @@ def make_landmarks(n_images: int, image_size: int = 32, seed: int = 0):
 def noisy_detections(boxes, classes, per_object: int = 5, spread: float = 2.0, seed: int = 0):
     """Fake detector output for teaching non-max suppression: ``per_object`` boxes around
     each true box (corners moved by Gaussian noise of ``spread`` pixels), the first one
-    closest with the highest score. Returns (boxes (K, 4), scores (K,), classes (K,))."""
-    from .detect import as_boxes
-
+    closest with the highest score. boxes: (N, 4) xyxy; classes: (N,).
+    Returns (boxes (K, 4), scores (K,), classes (K,)) with K = N * per_object."""
     b = as_boxes(boxes)
     rng = np.random.default_rng(seed)
     out, scores, cls = [], [], []

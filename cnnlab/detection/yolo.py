@@ -1,8 +1,10 @@
 """A small YOLO-style detector in PyTorch: one forward pass gives an S x S grid of
-(cell, anchor) predictions, trained on cnnlab.shapes scenes.
+(cell, anchor) predictions, trained on :mod:`cnnlab.detection.shapes` scenes.
+
+Used by lesson 10 (object detection), sections 8 (training) and 9 (predictions and mAP).
 
 The network's raw outputs ``t`` become the notes' label vector
-``y = (pc, bx, by, bh, bw, c1..cC)`` (see :mod:`cnnlab.detect`) as in YOLOv2:
+``y = (pc, bx, by, bh, bw, c1..cC)`` (see :mod:`cnnlab.detection.anchors`) as in YOLOv2:
 
 * ``pc = sigmoid(t_pc)``, the probability that the slot holds an object;
 * ``bx = sigmoid(t_x)``, ``by = sigmoid(t_y)``: the midpoint stays inside its cell;
@@ -10,7 +12,8 @@ The network's raw outputs ``t`` become the notes' label vector
   predicts a size relative to its own shape, so it can specialise (tall, wide, small, ...);
 * ``c = softmax(t_c)``, the class probabilities.
 
-Decoding, thresholds, NMS and mAP are cnnlab.detect's NumPy functions, applied to ``y``.
+Decoding, thresholds, NMS and mAP are :mod:`cnnlab.detection`'s NumPy functions, applied to
+``y``.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import detect
-from .arith import check_int
-from .nets import device
+from ..nets import device
+from ..validate import as_sizes, check_int
+from .anchors import decode_predictions, encode_targets, yolo_detections
+from .localization import BX, PC
+from .metrics import mean_average_precision
 
 
 def _conv_block(c_in: int, c_out: int) -> list:
@@ -52,7 +57,7 @@ class TinyYolo(nn.Module):
         if self.image_size % 8:
             raise ValueError(f"image_size must be a multiple of 8 (3 poolings), got {image_size}")
         self.num_classes = check_int("num_classes", num_classes, 1)
-        a = detect._as_sizes(anchors, "anchors")
+        a = as_sizes(anchors, "anchors")
         self.grid_size = self.image_size // 8
         self.register_buffer("anchors", torch.tensor(a, dtype=torch.float32))
         w1, w2, w3, w4 = widths
@@ -112,11 +117,13 @@ class TinyYolo(nn.Module):
 
 
 def encode_dataset(scenes, grid_size: int, anchors, num_classes: int = 3) -> np.ndarray:
-    """YOLO targets of every scene: (N, S, S, B, 5 + C), by :func:`cnnlab.detect.encode_targets`."""
+    """YOLO targets of every scene: (N, S, S, B, 5 + C), by
+    :func:`cnnlab.detection.anchors.encode_targets`. scenes: a ``shapes.Scenes`` of N images;
+    anchors: (B, 2) (w, h) in pixels."""
     size = scenes.images.shape[-2:]
     return np.stack(
         [
-            detect.encode_targets(b, c, grid_size, tuple(size), num_classes, anchors)
+            encode_targets(b, c, grid_size, tuple(size), num_classes, anchors)
             for b, c in zip(scenes.boxes, scenes.classes)
         ]
     )
@@ -143,7 +150,7 @@ def yolo_loss(
       pc = 1**: an empty slot has no box to learn, as in the localization loss;
     * "class": cross-entropy of the class, only where pc = 1.
     """
-    obj = target[..., detect.PC] > 0.5
+    obj = target[..., PC] > 0.5
     n = raw.shape[0]
     bce = nn.functional.binary_cross_entropy_with_logits
     pc_loss = bce(raw[..., 0], target[..., 0], reduction="none")
@@ -168,9 +175,39 @@ def flip_horizontal(x: torch.Tensor, target: torch.Tensor):
     """
     x = x.flip(-1)
     target = target.flip(2).clone()
-    obj = target[..., detect.PC] > 0.5
-    target[..., detect.BX] = torch.where(obj, 1 - target[..., detect.BX], target[..., detect.BX])
+    obj = target[..., PC] > 0.5
+    target[..., BX] = torch.where(obj, 1 - target[..., BX], target[..., BX])
     return x, target
+
+
+def random_flips(x: torch.Tensor, target: torch.Tensor, generator: torch.Generator):
+    """Mirror each image of a batch (N, 3, H, W) and its target (N, S, S, B, 5 + C) with
+    probability 1/2 (:func:`flip_horizontal`); the others are returned unchanged (copies)."""
+    mirror = torch.rand(len(x), generator=generator) < 0.5
+    xf, yf = flip_horizontal(x[mirror], target[mirror])
+    x, target = x.clone(), target.clone()
+    x[mirror], target[mirror] = xf, yf
+    return x, target
+
+
+def train_epoch(model: TinyYolo, x, y, opt, sched, generator, batch_size: int, flip, dev) -> dict:
+    """One pass over images x (N, 3, H, W) and targets y (N, S, S, B, 5 + C) in random
+    batches, one optimizer and scheduler step each. Returns the mean of each loss term."""
+    model.train()
+    anchors = model.anchor_cells()
+    sums: dict = {}
+    for idx in torch.randperm(len(x), generator=generator).split(batch_size):
+        xb, yb = x[idx], y[idx]
+        if flip:
+            xb, yb = random_flips(xb, yb, generator)
+        terms = yolo_loss(model(xb.to(dev)), yb.to(dev), anchors)
+        opt.zero_grad(set_to_none=True)
+        terms["total"].backward()
+        opt.step()
+        sched.step()
+        for k, v in terms.items():
+            sums[k] = sums.get(k, 0.0) + v.item() * len(idx)
+    return {k: v / len(x) for k, v in sums.items()}
 
 
 def train_detector(
@@ -185,11 +222,13 @@ def train_detector(
     dev=None,
     progress: bool = True,
 ) -> dict:
-    """Train ``model`` on ``scenes`` with Adam and :func:`yolo_loss`; a cosine learning rate.
+    """Train ``model`` on ``scenes`` with Adam and :func:`yolo_loss`; a one-cycle (cosine)
+    learning rate schedule.
 
-    flip: mirror a random half of each batch (data augmentation). Returns the history:
-    {"loss": per-epoch mean total loss, "terms": per-epoch dict of the loss terms,
-    "cpu_seconds": process CPU time, "wall_seconds", "device"}.
+    scenes: a ``shapes.Scenes`` of N (3, H, W) images. flip: mirror a random half of each
+    batch (data augmentation). Returns the history: {"loss": per-epoch mean total loss,
+    "terms": per-epoch dict of the loss terms, "cpu_seconds": process CPU time,
+    "wall_seconds", "device"}.
     """
     epochs = check_int("epochs", epochs, 1)
     batch_size = check_int("batch_size", batch_size, 1)
@@ -200,7 +239,6 @@ def train_detector(
         encode_dataset(scenes, model.grid_size, model.anchors.cpu().numpy(), model.num_classes),
         dtype=torch.float32,
     )
-    anchors = model.anchor_cells()
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     steps = epochs * -(-len(x) // batch_size)
@@ -209,24 +247,7 @@ def train_detector(
     cpu0, wall0 = time.process_time(), time.perf_counter()
     bar = tqdm(range(epochs), desc="training the detector", disable=not progress, leave=True)
     for _ in bar:
-        model.train()
-        sums: dict = {}
-        for idx in torch.randperm(len(x), generator=gen).split(batch_size):
-            xb, yb = x[idx], y[idx]
-            if flip:
-                mirror = torch.rand(len(idx), generator=gen) < 0.5
-                xf, yf = flip_horizontal(xb[mirror], yb[mirror])
-                xb, yb = xb.clone(), yb.clone()
-                xb[mirror], yb[mirror] = xf, yf
-            xb, yb = xb.to(dev), yb.to(dev)
-            terms = yolo_loss(model(xb), yb, anchors)
-            opt.zero_grad(set_to_none=True)
-            terms["total"].backward()
-            opt.step()
-            sched.step()
-            for k, v in terms.items():
-                sums[k] = sums.get(k, 0.0) + v.item() * len(idx)
-        epoch = {k: v / len(x) for k, v in sums.items()}
+        epoch = train_epoch(model, x, y, opt, sched, gen, batch_size, flip, dev)
         history["terms"].append(epoch)
         history["loss"].append(epoch["total"])
         bar.set_postfix(loss=f"{epoch['total']:.3f}", box=f"{epoch['box']:.3f}")
@@ -246,8 +267,8 @@ def detect_scenes(
     y = model.predict(images)
     size = tuple(np.asarray(images).shape[-2:])
     if iou_threshold is None:
-        return [detect.decode_predictions(yi, size, score_threshold) for yi in y]
-    return [detect.yolo_detections(yi, size, score_threshold, iou_threshold) for yi in y]
+        return [decode_predictions(yi, size, score_threshold) for yi in y]
+    return [yolo_detections(yi, size, score_threshold, iou_threshold) for yi in y]
 
 
 def evaluate_map(
@@ -261,4 +282,4 @@ def evaluate_map(
     precision-recall curve, from confident to doubtful detections)."""
     preds = detect_scenes(model, scenes.images, score_threshold, iou_threshold)
     truths = list(zip(scenes.boxes, scenes.classes))
-    return detect.mean_average_precision(preds, truths, 0.5, model.num_classes, per_class)
+    return mean_average_precision(preds, truths, 0.5, model.num_classes, per_class)

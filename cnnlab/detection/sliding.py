@@ -1,7 +1,10 @@
 """Sliding-window detection, and its convolutional implementation.
 
+Used by lesson 10 (object detection), sections 2 and 3, and by the R-CNN toys of section 10
+(:mod:`cnnlab.detection.proposals` reuses the window classifier).
+
 A small ConvNet is trained to classify closely cropped ``window x window`` patches as one of
-the shapes of :mod:`cnnlab.shapes` or "background". Sliding it over an image, one window at
+the shapes of :mod:`cnnlab.detection.shapes` or "background". Sliding it over an image, one window at
 a time, detects objects, but repeats almost all the work: neighbouring windows overlap. Turning
 the fully connected layers into convolutions (:func:`convolutionalize`) gives a network that
 computes the scores of **every** window in one pass, sharing the overlapping work.
@@ -19,8 +22,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..arith import conv_macs, conv_output_size
+from ..validate import check_int
 from . import shapes
-from .arith import check_int, conv_macs, conv_output_size
+from .boxes import image_hw
 
 #: Class names of the window classifier: the shapes, then "background" (no object).
 WINDOW_CLASSES = (*shapes.CLASSES, "background")
@@ -121,8 +126,17 @@ def window_dataset(n: int, window: int = 14, seed: int = 0):
 
 
 def windows(image_size, window: int, stride: int) -> np.ndarray:
-    """Every window position as an xyxy box, row by row: (rows * cols, 4)."""
-    h, w = (image_size, image_size) if np.ndim(image_size) == 0 else image_size
+    """Every window position as an xyxy box, row by row: (rows * cols, 4).
+
+    image_size: int or (H, W); rows = conv_output_size(H, window, s=stride), cols likewise.
+
+    >>> windows(16, 14, 2)[:, :2]
+    array([[0., 0.],
+           [2., 0.],
+           [0., 2.],
+           [2., 2.]])
+    """
+    h, w = image_hw(image_size)
     rows = conv_output_size(h, window, s=stride)
     cols = conv_output_size(w, window, s=stride)
     ys, xs = np.mgrid[0:rows, 0:cols] * stride
@@ -167,8 +181,9 @@ def convolutional_scores(conv_model: nn.Sequential, image) -> np.ndarray:
 def window_detections(scores, window: int, stride: int = 2, threshold: float = 0.5):
     """Windows whose best non-background class beats ``threshold``: (boxes, scores, classes).
 
-    scores: (rows, cols, classes) with background last. Boxes are the windows themselves:
-    the sliding-window detector can only be as precise as its window grid.
+    scores: (rows, cols, classes) with background last. Returns (boxes (K, 4) xyxy,
+    scores (K,), classes (K,)). Boxes are the windows themselves: the sliding-window
+    detector can only be as precise as its window grid.
     """
     scores = np.asarray(scores)
     rows, cols, _ = scores.shape

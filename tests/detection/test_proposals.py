@@ -1,11 +1,12 @@
-"""cnnlab.proposals: selective search finds the objects with few boxes; R-CNN and Fast R-CNN
+"""cnnlab.detection.proposals: selective search finds the objects with few boxes; R-CNN and Fast R-CNN
 toys agree where they should."""
 
 import numpy as np
 import pytest
 import torch
 
-from cnnlab import detect, proposals, shapes, sliding
+from cnnlab import drawing, validate
+from cnnlab.detection import proposals, shapes, sliding
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +17,7 @@ def scenes():
 def test_selective_search_covers_the_objects(scenes):
     recalls, counts = [], []
     for img, boxes in zip(scenes.images, scenes.boxes):
-        p, seg = proposals.selective_search(shapes.to_hwc(img), return_segments=True)
+        p, seg = proposals.selective_search(drawing.to_hwc(img), return_segments=True)
         assert seg.shape == (64, 64)
         assert np.all(p[:, :2] >= 0) and np.all(p[:, 2:] <= 64) and np.all(p[:, 2:] > p[:, :2])
         assert len(np.unique(p, axis=0)) == len(p)
@@ -37,7 +38,7 @@ def test_proposal_recall_and_expand():
 
 
 def test_training_set_labels_by_iou(scenes):
-    props = [proposals.selective_search(shapes.to_hwc(i)) for i in scenes.images[:5]]
+    props = [proposals.selective_search(drawing.to_hwc(i)) for i in scenes.images[:5]]
     x, y = proposals.proposal_training_set(scenes.subset(slice(0, 5)), props, size=14)
     assert x.shape[1:] == (3, 14, 14) and len(x) == len(y)
     fg = (y < 3).sum()
@@ -59,4 +60,4 @@ def test_rcnn_and_fast_rcnn_agree_on_window_sized_regions():
     # no resizing and no RoI-pooling approximation for such regions: identical scores
     np.testing.assert_allclose(np.sort(s1), np.sort(s2), atol=1e-5)
     assert len(b1) == len(regions)
-    assert detect.as_boxes(b1).shape == (len(regions), 4)
+    assert validate.as_boxes(b1).shape == (len(regions), 4)

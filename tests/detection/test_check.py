@@ -1,9 +1,10 @@
-"""Lesson 10 checkers accept the reference answers and name the typical mistakes."""
+"""cnnlab.detection.check: the object detection checkers accept the reference answers and name the typical mistakes."""
 
 import numpy as np
 import pytest
 
-from cnnlab import check, detect
+from cnnlab import detection
+from cnnlab.detection import check
 
 # exercise 1: IoU by hand
 
@@ -38,7 +39,7 @@ def test_iou_by_hand_names_the_mistake(answer, hint):
 
 
 def reference_nms(boxes, scores, threshold):
-    return detect.non_max_suppression(boxes, scores, threshold)
+    return detection.non_max_suppression(boxes, scores, threshold)
 
 
 def test_nms_function_accepts_the_reference_and_lists():

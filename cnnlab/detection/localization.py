@@ -1,0 +1,42 @@
+"""Classification with localization: the label vector ``y = (pc, bx, by, bh, bw, c1..cC)``
+and its loss.
+
+Used by lesson 10 (object detection), sections 1 (one object per image) and 4-8 (the same
+vector in every YOLO grid slot, see :mod:`cnnlab.detection.anchors`).
+
+``pc`` is 1 if there is an object, ``(bx, by)`` its midpoint, ``(bh, bw)`` its height and
+width (as fractions of the image for one object; in cell units on a YOLO grid) and
+``c1..cC`` the one-hot class. When ``pc = 0`` the rest is "don't care".
+
+>>> round(localization_loss([0.2, 9, 9, 9, 9, 1, 1, 1], [0, 0, 0, 0, 0, 0, 0, 0]), 4)
+0.04
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Index of each entry of a label vector ``y = (pc, bx, by, bh, bw, c1, ..., cC)``.
+PC, BX, BY, BH, BW = 0, 1, 2, 3, 4
+
+
+def localization_loss(y_hat, y) -> np.ndarray:
+    """The notes' squared-error loss for classification with localization, per example.
+
+    y_hat, y: (N, K) label vectors ``(pc, bx, by, bh, bw, c1..cC)`` (or one (K,) vector).
+    If ``y[pc] = 1``: the sum of squared errors over all K entries. If ``y[pc] = 0`` there
+    is no object, so only ``(pc_hat - pc)^2`` counts: the box and class entries are "don't
+    care". Returns (N,) losses (or a float for one vector).
+    """
+    yh, yt = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
+    if yh.shape != yt.shape:
+        raise ValueError(f"y_hat and y must have the same shape, got {yh.shape} and {yt.shape}")
+    single = yh.ndim == 1
+    yh, yt = np.atleast_2d(yh), np.atleast_2d(yt)
+    if yt.shape[1] < 6:
+        raise ValueError(f"label vectors need pc, 4 box numbers and >= 1 class, got {yt.shape[1]}")
+    if not np.all(np.isin(yt[:, PC], (0, 1))):
+        raise ValueError(f"y's pc must be 0 or 1, got {yt[:, PC].tolist()}")
+    sq = (yh - yt) ** 2
+    loss = np.where(yt[:, PC] == 1, sq.sum(axis=1), sq[:, PC])
+    return float(loss[0]) if single else loss

@@ -1,0 +1,139 @@
+"""cnnlab.detection.nms: non-max suppression on hand-made cases, against a brute-force NMS
+written here, against torchvision, property tests, and bad input."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from cnnlab import detection
+
+from tests.detection.strategies import boxes_strategy, scores_for
+
+# --- a brute-force NMS, written independently of cnnlab.detection ---
+
+
+def plain_iou(a, b):
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = w * h
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def brute_force_nms(boxes, scores, threshold, classes=None):
+    classes = [0] * len(boxes) if classes is None else list(classes)
+    order = sorted(range(len(boxes)), key=lambda i: -scores[i])
+    keep = []
+    for i in order:
+        if all(
+            classes[i] != classes[j] or plain_iou(boxes[i], boxes[j]) <= threshold for j in keep
+        ):
+            keep.append(i)
+    return keep
+
+
+def test_nms_hand_made():
+    boxes = [[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30], [0, 0, 10, 10]]
+    assert detection.non_max_suppression(boxes, [0.9, 0.8, 0.7, 0.95]).tolist() == [3, 2]
+    # IoU exactly at the threshold is kept (only > suppresses), as in torchvision
+    two = [[0, 0, 4, 4], [0, 0, 4, 2]]
+    assert detection.non_max_suppression(two, [0.9, 0.8], 0.5).tolist() == [0, 1]
+    assert detection.non_max_suppression(two, [0.9, 0.8], 0.49).tolist() == [0]
+    # a chain: B is suppressed by A, so it cannot suppress C
+    chain = [[0, 0, 10, 10], [4, 0, 14, 10], [8, 0, 18, 10]]
+    assert detection.non_max_suppression(chain, [0.9, 0.8, 0.7], 0.4).tolist() == [0, 2]
+    assert detection.non_max_suppression(np.zeros((0, 4)), []).tolist() == []
+    assert detection.non_max_suppression(boxes, [0.9, 0.8, 0.7, 0.95]).dtype == np.int64
+
+
+def test_nms_thresholds_zero_and_one():
+    boxes = [[0, 0, 4, 4], [1, 1, 5, 5], [10, 10, 12, 12]]
+    scores = [0.5, 0.7, 0.6]
+    assert detection.non_max_suppression(boxes, scores, 1.0).tolist() == [1, 2, 0]
+    assert detection.non_max_suppression(boxes, scores, 0.0).tolist() == [1, 2]
+
+
+def test_per_class_nms():
+    boxes = [[0, 0, 10, 10], [1, 1, 11, 11], [0, 0, 10, 10]]
+    scores = [0.9, 0.8, 0.7]
+    assert detection.non_max_suppression(boxes, scores, 0.5).tolist() == [0]
+    assert detection.non_max_suppression(boxes, scores, 0.5, classes=[0, 0, 1]).tolist() == [0, 2]
+
+
+@given(st.data())
+def test_nms_matches_brute_force(data):
+    b = data.draw(boxes_strategy(max_n=15))
+    s = data.draw(scores_for(len(b)))
+    thr = data.draw(st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.7, 1.0]))
+    c = data.draw(arrays(np.int64, len(b), elements=st.integers(0, 2)))
+    assert detection.non_max_suppression(b, s, thr).tolist() == brute_force_nms(b, s, thr)
+    assert detection.non_max_suppression(b, s, thr, classes=c).tolist() == brute_force_nms(
+        b, s, thr, c
+    )
+    assert detection.nms_reference(b, s, thr, classes=c) == brute_force_nms(b, s, thr, c)
+
+
+@given(st.data())
+def test_nms_properties(data):
+    b = data.draw(boxes_strategy(max_n=15))
+    s = data.draw(scores_for(len(b)))
+    thr = data.draw(st.floats(0, 1))
+    c = data.draw(arrays(np.int64, len(b), elements=st.integers(0, 2)))
+    keep = detection.non_max_suppression(b, s, thr, classes=c)
+    assert len(set(keep.tolist())) == len(keep)
+    assert np.all(np.diff(s[keep]) <= 0)  # highest score first
+    assert keep[0] == np.argmax(s)  # the best box always survives
+    m = detection.iou(b, b)
+    for i in keep:  # no two kept boxes of the same class overlap above the threshold
+        for j in keep:
+            if i != j and c[i] == c[j]:
+                assert m[i, j] <= thr
+    for j in set(range(len(b))) - set(keep.tolist()):  # each removed box has a reason
+        assert any(c[i] == c[j] and s[i] > s[j] and m[i, j] > thr for i in keep)
+
+
+def test_nms_matches_torchvision():
+    """The one comparison with torchvision.ops.nms / batched_nms (skipped without it)."""
+    tv = pytest.importorskip("torchvision")
+    import torch
+
+    rng = np.random.default_rng(0)
+    for thr in (0.1, 0.3, 0.5, 0.7):
+        xy = rng.uniform(0, 50, (60, 2))
+        b = np.concatenate([xy, xy + rng.uniform(2, 20, (60, 2))], axis=1)
+        s = rng.permutation(60) / 60.0
+        c = rng.integers(0, 3, 60)
+        ref = tv.ops.nms(torch.tensor(b), torch.tensor(s), thr).numpy()
+        assert detection.non_max_suppression(b, s, thr).tolist() == ref.tolist()
+        ref = tv.ops.batched_nms(torch.tensor(b), torch.tensor(s), torch.tensor(c), thr).numpy()
+        assert detection.non_max_suppression(b, s, thr, classes=c).tolist() == ref.tolist()
+
+
+# --- bad input ---
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda: detection.non_max_suppression([[0, 0, 1, 1]] * 2, [0.5]),
+            "1 values but there are 2",
+        ),
+        (
+            lambda: detection.non_max_suppression([[0, 0, 1, 1]], [0.5], 1.5),
+            r"iou_threshold.*\[0, 1\]",
+        ),
+        (lambda: detection.non_max_suppression([[0, 0, 1, 1]], [0.5], -0.1), r"\[0, 1\]"),
+        (lambda: detection.non_max_suppression([[0, 0, 1, 1]], [np.nan]), "NaN"),
+        (
+            lambda: detection.non_max_suppression([[0, 0, 1, 1]], [0.5], classes=[0.5]),
+            "whole numbers",
+        ),
+        (lambda: detection.non_max_suppression([[0, 0, 1, 1]], [0.5], classes=[0, 1]), "1 boxes"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
