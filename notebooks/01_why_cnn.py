@@ -40,13 +40,15 @@
 # Everything runs offline in well under a minute on a CPU.
 
 # %%
+# %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from IPython.display import display
 from torch import nn
 
 import cnnlab
-from cnnlab import check, features, nets, plot
+from cnnlab import drawing, features, nets
 from cnnlab.data import digits, image, to_nchw
 
 np.set_printoptions(precision=4, suppress=True)
@@ -89,7 +91,7 @@ y_scrambled = W_fc[:, perm] @ x[perm] + b_fc  # scrambled image, weights scrambl
 print("same outputs:", np.allclose(y, y_scrambled))
 
 # %%
-fig = plot.show_images(
+drawing.plot_images(
     [small, x[perm].reshape(small.shape)],
     ["the image", "pixels scrambled:\nthe same to an FC layer"],
     size=2.4,
@@ -158,7 +160,7 @@ for side in (32, 224, 1000):
 cat = image("chelsea", size=200, gray=True)  # (133, 200) grey photo
 sobel_x = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])  # left minus right
 response = cnnlab.conv2d(to_nchw(cat), sobel_x[None, None])[0, 0]
-fig = plot.show_images(
+drawing.plot_images(
     [cat, np.abs(response)],
     ["photo", "|response| of one 3x3 filter"],
     size=3.2,
@@ -199,7 +201,7 @@ peak_moved = (int(peak_moved[0]) + dy, int(peak_moved[1]) + dx)
 print("strongest response at", tuple(int(v) for v in peak), "-> after the shift at", peak_moved)
 
 # %%
-fig = plot.show_images(
+fig = drawing.plot_images(
     [cat, moved, np.abs(response), np.abs(response_moved)],
     ["photo", f"shifted by ({dy}, {dx})", "|response|", "|response| of the shifted photo"],
     cols=4,
@@ -207,6 +209,7 @@ fig = plot.show_images(
 )
 for ax, (r, c) in zip(fig.axes[2:], [peak, peak_moved]):
     ax.plot(c, r, "x", color="tab:red", ms=9, mew=2)
+display(fig)
 
 # %% [markdown]
 # ## 3. Sparsity of connections
@@ -247,13 +250,14 @@ def dim_unseen(img, seen):
     return np.where(mask, img, 0.15 * img)
 
 
-fig = plot.show_images(
+fig = drawing.plot_images(
     [dim_unseen(small, seen_conv), dim_unseen(small, seen_fc)],
     ["one conv output sees 5x5x3", "one FC unit sees everything"],
     size=2.6,
 )
 # Output (10, 12) of a 5x5 filter reads rows 10..14 and columns 12..16 of the input.
 fig.axes[0].add_patch(plt.Rectangle((11.5, 9.5), 5, 5, fill=False, ec="gold", lw=1.5))
+display(fig)
 
 # %% [markdown]
 # Each conv output is connected to $5 \cdot 5 \cdot 3 = 75$ inputs instead of 3072: the
@@ -354,7 +358,7 @@ print("colour histogram:", hist.shape, "->", hist.size, "numbers")
 print("HOG:", hog_vector.shape[0], "numbers (cells of 12x12 pixels, blocks of 2x2 cells)")
 
 # %%
-fig = plot.draw_hand_made_features(photo, hist, hog_picture, size=3.2)
+features.plot.plot_hand_made_features(photo, hist, hog_picture, size=3.2)
 
 # %% [markdown]
 # Each recipe keeps what its designer thought mattered and discards the rest. Scramble the
@@ -391,7 +395,7 @@ words = features.patch_codebook(x_train, patch=4, words=64, seed=0)
 print("train", x_train.shape, "test", x_test.shape, "visual words", words.shape)
 
 # %%
-fig = plot.draw_patches(words, cols=16, title="64 visual words (4x4 patches) from the digits")
+features.plot.plot_patches(words, cols=16, title="64 visual words (4x4 patches) from the digits")
 
 # %% [markdown]
 # ### 5.3 Measured: fixed features + a trained classifier, versus a ConvNet
@@ -486,13 +490,13 @@ print(
 
 # %%
 answer_1 = None  # your number
-check.fc_layer_params(answer_1)
+features.check.fc_layer_params(answer_1)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # Solution: 32*32*3 = 3072 inputs; each of the 100 units has 3072 weights and one bias.
 solution_1 = 32 * 32 * 3 * 100 + 100
 print(solution_1)
-check.fc_layer_params(solution_1)
+features.check.fc_layer_params(solution_1)
 
 # %% [markdown]
 # ### Exercise 2: how much does one conv output see?
@@ -503,13 +507,13 @@ check.fc_layer_params(solution_1)
 
 # %%
 answer_2 = None  # your number
-check.inputs_per_conv_output(answer_2)
+features.check.inputs_per_conv_output(answer_2)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # Solution: the filter covers a 5x5 window through all 3 channels.
 solution_2 = 5 * 5 * 3
 print(solution_2, "=", seen_conv.sum())
-check.inputs_per_conv_output(solution_2)
+features.check.inputs_per_conv_output(solution_2)
 
 # %% [markdown]
 # ### Exercise 3: what weight sharing saves
@@ -520,14 +524,14 @@ check.inputs_per_conv_output(solution_2)
 
 # %%
 answer_3 = None  # your number
-check.params_without_sharing(answer_3)
+features.check.params_without_sharing(answer_3)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # Solution: 28x28x6 outputs (28 = 32 - 5 + 1), each with 5*5*3 weights + 1 bias.
 out = cnnlab.conv_output_size(32, 5)
 solution_3 = out * out * 6 * (5 * 5 * 3 + 1)
 print(solution_3, "instead of", cnnlab.conv_params(5, 3, 6), "with sharing")
-check.params_without_sharing(solution_3)
+features.check.params_without_sharing(solution_3)
 
 # %% [markdown]
 # ## Summary

@@ -37,13 +37,14 @@
 # number) and runs offline in well under a minute.
 
 # %%
+# %matplotlib inline
 import numpy as np
 import scipy.signal
 import torch
 import torch.nn.functional as F
 
 import cnnlab
-from cnnlab import check, filters, plot, widgets
+from cnnlab import drawing, filters
 from cnnlab.data import image, to_nchw
 
 np.set_printoptions(precision=4, suppress=True)
@@ -98,7 +99,7 @@ print("output size:", out.shape, "  n - f + 1 =", cnnlab.conv_output_size(6, 3))
 print("loops agree:", np.array_equal(out, cnnlab.conv2d_naive(x[None, None], w[None, None])[0, 0]))
 
 # %%
-fig = plot.draw_conv_step(x, w, 0, 1)
+filters.plot.plot_conv_step(x, w, 0, 1)
 
 # %% [markdown]
 # The output lights up (30) exactly where the window straddles the edge, and is 0 where the
@@ -118,7 +119,7 @@ print(cnnlab.conv2d(x[None, None, :, ::-1], w[None, None])[0, 0])
 # output cell is what it produces):
 
 # %% tags=["nbval-ignore-output"]
-widgets.conv_step_explorer()
+filters.widgets.conv_step_explorer()
 
 # %% [markdown]
 # **Convolution or cross-correlation?** In mathematics, "convolution" flips the kernel
@@ -147,7 +148,7 @@ print("convolve2d (flipped kernel):\n", scipy.signal.convolve2d(x, w, "valid"))
 cam = image("camera", size=192, gray=True)
 bank = np.stack([filters.prewitt_x(), filters.prewitt_y()])  # (2, 3, 3)
 gx, gy = cnnlab.conv2d(cam[None, None], bank[:, None])[0]
-fig = plot.show_images(
+drawing.plot_images(
     [cam, gx, gy, np.hypot(gx, gy)],
     ["camera 192x192", "vertical edges", "horizontal edges", "edge strength"],
 )
@@ -188,7 +189,7 @@ rows, cols = np.mgrid[0:32, 0:32]
 stripes = [
     np.sin(2 * np.pi * (cols * np.cos(t) + rows * np.sin(t)) / 4) for t in np.deg2rad([0, 30, 60])
 ]
-fig = plot.show_images(stripes, ["0°", "30°", "60°"], size=1.8)
+drawing.plot_images(stripes, ["0°", "30°", "60°"], size=1.8)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -201,7 +202,7 @@ for name, err in errors.items():
     print(f"{name:8s} worst direction error: {np.abs(err).max():.2f} degrees")
 
 # %%
-fig = plot.plot_orientation_errors(angles, errors, wavelength=4)
+filters.plot.plot_orientation_errors(angles, errors, wavelength=4)
 
 # %% [markdown]
 # All three are exact along the axes and the diagonals (0°, 45°, 90°, ...), where symmetry
@@ -245,7 +246,7 @@ print("output shape (N, C_out, H, W):", out_red.shape)
 print(out_red[0, 0])
 
 # %%
-fig = plot.draw_conv_volume(vol, red_edges)
+filters.plot.plot_conv_volume(vol, red_edges)
 
 # %% [markdown]
 # Each row shows one channel: its slice of the image, the filter's slice for it, and what
@@ -280,7 +281,7 @@ colour_bank = np.stack(
     ]
 )  # (3 filters, 3 channels, 3, 3)
 maps = cnnlab.conv2d(to_nchw(coffee), colour_bank)[0]
-fig = plot.show_images(
+drawing.plot_images(
     [coffee, *maps],
     ["coffee", "red-only vertical edges", "edges on all channels", "red minus green"],
 )
@@ -315,7 +316,7 @@ names4 = ["sobel_x", "sobel_y", "laplacian", "gaussian_blur"]
 bank4 = np.stack([filters.kernel(n) for n in names4])[:, None]  # (4, 1, 3, 3)
 maps4 = cnnlab.conv2d(cam[None, None], bank4)[0]  # (4, 190, 190)
 print("activation maps:", maps4.shape)
-fig = plot.show_images(list(maps4), names4)
+drawing.plot_images(list(maps4), names4)
 
 # %% [markdown]
 # ## 6. One layer of a ConvNet
@@ -336,7 +337,7 @@ fig = plot.show_images(list(maps4), names4)
 # %%
 sobel_bank = np.stack([filters.sobel_x(), filters.sobel_y()])[:, None]
 layer_out = np.maximum(cnnlab.conv2d(cam[None, None], sobel_bank, b=np.array([-1.0, -1.0])), 0)[0]
-fig = plot.show_images(
+drawing.plot_images(
     [cam, layer_out[0], layer_out[1]], ["input", "ReLU(sobel_x * x - 1)", "ReLU(sobel_y * x - 1)"]
 )
 
@@ -464,7 +465,7 @@ crops = np.stack(
 )
 xs_train = (crops - crops.mean(axis=(1, 2), keepdims=True)) / crops.std(axis=(1, 2), keepdims=True)
 targets = cnnlab.conv2d(xs_train[:, None], filters.sobel_x()[None, None])  # (4, 1, 46, 46)
-fig = plot.show_images(
+drawing.plot_images(
     [*xs_train, *targets[:, 0]],
     [f"image {i}" for i in range(4)] + [f"target {i}" for i in range(4)],
     cols=4,
@@ -509,7 +510,7 @@ print("within 1e-3 of Sobel:", np.abs(learned - filters.sobel_x()).max() < 1e-3)
 print(f"loss: {losses[0]:.1f} at the start, below 1e-9 at the end: {losses[-1] < 1e-9}")
 
 # %%
-fig = plot.plot_filter_learning(
+filters.plot.plot_filter_learning(
     losses, learned, filters.sobel_x(), names=("learned", "Sobel x (hidden)")
 )
 
@@ -626,7 +627,7 @@ print(f"loss fell by a factor of more than 100,000: {rec_losses[-1] < 1e-5 * rec
 print(f"mean |rebuilt - original|: {np.abs(rebuilt - small).mean():.3f}")
 
 # %%
-fig = plot.plot_reconstruction(small, responses, rebuilt, rec_losses, names4)
+filters.plot.plot_reconstruction(small, responses, rebuilt, rec_losses, names4)
 
 # %% [markdown]
 # Gradient descent rebuilds the image from its responses alone (the few pixels of remaining
@@ -649,7 +650,7 @@ rebuilt_edges, _ = filters.reconstruct_from_responses(r_edges, edges_only, steps
 print(f"mean |rebuilt - original|, edges only: {np.abs(rebuilt_edges - small).mean():.3f}")
 
 # %%
-fig = plot.show_images(
+drawing.plot_images(
     [small, rebuilt, rebuilt_edges],
     ["original", "from 4 filters", "from the 2 edge filters only"],
 )
@@ -684,7 +685,7 @@ fig = plot.show_images(
 # Try `laplacian` on `brick`, `sobel_y` on `coins`, `identity` on anything.
 
 # %% tags=["nbval-ignore-output"]
-widgets.filter_explorer()
+filters.widgets.filter_explorer()
 
 # %% [markdown]
 # ## Exercises
@@ -698,19 +699,19 @@ widgets.filter_explorer()
 # counting from 0), with pencil and paper or `np.sum` over the right window.
 
 # %%
-print(check.SOBEL_EXERCISE_IMAGE)
+print(filters.check.SOBEL_EXERCISE_IMAGE)
 print(filters.sobel_x())
 
 # %%
 answer_1 = None  # your number
-check.sobel_by_hand(answer_1)
+filters.check.sobel_by_hand(answer_1)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # Solution: the window of out[3, 1] starts at row 3, column 1 and is 3x3.
-r, c = check.SOBEL_EXERCISE_POSITION
-solution_1 = np.sum(check.SOBEL_EXERCISE_IMAGE[r : r + 3, c : c + 3] * filters.sobel_x())
+r, c = filters.check.SOBEL_EXERCISE_POSITION
+solution_1 = np.sum(filters.check.SOBEL_EXERCISE_IMAGE[r : r + 3, c : c + 3] * filters.sobel_x())
 print(solution_1)
-check.sobel_by_hand(solution_1)
+filters.check.sobel_by_hand(solution_1)
 
 # %% [markdown]
 # ### Exercise 2: the loop inside `conv2d`
@@ -733,7 +734,7 @@ def my_conv2d(x, w, b):
     return out
 
 
-check.conv2d_loop(my_conv2d)
+filters.check.conv2d_loop(my_conv2d)
 
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
@@ -748,7 +749,7 @@ def my_conv2d_solution(x, w, b):
     return out
 
 
-check.conv2d_loop(my_conv2d_solution)
+filters.check.conv2d_loop(my_conv2d_solution)
 
 # %% [markdown]
 # ### Exercise 3: which filter detects horizontal edges?
@@ -758,12 +759,12 @@ check.conv2d_loop(my_conv2d_solution)
 
 # %%
 answer_3 = None  # e.g. np.array([[..., ..., ...], [..., ..., ...], [..., ..., ...]])
-check.horizontal_filter(answer_3)
+filters.check.horizontal_filter(answer_3)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # Solution: top row minus bottom row, e.g. Sobel's y filter (the transpose of sobel_x).
 solution_3 = np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])
-check.horizontal_filter(solution_3)
+filters.check.horizontal_filter(solution_3)
 
 # %% [markdown]
 # ### Exercise 4: parameters of a layer
@@ -773,13 +774,13 @@ check.horizontal_filter(solution_3)
 
 # %%
 answer_4 = None  # your number
-check.filter_bank_params(answer_4)
+filters.check.filter_bank_params(answer_4)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # Solution: each filter is 5 x 5 x 3 weights + 1 bias; the image size plays no part.
 solution_4 = 16 * (5 * 5 * 3 + 1)
 print(solution_4, "=", cnnlab.conv_params(5, 3, 16))
-check.filter_bank_params(solution_4)
+filters.check.filter_bank_params(solution_4)
 
 # %% [markdown]
 # ## Summary

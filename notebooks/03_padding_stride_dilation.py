@@ -27,10 +27,11 @@
 # the reference convolution `cnnlab.conv2d` and reading the shape of what comes out.
 
 # %%
+# %matplotlib inline
 import numpy as np
 
 import cnnlab
-from cnnlab import arith, check, plot, widgets
+from cnnlab import arith, arithmetic, drawing, frames
 from cnnlab.data import image, to_nchw
 
 np.set_printoptions(precision=4, suppress=True)
@@ -97,7 +98,7 @@ titles = [
     f"5 valid 3×3: {valid.shape[2]}×{valid.shape[3]}",
     f"5 padded 3×3: {same.shape[2]}×{same.shape[3]}",
 ]
-fig = plot.show_images([photo, valid[0, 0], same[0, 0]], titles, size=2.4)
+drawing.plot_images([photo, valid[0, 0], same[0, 0]], titles, size=2.4)
 
 # %% [markdown]
 # ## 2. Corner pixels are barely used
@@ -106,16 +107,16 @@ fig = plot.show_images([photo, valid[0, 0], same[0, 0]], titles, size=2.4)
 # read it. A pixel in the middle of the image lies under 9 different placements of a 3×3
 # kernel; a corner pixel lies under exactly one. Whatever happens at the border of the image
 # has much less say in the output than what happens in the middle.
-# `plot.window_counts(n, f, p, s, d)` does the counting (each output adds one to every cell
-# its window reads); the right panel pads the 6×6 image by one pixel first.
+# `arithmetic.window_counts(n, f, p, s, d)` does the counting (each output adds one to every
+# cell its window reads); the right panel pads the 6×6 image by one pixel first.
 
 # %%
-plot.pixel_usage(6, 3, paddings=(0, 1))
+arithmetic.plot.plot_pixel_usage(6, 3, paddings=(0, 1))
 
 # %%
 # NBVAL_CHECK_OUTPUT
 for p in (0, 1):
-    counts = plot.window_counts(6, 3, p=p)[p : p + 6, p : p + 6]
+    counts = arithmetic.window_counts(6, 3, p=p)[p : p + 6, p : p + 6]
     print(f"p={p}: corner {counts[0, 0]}, edge {counts[0, 3]}, centre {counts[3, 3]}")
 
 # %% [markdown]
@@ -146,7 +147,7 @@ print("conv2d(padding=1)     :", conv_shape(6, 3, p=1))
 # up in this lesson, with the numbers substituted.
 
 # %%
-plot.conv_arithmetic(6, 3, p=1, s=1, position=0)
+arithmetic.plot.plot_conv_arithmetic(6, 3, p=1, s=1, position=0)
 
 # %% [markdown]
 # Two choices of padding have names:
@@ -206,7 +207,7 @@ print("stride 1:", arith.conv_output_size(7, 3, s=1), conv_shape(7, 3, s=1))
 print("stride 2:", arith.conv_output_size(7, 3, s=2), conv_shape(7, 3, s=2))
 
 # %%
-plot.conv_arithmetic(7, 3, p=0, s=2, position=4)
+arithmetic.plot.plot_conv_arithmetic(7, 3, p=0, s=2, position=4)
 
 # %% [markdown]
 # ### When the window does not fit: the floor
@@ -218,7 +219,7 @@ plot.conv_arithmetic(7, 3, p=0, s=2, position=4)
 # are simply never read. They are the red cells below.
 
 # %%
-plot.conv_arithmetic(8, 3, p=0, s=2, position=8)
+arithmetic.plot.plot_conv_arithmetic(8, 3, p=0, s=2, position=8)
 
 # %% [markdown]
 # We can prove that the last row and column are ignored: change them to anything and the
@@ -280,7 +281,7 @@ for H, W, K, P, S in settings + [(224, 224, 7, 3, 2)]:
 # Below, orange taps are read and the pale cells inside the window are skipped.
 
 # %%
-plot.conv_arithmetic(9, 3, p=0, s=1, d=2, position=6)
+arithmetic.plot.plot_conv_arithmetic(9, 3, p=0, s=1, d=2, position=6)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -315,7 +316,7 @@ print("'same' padding for f=3, d=2:", arith.same_padding(3, d=2))
 # * $n=3, f=5$: the message, then the smallest padding that makes it possible.
 
 # %% tags=["nbval-ignore-output"]
-widgets.conv_arithmetic_explorer(n=7, f=3, p=0, s=2, d=1)
+arithmetic.widgets.conv_arithmetic_explorer(n=7, f=3, p=0, s=2, d=1)
 
 # %% [markdown]
 # **Reading this as a web page?** Sliders need a running Python kernel, which the published
@@ -327,7 +328,7 @@ widgets.conv_arithmetic_explorer(n=7, f=3, p=0, s=2, d=1)
 walk = [dict(n=7, f=3, p=1, s=2, d=1, position=i) for i in range(16)]
 walk += [dict(n=7, f=3, p=1, s=1, d=2, position=i) for i in range(0, 25, 4)]
 walk += [dict(n=3, f=5, p=0, s=1, d=1, position=0)]
-plot.scrubber(plot.conv_arithmetic, walk)
+frames.scrubber(arithmetic.plot.plot_conv_arithmetic, walk)
 
 # %% [markdown]
 # ## Summary
@@ -356,7 +357,7 @@ def output_size(n, f, p=0, s=1, d=1):
     return n - f + 1  # only right when p = 0, s = 1, d = 1
 
 
-check.output_size_function(output_size)
+arithmetic.check.output_size_function(output_size)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Solution: the span d(f-1)+1 replaces f; pad both sides; floor the division; + 1.
@@ -364,7 +365,7 @@ def output_size(n, f, p=0, s=1, d=1):
     return (n + 2 * p - d * (f - 1) - 1) // s + 1
 
 
-check.output_size_function(output_size)
+arithmetic.check.output_size_function(output_size)
 
 # %% [markdown]
 # ### Exercise 2: follow a stack of layers
@@ -380,15 +381,16 @@ check.output_size_function(output_size)
 
 # %%
 sizes = None  # e.g. [24, ...]
-check.layer_stack_sizes(sizes)
+arithmetic.check.layer_stack_sizes(sizes)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Solution: 28-5+1 = 24; floor((24+2-3)/2)+1 = 12; span 5 so 12-5+1 = 8; floor((8-3)/2)+1 = 3.
 sizes = [24, 12, 8, 3]
 inputs = [28] + sizes[:-1]
-by_arith = [arith.conv_output_size(n, *layer) for n, layer in zip(inputs, check.LAYER_STACK)]
+stack = arithmetic.check.LAYER_STACK
+by_arith = [arith.conv_output_size(n, *layer) for n, layer in zip(inputs, stack)]
 print("arith agrees:", by_arith == sizes)
-check.layer_stack_sizes(sizes)
+arithmetic.check.layer_stack_sizes(sizes)
 
 # %% [markdown]
 # ### Exercise 3: "same" padding for a 5×5 kernel
@@ -397,13 +399,13 @@ check.layer_stack_sizes(sizes)
 
 # %%
 p_same = None
-check.same_padding_f5(p_same)
+arithmetic.check.same_padding_f5(p_same)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Solution: n + 2p - 5 + 1 = n  =>  p = (5 - 1)/2 = 2.
 p_same = 2
 print("conv2d:", conv_shape(32, 5, p=p_same))
-check.same_padding_f5(p_same)
+arithmetic.check.same_padding_f5(p_same)
 
 # %% [markdown]
 # ### Exercise 4: halve the size with a stride
@@ -413,10 +415,10 @@ check.same_padding_f5(p_same)
 
 # %%
 p_half = 0
-check.padding_for_halving(p_half)
+arithmetic.check.padding_for_halving(p_half)
 
 # %% jupyter={"source_hidden": true} tags=["hide-input"]
 # Solution: floor((32 + 2p - 3)/2) + 1 = 16 needs 2p - 3 in {-2, -1}, so p = 1.
 p_half = 1
 print("conv2d:", conv_shape(32, 3, p=p_half, s=2))
-check.padding_for_halving(p_half)
+arithmetic.check.padding_for_halving(p_half)

@@ -1,11 +1,13 @@
-"""Lesson 02 checkers accept the reference answers and name the typical mistakes."""
+"""cnnlab.filters.check: the convolution checkers accept the reference answers and name the
+typical mistakes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from cnnlab import check, conv2d, filters
+from cnnlab import conv2d, filters
+from cnnlab.filters import check
 
 # exercise 1: one output of the 6x6 image with Sobel, by hand
 
@@ -175,7 +177,7 @@ def test_filter_bank_params_names_the_mistake(answer, hint):
 
 
 def test_generic_hint_does_not_give_the_answer_away():
-    from cnnlab.check import diagnose
+    from cnnlab.feedback import diagnose
 
     fb = diagnose(5, 11, {"forgot the bias": 10})
     assert not fb.ok and "11" not in fb.message and "5" in fb.message

@@ -1,10 +1,12 @@
-"""Lesson 03 checkers accept the reference answers and name the typical mistakes."""
+"""cnnlab.arithmetic.check: the output-size checkers accept the reference answers and name
+the typical mistakes."""
 
 import math
 
 import pytest
 
-from cnnlab import arith, check
+from cnnlab import arith
+from cnnlab.arithmetic import check
 
 
 def reference(n, f, p=0, s=1, d=1):

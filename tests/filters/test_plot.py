@@ -1,29 +1,27 @@
-"""Lesson 02 drawings and widgets: the pictures come from cnnlab's numbers, bad settings
-give the message instead of a plot, and the widgets redraw when a control changes."""
+"""cnnlab.filters.plot: the pictures come from cnnlab's numbers, and bad settings give the
+message instead of a plot."""
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.figure
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from cnnlab import data, filters, plot, widgets  # noqa: E402
+from cnnlab import data, filters
+from cnnlab.filters import plot
 
 STEP = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)
 
 
-def _texts(fig):
+def texts(fig):
+    """Every text and title on the figure's axes."""
     return [t.get_text() for ax in fig.axes for t in ax.texts] + [ax.get_title() for ax in fig.axes]
 
 
-def test_draw_conv_step_writes_the_sum_and_every_output():
-    fig = plot.draw_conv_step(STEP, filters.prewitt_x(), 0, 1)
-    texts = _texts(fig)
-    assert "out[0, 1] = sum(window * w) = 30" in texts
+def test_plot_conv_step_writes_the_sum_and_every_output():
+    fig = plot.plot_conv_step(STEP, filters.prewitt_x(), 0, 1)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert "out[0, 1] = sum(window * w) = 30" in texts(fig)
     # 36 image cells + 9 kernel + 9 products + 16 outputs, none printed as "-0"
     cells = [
         t
@@ -33,10 +31,8 @@ def test_draw_conv_step_writes_the_sum_and_every_output():
     assert len(cells) == 36 + 9 + 9 + 16
     assert "-0" not in [t.get_text() for t in cells]
     assert sorted(t.get_text() for t in cells[-16:]) == sorted(["0", "30", "30", "0"] * 4)
-    plt.close(fig)
-    fig = plot.draw_conv_step(STEP, filters.prewitt_x(), 3, 3, b=-5)
-    assert "out[3, 3] = sum(window * w) + -5 = -5" in _texts(fig)
-    plt.close(fig)
+    fig = plot.plot_conv_step(STEP, filters.prewitt_x(), 3, 3, b=-5)
+    assert "out[3, 3] = sum(window * w) + -5 = -5" in texts(fig)
 
 
 @pytest.mark.parametrize(
@@ -48,26 +44,25 @@ def test_draw_conv_step_writes_the_sum_and_every_output():
         ((STEP[None], filters.prewitt_x(), 0, 0), "2D"),
     ],
 )
-def test_draw_conv_step_rejects_impossible_positions(args, match):
+def test_plot_conv_step_rejects_impossible_positions(args, match):
     with pytest.raises(ValueError, match=match):
-        plot.draw_conv_step(*args)
+        plot.plot_conv_step(*args)
 
 
-def test_draw_conv_volume_sums_the_channel_maps():
+def test_plot_conv_volume_sums_the_channel_maps():
     x = np.zeros((3, 6, 6))
     x[0, :, :3] = 10
     x[1] = 5
     w = np.zeros((3, 3, 3))
     w[0] = filters.prewitt_x()
-    fig = plot.draw_conv_volume(x, w)
+    fig = plot.plot_conv_volume(x, w)
     titles = [ax.get_title() for ax in fig.axes]
     assert "sum over channels\n= activation map" in titles
     assert [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()] == ["R", "G", "B"]
     total = fig.axes[-1]
     assert sorted(t.get_text() for t in total.texts) == sorted(["0", "30", "30", "0"] * 4)
-    plt.close(fig)
     with pytest.raises(ValueError, match="as deep as its"):
-        plot.draw_conv_volume(x, w[:2])
+        plot.plot_conv_volume(x, w[:2])
 
 
 def test_line_plots_and_reconstruction_figure():
@@ -75,50 +70,31 @@ def test_line_plots_and_reconstruction_figure():
     errs = {"sobel": filters.orientation_error(filters.sobel_x(), angles=angles)}
     fig = plot.plot_orientation_errors(angles, errs, wavelength=4)
     assert "worst" in fig.axes[0].get_legend().get_texts()[0].get_text()
-    plt.close(fig)
     with pytest.raises(ValueError, match="shape"):
         plot.plot_orientation_errors(angles, {"x": np.zeros(3)})
     fig = plot.plot_filter_learning(np.geomspace(1, 1e-6, 20), filters.sobel_x(), filters.sobel_x())
     assert [ax.get_title() for ax in fig.axes] == ["loss", "learned", "true"]
-    plt.close(fig)
     img = np.random.default_rng(0).uniform(size=(10, 10))
     resp = np.random.default_rng(1).normal(size=(2, 8, 8))
     fig = plot.plot_reconstruction(img, resp, img, np.geomspace(1, 1e-3, 5), ["a", "b"])
     assert "response: a" in [ax.get_title() for ax in fig.axes]
-    plt.close(fig)
     with pytest.raises(ValueError, match="same shape|one shape"):
         plot.plot_reconstruction(img, resp, img[:5], [1.0])
 
 
-def test_draw_activation_map_shapes_and_errors():
+def test_plot_activation_map_shapes_and_errors():
     img = data.image("coins", size=64, gray=True)
-    fig = plot.draw_activation_map(img, filters.sobel_y(), title="sobel_y")
+    fig = plot.plot_activation_map(img, filters.sobel_y(), title="sobel_y")
     titles = [ax.get_title() for ax in fig.axes]
     assert f"activation map {img.shape[0] - 2}x{img.shape[1] - 2}" in titles
-    plt.close(fig)
     with pytest.raises(ValueError, match="grey"):
-        plot.draw_activation_map(np.zeros((8, 8, 3)), filters.sobel_x())
+        plot.plot_activation_map(np.zeros((8, 8, 3)), filters.sobel_x())
 
 
-def test_conv_step_explorer_follows_its_sliders():
-    box = widgets.conv_step_explorer()
-    assert box.state["error"] is None
-    assert "out[0, 0] = sum(window * w) = 0" in _texts(box.state["figure"])
-    box.controls["col"].value = 2
-    assert "out[0, 2] = sum(window * w) = 30" in _texts(box.state["figure"])
-    box.controls["row"].value = 3
-    assert "out[3, 2] = sum(window * w) = 30" in _texts(box.state["figure"])
-    assert box.controls["row"].max == 3 and box.controls["col"].max == 3
+def test_pictures_are_made_outside_pyplot():
+    import matplotlib.pyplot as plt
 
-
-def test_filter_explorer_follows_its_dropdowns():
-    box = widgets.filter_explorer(images=("coins", "camera"), size=48)
-    first = box.state["figure"]
-    assert first is not None and box.state["error"] is None
-    assert first._suptitle.get_text() == "sobel_x"
-    box.controls["kernel_name"].value = "laplacian"
-    assert box.state["figure"] is not first
-    assert box.state["figure"]._suptitle.get_text() == "laplacian"
-    box.controls["image_name"].value = "camera"
-    assert box.state["figure"]._suptitle.get_text() == "laplacian"
-    assert set(box.controls["kernel_name"].options) == set(filters.KERNELS)
+    before = plt.get_fignums()
+    plot.plot_conv_step(STEP, filters.prewitt_x(), 0, 1)
+    plot.plot_activation_map(np.zeros((8, 8)), filters.sobel_x())
+    assert plt.get_fignums() == before

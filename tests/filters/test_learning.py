@@ -1,5 +1,4 @@
-"""cnnlab.filters: named kernels, orientation error, learning a filter, inverting a filter
-bank, and collapsing two linear convolutions into one."""
+"""cnnlab.filters.learning: learning a filter, and recovering an image from its responses."""
 
 from __future__ import annotations
 
@@ -7,8 +6,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given
-from hypothesis import strategies as st
 
 from cnnlab import conv2d, conv2d_backward, data, filters
 
@@ -19,78 +16,6 @@ def _standardised_textures(size=48):
         img = data.image(name, size=64, gray=True)[:size, :size]
         out.append((img - img.mean()) / img.std())
     return np.stack(out)
-
-
-# ------------------------------------------------------------------ named kernels
-
-
-def test_kernels_are_fresh_copies_with_the_course_sign_convention():
-    k = filters.sobel_x()
-    k[0, 0] = 99
-    assert filters.sobel_x()[0, 0] == 1
-    step = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)  # bright left, dark right
-    out = conv2d(step[None, None], filters.prewitt_x()[None, None])[0, 0]
-    np.testing.assert_array_equal(out, np.tile([0.0, 30, 30, 0], (4, 1)))
-    for name in ("prewitt", "sobel", "scharr"):
-        kx, ky = filters.kernel(name + "_x"), filters.kernel(name + "_y")
-        np.testing.assert_array_equal(ky, kx.T)
-        assert kx.sum() == 0 and np.all(kx.sum(axis=1) == 0)  # flat and horizontal edges -> 0
-        bright_top = step.T
-        assert conv2d(bright_top[None, None], ky[None, None]).max() > 0
-    assert filters.gaussian_blur().sum() == pytest.approx(1.0)
-    assert filters.laplacian().sum() == 0
-    np.testing.assert_array_equal(
-        conv2d(step[None, None], filters.identity()[None, None])[0, 0], step[1:-1, 1:-1]
-    )
-
-
-def test_kernel_lookup_names_every_choice_when_unknown():
-    assert set(filters.KERNELS) >= {"sobel_x", "sobel_y", "scharr_x", "scharr_y", "prewitt_x"}
-    with pytest.raises(ValueError, match="sobel_x"):
-        filters.kernel("sobel")
-
-
-# ------------------------------------------------------------------ orientation error
-
-
-def test_orientation_error_ranks_prewitt_sobel_scharr():
-    angles = np.arange(0, 181, 7.5)
-    worst = {
-        n: np.abs(filters.orientation_error(filters.kernel(n + "_x"), angles=angles)).max()
-        for n in ("prewitt", "sobel", "scharr")
-    }
-    assert worst["scharr"] < 0.5 < worst["sobel"] < 4 < worst["prewitt"] < 9
-    # exact along the axes and the diagonals, where the symmetry leaves no room for error
-    err = filters.orientation_error(filters.sobel_x(), angles=[0, 45, 90, 135, 180])
-    np.testing.assert_allclose(err, 0, atol=1e-9)
-
-
-def test_orientation_error_of_a_rotated_pair_is_the_rotation():
-    # sobel_y as the "x" filter and -sobel_x as the "y" one measure every direction turned
-    # by 90 degrees; where Sobel itself is exact (multiples of 45), the error is +-90.
-    err = filters.orientation_error(filters.sobel_y(), -filters.sobel_x(), angles=[0, 45, 90, 135])
-    np.testing.assert_allclose(np.abs(err), 90, atol=1e-6)
-
-
-def test_orientation_error_shrinks_for_coarser_stripes():
-    fine = np.abs(filters.orientation_error(filters.sobel_x(), wavelength=3)).max()
-    coarse = np.abs(filters.orientation_error(filters.sobel_x(), wavelength=8)).max()
-    assert coarse < fine / 4
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        (dict(kernel_x=np.ones(3)), "2D"),
-        (dict(kernel_x=np.ones((3, 3)), kernel_y=np.ones((5, 5))), "same shape"),
-        (dict(kernel_x=np.ones((3, 3)), wavelength=2), "wavelength"),
-        (dict(kernel_x=np.ones((3, 3)), size=4), "size"),
-        (dict(kernel_x=np.ones((3, 3)), angles=[[0, 1]]), "1D"),
-    ],
-)
-def test_orientation_error_rejects_bad_input(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        filters.orientation_error(**kwargs)
 
 
 # ------------------------------------------------------------------ learning a filter
@@ -201,55 +126,6 @@ def test_reconstruction_rejects_mismatched_input():
         filters.reconstruct_from_responses(
             conv2d(np.ones((1, 1, 8, 8)), bank[:, None])[0] + 1, bank, steps=500, lr=1e4
         )
-
-
-# ------------------------------------------------------------------ linear stacking
-
-
-@given(
-    c0=st.integers(1, 3),
-    c1=st.integers(1, 3),
-    c2=st.integers(1, 3),
-    k1=st.tuples(st.integers(1, 4), st.integers(1, 4)),
-    k2=st.tuples(st.integers(1, 4), st.integers(1, 4)),
-    seed=st.integers(0, 2**16),
-)
-def test_combine_kernels_equals_two_convolutions(c0, c1, c2, k1, k2, seed):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(2, c0, 9, 10))
-    w1, b1 = rng.normal(size=(c1, c0) + k1), rng.normal(size=c1)
-    w2, b2 = rng.normal(size=(c2, c1) + k2), rng.normal(size=c2)
-    w = filters.combine_kernels(w1, w2)
-    assert w.shape == (c2, c0, k1[0] + k2[0] - 1, k1[1] + k2[1] - 1)
-    np.testing.assert_allclose(conv2d(conv2d(x, w1), w2), conv2d(x, w), atol=1e-10)
-    b = filters.combine_biases(w2, b1, b2)
-    np.testing.assert_allclose(conv2d(conv2d(x, w1, b1), w2, b2), conv2d(x, w, b), atol=1e-10)
-
-
-def test_combine_kernels_2d_and_a_relu_breaks_it():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(1, 1, 12, 12))
-    k1, k2 = filters.sobel_x(), filters.gaussian_blur()
-    k = filters.combine_kernels(k1, k2)
-    assert k.shape == (5, 5)
-    np.testing.assert_allclose(
-        conv2d(conv2d(x, k1[None, None]), k2[None, None]), conv2d(x, k[None, None]), atol=1e-12
-    )
-    with_relu = conv2d(np.maximum(conv2d(x, k1[None, None]), 0), k2[None, None])
-    assert np.abs(with_relu - conv2d(x, k[None, None])).max() > 0.5
-    # Smoothing then differentiating is differentiating the smoothed image: order is free.
-    np.testing.assert_allclose(k, filters.combine_kernels(k2, k1), atol=1e-12)
-
-
-def test_combine_kernels_rejects_mismatched_banks():
-    with pytest.raises(ValueError, match="both be 2D"):
-        filters.combine_kernels(np.ones((3, 3)), np.ones((1, 1, 3, 3)))
-    with pytest.raises(ValueError, match="C_in=2"):
-        filters.combine_kernels(np.ones((3, 1, 3, 3)), np.ones((1, 2, 3, 3)))
-    with pytest.raises(ValueError, match="b1"):
-        filters.combine_biases(np.ones((1, 2, 3, 3)), np.ones(3), np.ones(1))
-    with pytest.raises(ValueError, match="real numbers"):
-        filters.combine_kernels(np.array([["a"]]), np.ones((3, 3)))
 
 
 def test_backward_is_what_learn_filter_uses():

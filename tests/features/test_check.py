@@ -1,8 +1,9 @@
-"""Lesson 01 checkers accept the reference answer and name the typical mistakes."""
+"""cnnlab.features.check: the parameter-counting checkers accept the reference answer and
+name the typical mistakes."""
 
 import pytest
 
-from cnnlab import check
+from cnnlab.features import check
 
 # Reference answers, computed by hand from the definitions (not with the checkers' code).
 FC_32x32x3_TO_100 = 32 * 32 * 3 * 100 + 100  # 307,300

@@ -1,0 +1,118 @@
+"""The convolution-arithmetic explorer: sliders for input size, kernel, padding, stride and
+dilation, a walk through the output cells, and the output size written out. Used by
+lesson 03.
+
+A thin :func:`cnnlab.explorer.explorer` around
+:func:`cnnlab.arithmetic.plot.plot_conv_arithmetic`; a JupyterLab browser test reads its
+``.cnnlab-output-size`` text and its in-place error message.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..arith import conv_output_size
+from ..explorer import explorer, int_slider
+from .plot import plot_conv_arithmetic
+
+
+def conv_arithmetic_explorer(
+    n: int = 7, f: int = 3, p: int = 0, s: int = 2, d: int = 1, position: int = 0, max_n: int = 16
+) -> W.VBox:
+    """Sliders for n, f, p, s, d and the output cell, drawing
+    :func:`cnnlab.arithmetic.plot.plot_conv_arithmetic`.
+
+    A Play button walks the output cell through every position, row by row. When the
+    settings change, the output-cell slider's range follows the new output size (the cell
+    is clamped into it); impossible settings show the cnnlab.arith message in place of the
+    picture and keep the slider as it was until the settings are possible again.
+    Returns the :func:`explorer` VBox, with ``.play`` (the Play widget) and ``.size_text``
+    (the output size as text) added.
+    """
+    controls = {
+        "n": int_slider("input n", n, 1, max_n),
+        "f": int_slider("kernel f", f, 1, 7),
+        "p": int_slider("padding p", p, 0, 4),
+        "s": int_slider("stride s", s, 1, 4),
+        "d": int_slider("dilation d", d, 1, 4),
+    }
+    try:
+        top = _last_cell(controls)
+    except ValueError:
+        top = 0
+    controls["position"] = int_slider("output cell", min(position, top), 0, top)
+    play = W.Play(value=controls["position"].value, min=0, max=top, interval=700, step=1)
+    play.description = "play"
+    W.link((play, "value"), (controls["position"], "value"))
+
+    _follow_output_size(controls, play)
+    size_text = _size_label(controls)  # observes after fit_position, before the redraw
+    box = explorer(
+        plot_conv_arithmetic,
+        controls,
+        title="Convolution arithmetic: size, padding, stride, dilation",
+    )
+    *head, message, out = box.children
+    walk = W.HBox([W.Label("walk through the output cells:"), play])
+    box.children = (*head, walk, size_text, message, out)
+    box.play, box.size_text = play, size_text
+    return box
+
+
+def output_size_text(n: int, f: int, p: int, s: int, d: int) -> str:
+    """The explorer's output-size line (HTML): the formula with the numbers substituted and
+    the size in bold, or "output size: not possible" for impossible settings.
+
+    >>> output_size_text(7, 3, 0, 2, 1)
+    'output size = ⌊(7 + 2·0 − 1·(3−1) − 1)/2⌋ + 1 = <b>3</b>, so the output is 3×3'
+    """
+    try:
+        o = conv_output_size(n, f, p, s, d)
+    except ValueError:
+        return "output size: not possible"
+    return (
+        f"output size = ⌊({n} + 2·{p} − {d}·({f}−1) − 1)/{s}⌋ + 1"
+        f" = <b>{o}</b>, so the output is {o}×{o}"
+    )
+
+
+def _follow_output_size(controls, play) -> None:
+    """Keep the output-cell slider and the Play button inside the output when n, f, p, s or
+    d change: their range follows out² − 1 and the cell is clamped into it."""
+
+    def fit_position(_):
+        # Runs before the explorer's redraw (observers fire in the order they were added),
+        # so the redraw already sees a position inside the new output.
+        try:
+            new_top = _last_cell(controls)
+        except ValueError:
+            return  # the redraw shows the message; keep the range until settings are possible
+        pos = controls["position"]
+        if pos.value > new_top:
+            pos.value = new_top
+        play.max = pos.max = new_top
+
+    for name in ("n", "f", "p", "s", "d"):
+        controls[name].observe(fit_position, names="value")
+
+
+def _size_label(controls) -> W.HTML:
+    """The output size as text beside the picture (class ``cnnlab-output-size``), for screen
+    readers and browser tests; it follows the n, f, p, s, d sliders."""
+    size_text = W.HTML()
+    size_text.add_class("cnnlab-output-size")
+
+    def show_size(_=None):
+        size_text.value = output_size_text(*(controls[k].value for k in ("n", "f", "p", "s", "d")))
+
+    for name in ("n", "f", "p", "s", "d"):
+        controls[name].observe(show_size, names="value")
+    show_size()
+    return size_text
+
+
+def _last_cell(controls) -> int:
+    """Index of the last output cell, out² − 1, for the controls' current settings."""
+    v = {k: c.value for k, c in controls.items()}
+    o = conv_output_size(v["n"], v["f"], v["p"], v["s"], v["d"])
+    return o * o - 1

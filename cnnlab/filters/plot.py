@@ -1,0 +1,265 @@
+"""Pictures of convolution and filters: one step of the sliding dot product, a convolution
+over a volume, activation maps, orientation errors, learning a filter and reconstruction.
+
+Every ``plot_*`` returns a new Figure made outside pyplot (see :mod:`cnnlab.drawing`),
+drawn from cnnlab's own numbers (``cnnlab.conv2d``). Used by lesson 02, and by lesson 12
+(``plot_conv_step`` on 1D signals).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..arith import conv_output_size
+from ..conv import conv2d
+from ..drawing import draw_values, figure
+from ..validate import check_int
+
+
+def plot_conv_step(x, w, row: int, col: int, b: float = 0.0):
+    """One step of the sliding dot product: window, kernel, their product, the output.
+
+    x: (H, W) image; w: (K, K) kernel; (row, col): the output position shown, with
+    ``0 <= row <= H - K`` and ``0 <= col <= W - K``; b: bias added to every output.
+    Returns a Figure with four number grids; the title writes out the sum.
+
+    >>> fig = plot_conv_step(np.eye(4), np.ones((2, 2)), 1, 2)
+    >>> fig.axes[0].get_title()
+    'out[1, 2] = sum(window * w) = 1'
+    """
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(w, dtype=float)
+    if x.ndim != 2 or w.ndim != 2:
+        raise ValueError(f"x and w must be 2D (H, W) and (K, K), got {x.shape} and {w.shape}")
+    ho = conv_output_size(x.shape[0], w.shape[0])
+    wo = conv_output_size(x.shape[1], w.shape[1])
+    row, col = check_int("row", row, 0), check_int("col", col, 0)
+    if row >= ho or col >= wo:
+        raise ValueError(
+            f"output position ({row}, {col}) is outside the {ho}x{wo} output "
+            f"(n - f + 1 = {x.shape[0]} - {w.shape[0]} + 1 rows); rows 0..{ho - 1}, "
+            f"columns 0..{wo - 1}"
+        )
+    kh, kw = w.shape
+    out = conv2d(x[None, None], w[None, None], np.array([b]))[0, 0]
+    prod = x[row : row + kh, col : col + kw] * w
+    grids = [
+        (x, "image x", dict(signed=bool(x.min() < 0), highlight=(row, col, kh, kw))),
+        (w, "kernel w", {}),
+        (prod, "window * w", {}),
+        (out, "output", dict(highlight=(row, col, 1, 1))),
+    ]
+    width = sum(g.shape[1] for g, _, _ in grids) + 2 * (len(grids) - 1)
+    height = max(g.shape[0] for g, _, _ in grids)
+    fig = figure((0.42 * width + 0.2, 0.42 * height + 0.8))
+    ax = fig.subplots()
+    draw_grid_row(ax, grids)
+    bias = f" + {b:g}" if b else ""
+    ax.set_title(f"out[{row}, {col}] = sum(window * w){bias} = {prod.sum() + b:g}", fontsize=10)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9)
+    return fig
+
+
+def draw_grid_row(ax, grids, gap: int = 2):
+    """Number grids side by side on one axes, ``gap`` cells apart, tops aligned, each with
+    its title above it (one axes draws much faster than several).
+
+    grids: list of (values (h, w), title, keyword arguments of :func:`cnnlab.drawing.draw_values`).
+    Returns the axes.
+    """
+    width = sum(g.shape[1] for g, _, _ in grids) + gap * (len(grids) - 1)
+    height = max(g.shape[0] for g, _, _ in grids)
+    left = 0
+    for values, title, kw in grids:
+        draw_values(ax, values, origin=(left, 0), **kw)
+        ax.text(left + values.shape[1] / 2 - 0.5, -0.8, title, ha="center", fontsize=9)
+        left += values.shape[1] + gap
+    ax.set_xlim(-0.6, width - 0.4)
+    ax.set_ylim(height - 0.4, -1.4)
+    ax.axis("off")
+    return ax
+
+
+def plot_conv_volume(x, w, names=None):
+    """Convolution over a volume: each channel's slice, its product map, and their sum.
+
+    x: (C, H, W) image (channels first, as in cnnlab.conv); w: (C, K, K), one filter as deep
+    as the input. Row c shows input channel c, kernel slice c and ``conv(x[c], w[c])``; the
+    last column is the sum over channels, the (H-K+1, W-K+1) activation map.
+    names: labels of the channels (default R, G, B for three). Returns the Figure.
+    """
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(w, dtype=float)
+    if x.ndim != 3 or w.ndim != 3 or x.shape[0] != w.shape[0]:
+        raise ValueError(
+            "x must be (C, H, W) and w (C, K, K) with the same C (a filter is as deep as its "
+            f"input), got {x.shape} and {w.shape}"
+        )
+    c = x.shape[0]
+    names = list(names) if names is not None else None
+    names = names or (["R", "G", "B"] if c == 3 else [f"ch {i}" for i in range(c)])
+    # (C, H', W'): what each channel's slice of the filter sees on its own
+    parts = np.stack([conv2d(x[i][None, None], w[i][None, None])[0, 0] for i in range(c)])
+    total = parts.sum(axis=0)
+    fig = figure((8.4, 2.0 * c))
+    gs = fig.add_gridspec(
+        c, 4, width_ratios=[x.shape[2], w.shape[2], parts.shape[2], parts.shape[2]]
+    )
+    lim = max(np.abs(parts).max(), np.abs(total).max(), 1e-12)
+    wlim = max(np.abs(w).max(), 1e-12)
+    xlim = max(np.abs(x).max(), 1e-12)
+    for i in range(c):
+        ax = fig.add_subplot(gs[i, 0])
+        draw_values(ax, x[i], signed=bool(x.min() < 0), lim=xlim)
+        ax.set_ylabel(names[i], rotation=0, labelpad=12, fontsize=10)
+        draw_values(fig.add_subplot(gs[i, 1]), w[i], lim=wlim)
+        draw_values(fig.add_subplot(gs[i, 2]), parts[i], lim=lim)
+        if i == 0:
+            for j, t in enumerate(["input channel", "kernel slice", "channel's map"]):
+                fig.axes[j].set_title(t, fontsize=9)
+    ax = fig.add_subplot(gs[c // 2, 3])
+    draw_values(ax, total, lim=lim)
+    ax.set_title("sum over channels\n= activation map", fontsize=9)
+    fig.subplots_adjust(left=0.05, right=0.98, bottom=0.03, top=0.9, wspace=0.25, hspace=0.25)
+    return fig
+
+
+def plot_orientation_errors(angles, errors: dict, wavelength=None):
+    """Edge-direction error against edge angle, one line per filter pair.
+
+    angles: (A,) degrees; errors: {name: (A,) errors in degrees} (from
+    :func:`cnnlab.filters.orientation_error`). The legend gives each pair's worst error.
+    Returns the Figure.
+    """
+    angles = np.asarray(angles, dtype=float)
+    if not errors:
+        raise ValueError("errors must map at least one filter name to its errors")
+    fig = figure((6.4, 3.2))
+    ax = fig.subplots()
+    for name, err in errors.items():
+        err = np.asarray(err, dtype=float)
+        if err.shape != angles.shape:
+            raise ValueError(f"errors[{name!r}] has shape {err.shape}, angles {angles.shape}")
+        ax.plot(angles, err, marker="o", ms=3, label=f"{name} (worst {np.abs(err).max():.2f}°)")
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.set_xlabel("true edge direction (degrees)")
+    ax.set_ylabel("estimated - true (degrees)")
+    ax.set_xticks(np.arange(0, angles.max() + 1, 45))
+    title = "How well each filter pair measures an edge's direction"
+    if wavelength is not None:
+        title += f" (stripes {wavelength:g} px apart)"
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(errors))
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_filter_learning(losses, learned, true, names=("learned", "true")):
+    """Loss curve of learning a filter, and the learned kernel next to the true one.
+
+    losses: (steps + 1,) mean squared errors; learned, true: (K, K) kernels.
+    Returns the Figure.
+    """
+    losses = np.asarray(losses, dtype=float)
+    learned = np.asarray(learned, dtype=float)
+    true = np.asarray(true, dtype=float)
+    if losses.ndim != 1 or learned.shape != true.shape or learned.ndim != 2:
+        raise ValueError(
+            f"need 1D losses and two (K, K) kernels of one shape, got {losses.shape}, "
+            f"{learned.shape} and {true.shape}"
+        )
+    fig = figure((9.6, 3.0))
+    gs = fig.add_gridspec(1, 3, width_ratios=[1.6, 1, 1])
+    ax = fig.add_subplot(gs[0])
+    ax.semilogy(np.arange(len(losses)), losses)
+    ax.set_xlabel("gradient-descent step")
+    ax.set_ylabel("mean squared error")
+    ax.set_title("loss", fontsize=9)
+    ax.grid(alpha=0.3)
+    lim = max(np.abs(true).max(), np.abs(learned).max(), 1e-12)
+    for j, (k, name) in enumerate(zip((learned, true), names)):
+        a = fig.add_subplot(gs[j + 1])
+        draw_values(a, k, fmt="{:.3f}", lim=lim)
+        a.set_title(name, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_reconstruction(original, responses, reconstruction, losses, names=None):
+    """The trick question answered: an image, its filter responses, and the image
+    recovered from the responses alone, with the loss going down.
+
+    original, reconstruction: (H, W); responses: (C_out, H', W'); losses: (steps + 1,).
+    names: titles of the responses (default 'filter i'). Returns the Figure.
+    """
+    original = np.asarray(original, dtype=float)
+    reconstruction = np.asarray(reconstruction, dtype=float)
+    responses = np.asarray(responses, dtype=float)
+    if original.ndim != 2 or original.shape != reconstruction.shape or responses.ndim != 3:
+        raise ValueError(
+            "need original and reconstruction (H, W) of one shape and responses "
+            f"(C_out, H', W'), got {original.shape}, {reconstruction.shape}, {responses.shape}"
+        )
+    n = responses.shape[0]
+    names = names or [f"filter {i}" for i in range(n)]
+    cols = max(n, 3)
+    fig = figure((2.2 * cols, 4.6))
+    gs = fig.add_gridspec(2, cols, height_ratios=[1, 1.1])
+    for i in range(n):
+        ax = fig.add_subplot(gs[0, i])
+        lim = max(np.abs(responses[i]).max(), 1e-12)
+        if responses[i].min() >= 0:
+            ax.imshow(responses[i], cmap="gray", vmin=0, vmax=lim)
+        else:
+            ax.imshow(responses[i], cmap="RdBu_r", vmin=-lim, vmax=lim)
+        ax.set_title(f"response: {names[i]}", fontsize=8)
+        ax.axis("off")
+    for j, (img, title) in enumerate(
+        [(original, "original"), (reconstruction, "reconstructed from\nthe responses")]
+    ):
+        ax = fig.add_subplot(gs[1, j])
+        ax.imshow(img, cmap="gray", vmin=0, vmax=1)
+        ax.set_title(title, fontsize=8)
+        ax.axis("off")
+    ax = fig.add_subplot(gs[1, 2:])
+    ax.semilogy(np.asarray(losses, dtype=float))
+    ax.set_xlabel("gradient-descent step", fontsize=8)
+    ax.set_title("||conv(x_hat) - conv(x)||² / M", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_activation_map(image, kernel, title=None):
+    """A grey image, a kernel and the activation map ``conv2d(image, kernel)``.
+
+    image: (H, W); kernel: (K, K). Positive responses red, negative blue, 0 white; the map
+    is (H-K+1, W-K+1). Returns the Figure (``title`` as its suptitle).
+    """
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError(
+            f"image must be (H, W) (grey) and kernel (K, K), got {image.shape} and {kernel.shape}"
+        )
+    act = conv2d(image[None, None], kernel[None, None])[0, 0]
+    fig = figure((7.6, 2.8))
+    gs = fig.add_gridspec(1, 3, width_ratios=[1, 0.55, 1])
+    ax = fig.add_subplot(gs[0])
+    ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+    ax.set_title(f"image {image.shape[0]}x{image.shape[1]}", fontsize=9)
+    ax.axis("off")
+    ax = fig.add_subplot(gs[1])
+    draw_values(ax, kernel, fmt="{:.3g}")
+    ax.set_title("kernel", fontsize=9)
+    ax = fig.add_subplot(gs[2])
+    lim = max(np.abs(act).max(), 1e-12)
+    ax.imshow(act, cmap="RdBu_r", vmin=-lim, vmax=lim)
+    ax.set_title(f"activation map {act.shape[0]}x{act.shape[1]}", fontsize=9)
+    ax.axis("off")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.86, wspace=0.1)
+    return fig
