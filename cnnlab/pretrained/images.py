@@ -1,0 +1,75 @@
+"""Checking the images given to the pretrained networks (VGG16, HED, MTCNN).
+
+Every network here was trained on colour photographs, so the one accepted form is an RGB image
+of shape (H, W, 3): floats in [0, 1] (what ``cnnlab.data.image`` returns) or uint8 in 0..255
+(what a PNG or JPEG reader returns). Anything else is refused with a message that says what was
+received and how to convert it, including grey (H, W) images: silently copying the grey channel
+three times would hide that the network sees a different kind of picture from the one it was
+trained on, so the learner makes that choice explicitly (the message gives the one-liner).
+
+>>> import numpy as np
+>>> as_rgb(np.zeros((4, 5, 3), np.uint8)).shape
+(4, 5, 3)
+>>> as_rgb(np.zeros((4, 5)))  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ValueError: expected an RGB image of shape (H, W, 3), got a grey image of shape (4, 5); ...
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+VALID = "an RGB image of shape (H, W, 3), floats in [0, 1] or uint8 in 0..255"
+
+
+def as_rgb(image, name: str = "image") -> np.ndarray:
+    """Check ``image`` and return it as a float32 (H, W, 3) array in [0, 1].
+
+    Accepts (H, W, 3) floats in [0, 1] or uint8 (divided by 255). Raises ValueError for grey
+    (H, W) images, RGBA, channels-first (3, H, W), other dtypes, NaN/inf, or floats outside
+    [0, 1] (most often a 0..255 image stored as floats), each with the fix in the message.
+    """
+    if not isinstance(image, np.ndarray):
+        try:
+            image = np.asarray(image)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be {VALID}, got {type(image).__name__}") from None
+    shape = image.shape
+    if image.ndim == 2:
+        raise ValueError(
+            f"expected an RGB image of shape (H, W, 3), got a grey image of shape {shape}; "
+            "the networks were trained on colour photographs: make it RGB with "
+            "np.stack([image] * 3, axis=-1) (or skimage.color.gray2rgb(image)) if you mean to"
+        )
+    if image.ndim == 3 and shape[-1] == 4:
+        raise ValueError(
+            f"{name} has 4 channels (RGBA), shape {shape}; drop the alpha channel with "
+            "image[..., :3]"
+        )
+    if image.ndim == 3 and shape[0] == 3 and shape[-1] != 3:
+        raise ValueError(
+            f"{name} looks channels-first, shape {shape}; these functions take (H, W, 3): "
+            "use np.moveaxis(image, 0, -1)"
+        )
+    if image.ndim != 3 or shape[-1] != 3:
+        raise ValueError(f"{name} must be {VALID}, got shape {shape}")
+    if shape[0] < 1 or shape[1] < 1:
+        raise ValueError(f"{name} is empty, shape {shape}; expected {VALID}")
+    if image.dtype == np.uint8:
+        return image.astype(np.float32) / 255.0
+    if image.dtype == bool or not np.issubdtype(image.dtype, np.floating):
+        raise ValueError(
+            f"{name} has dtype {image.dtype}; expected {VALID}; convert integers in 0..255 "
+            "with image.astype(np.uint8), or floats with image / 255"
+        )
+    if not np.isfinite(image).all():
+        raise ValueError(f"{name} contains NaN or infinite values; expected {VALID}")
+    lo, hi = float(image.min()), float(image.max())
+    if lo < 0 or hi > 1:
+        hint = " (it looks like 0..255: divide by 255)" if hi > 1.5 else ""
+        raise ValueError(
+            f"{name} values must be in [0, 1] for a float image, got min {lo:.4g}, "
+            f"max {hi:.4g}{hint}"
+        )
+    return image.astype(np.float32)
