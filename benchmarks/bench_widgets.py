@@ -10,6 +10,7 @@ widget shows a message there instead. Writes a table into benchmarks/RESULTS.md.
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import statistics
@@ -22,20 +23,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from cnnlab import widgets  # noqa: E402
-
 from results import write_section  # noqa: E402
 
+# (topic package, explorer): each topic keeps its widgets in cnnlab/<topic>/widgets.py
 EXPLORERS = [
-    "conv_step_explorer",
-    "filter_explorer",
-    "conv_arithmetic_explorer",
-    "receptive_field_explorer",
-    "pooling_explorer",
-    "bottleneck_explorer",
-    "iou_explorer",
-    "signal_filter_explorer",
-    "volume_slice_explorer",
+    ("filters", "conv_step_explorer"),
+    ("filters", "filter_explorer"),
+    ("arithmetic", "conv_arithmetic_explorer"),
+    ("receptive", "receptive_field_explorer"),
+    ("pooling", "pooling_explorer"),
+    ("classic", "bottleneck_explorer"),
+    ("detection", "iou_explorer"),
+    ("generalizations", "signal_filter_explorer"),
+    ("generalizations", "volume_slice_explorer"),
 ]
 
 
@@ -47,7 +47,7 @@ def settings(controls):
         if isinstance(c, (W.IntSlider, W.FloatSlider)):
             values = np.linspace(c.min, c.max, 6)
             values = sorted({int(round(v)) for v in values}) if isinstance(c, W.IntSlider) else values
-        elif isinstance(c, (W.Dropdown, W.ToggleButtons, W.RadioButtons)):
+        elif isinstance(c, (W.Dropdown, W.ToggleButtons, W.RadioButtons, W.SelectionSlider)):
             values = [o[1] if isinstance(o, tuple) else o for o in c.options]
         elif isinstance(c, W.Checkbox):
             values = [False, True]
@@ -85,13 +85,13 @@ def main():
         "| explorer | settings | impossible (message shown) | median draw ms | max draw ms | median draw + PNG ms | ≤ 50 ms |",
         "|---|---:|---:|---:|---:|---:|:---:|",
     ]
-    for name in EXPLORERS:
-        box = getattr(widgets, name)()
+    for topic, name in EXPLORERS:
+        box = getattr(importlib.import_module(f"cnnlab.{topic}.widgets"), name)()
         plt.close("all")
         draw_ms, render_ms, skipped = measure(box)
         med = statistics.median(draw_ms)
         lines.append(
-            f"| `{name}` | {len(draw_ms)} | {skipped} | {med:.1f} | {max(draw_ms):.1f} | "
+            f"| `{topic}.widgets.{name}` | {len(draw_ms)} | {skipped} | {med:.1f} | {max(draw_ms):.1f} | "
             f"{statistics.median(render_ms):.1f} | {'yes' if med <= 50 else 'NO'} |"
         )
         print(lines[-1], flush=True)

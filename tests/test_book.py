@@ -19,9 +19,10 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -233,10 +234,15 @@ def test_a_lesson_has_typeset_math_and_launch_and_download_buttons(page, base_ur
     math.wait_for(state="attached")
     assert any("/_static/mathjax/" in u for u in page.requests)
 
-    # Binder, Colab and JupyterHub open the notebook at its path in the repository.
+    # Binder, Colab and JupyterHub open the notebook at its path in the repository that
+    # book/_config.yml names (the one setting; tests/test_launch.py checks the install cell).
+    repo = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())["repository"]
+    owner_name = "/".join(repo["url"].rstrip("/").split("/")[-2:])
     links = [a.get_attribute("href") for a in page.locator(".dropdown-launch-buttons a").all()]
     for host in ("mybinder.org", "colab.research.google.com", "/hub/user-redirect/git-pull"):
-        assert any(host in h and f"notebooks/{nb.name}" in h for h in links), (host, links)
+        assert any(
+            host in h and f"notebooks/{nb.name}" in h and owner_name in unquote(h) for h in links
+        ), (host, owner_name, links)
     downloads = [
         a.get_attribute("href") for a in page.locator(".dropdown-download-buttons a").all()
     ]
