@@ -68,10 +68,12 @@ def with_install_cell(text: str, cell: str) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="update notebooks/NN_*.py")
+    parser.add_argument("--write", action="store_true", help="update the lesson sources")
+    parser.add_argument("lessons", nargs="*", type=Path, help="default: every notebooks/NN_*.py")
     args = parser.parse_args(argv)
     cell = install_cell(*settings())
-    for src in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py")) + sorted(NOTEBOOKS.glob("vi/[0-9][0-9]_*.py")):
+    every = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py")) + sorted(NOTEBOOKS.glob("vi/[0-9][0-9]_*.py"))
+    for src in args.lessons or every:
         text = src.read_text()
         new = with_install_cell(text, cell)
         if new != text:
