@@ -75,8 +75,7 @@ def bench(dev, size, width, steps, repeats):
     net = style.feature_net("random", width=width).to(dev)
     c = data.image("chelsea", size)
     s = style.style_image("immunohistochemistry", size)
-    tc = torch.tensor(c, dtype=torch.float32).permute(2, 0, 1)[None].to(dev)
-    ts = torch.tensor(s, dtype=torch.float32).permute(2, 0, 1)[None].to(dev)
+    tc, ts = style.image_tensor(c, dev), style.image_tensor(s, dev)
 
     def ours():
         style.style_transfer(c, s, net=net, steps=steps, device=dev, progress=False)

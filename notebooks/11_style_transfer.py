@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -28,12 +33,11 @@
 
 # %%
 # %matplotlib inline
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
 import cnnlab
-from cnnlab import check, data, nets, plot, style
+from cnnlab import data, drawing, nets, style
 
 np.set_printoptions(precision=4, suppress=True)
 nets.seed_everything(0)
@@ -55,7 +59,7 @@ if dev.type == "cpu":
 content = data.image("chelsea", size=128)
 style_img = style.style_image("immunohistochemistry", size=128)
 print("content", content.shape, " style", style_img.shape)
-_ = plot.show_images([content, style_img], ["content C", "style S"], cols=2)
+drawing.plot_images([content, style_img], ["content C", "style S"], cols=2)
 
 # %% [markdown]
 # ## 2. The measuring instrument: a VGG-style network
@@ -95,8 +99,8 @@ x_content = torch.tensor(content, dtype=torch.float32).permute(2, 0, 1)[None].to
 with torch.no_grad():
     feats = net(x_content, ["conv1_1", "conv2_1", "conv3_1", "conv4_1"])
 for name, a in feats.items():
-    print(f"{name}: {tuple(a.shape[1:])}  receptive field {style._vgg_rf(int(name[4]), 1)} px")
-_ = plot.plot_layer_maps(feats, channels=5, title=f"feature maps ({net.source})")
+    print(f"{name}: {tuple(a.shape[1:])}  receptive field {style.layer_receptive_field(name)} px")
+style.plot.plot_layer_maps(feats, channels=5, title=f"feature maps ({net.source})")
 
 # %% [markdown]
 # And the patches of the cat that excite one unit most, at a shallow and a deeper layer:
@@ -107,9 +111,10 @@ _ = plot.plot_layer_maps(feats, channels=5, title=f"feature maps ({net.source})"
 # %%
 shallow = style.top_patches(net, content, "conv2_1", channel=3, k=4)
 deep = style.top_patches(net, content, "conv4_1", channel=3, k=2)  # 68 px: only 2 fit apart
-_ = plot.show_images(
+drawing.plot_images(
     [p for p, _ in shallow] + [p for p, _ in deep],
-    [f"conv2_1, {p.shape[0]} px" for p, _ in shallow] + [f"conv4_1, {p.shape[0]} px" for p, _ in deep],
+    [f"conv2_1, {p.shape[0]} px" for p, _ in shallow]
+    + [f"conv4_1, {p.shape[0]} px" for p, _ in deep],
     cols=6,
     size=1.6,
 )
@@ -130,6 +135,7 @@ _ = plot.show_images(
 # and `style.content_cost_torch` agree; a flipped cat is further from the cat than a slightly
 # blurred one:
 
+
 # %%
 # NBVAL_CHECK_OUTPUT
 def layer_activation(img, layer=style.CONTENT_LAYER):
@@ -145,8 +151,11 @@ for name, other in [("blurred cat", blurred), ("flipped cat", content[:, ::-1])]
     j_np = style.content_cost(a_C.numpy(), a_G.numpy())
     j_torch = style.content_cost_torch(a_C, a_G).item()
     print(f"{name}: NumPy and PyTorch agree: {np.isclose(j_np, j_torch, rtol=1e-4)}")
-print("flipped is further:", style.content_cost(a_C, layer_activation(content[:, ::-1]))
-      > style.content_cost(a_C, layer_activation(blurred)))
+print(
+    "flipped is further:",
+    style.content_cost(a_C, layer_activation(content[:, ::-1]))
+    > style.content_cost(a_C, layer_activation(blurred)),
+)
 
 # %% [markdown]
 # ## 5. The style cost: correlations between channels
@@ -178,9 +187,12 @@ print("flipped is further:", style.content_cost(a_C, layer_activation(content[:,
 # %%
 a_S1 = layer_activation(style_img, "conv1_1")
 a_C1 = layer_activation(content, "conv1_1")
-fig, axes = plt.subplots(1, 2, figsize=(7.5, 2.8), layout="constrained")
-plot.plot_gram(style.gram_matrix(a_S1.numpy()), "style image, conv1_1", ax=axes[0])
-_ = plot.plot_gram(style.gram_matrix(a_C1.numpy()), "content image, conv1_1", ax=axes[1])
+style.plot.plot_grams(
+    {
+        "style image, conv1_1": style.gram_matrix(a_S1.numpy()),
+        "content image, conv1_1": style.gram_matrix(a_C1.numpy()),
+    }
+)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -219,20 +231,20 @@ print("the mirrored style image has (nearly) the same style:", j_mirror < j_cat 
 generated, hist = style.style_transfer(
     content, style_img, net=net, steps=150, lr=0.02, tv_weight=1.0, device=dev
 )
-_ = plot.show_images(
+drawing.plot_images(
     [content, style_img, generated],
     ["content", "style", f"generated, 150 Adam steps\n{net.source}"],
     cols=3,
 )
 
 # %%
-fig, ax = plt.subplots(figsize=(5, 2.6))
-ax.semilogy(np.array(hist["content"]) * 10, label="α·J_content")
-ax.semilogy(np.array(hist["style"]) * 400, label="β·J_style")
-ax.semilogy(hist["total"], label="J(G) + TV")
-ax.set_xlabel("step")
-ax.legend(fontsize=8)
-_ = ax.set_title("the style cost falls while the content cost rises from 0", fontsize=9)
+style.plot.plot_cost_history(
+    hist,
+    alpha=10,
+    beta=400,
+    total_label="J(G) + TV",
+    title="the style cost falls while the content cost rises from 0",
+)
 
 # %% [markdown]
 # ## 7. The balance α/β, and which layers carry the style
@@ -247,11 +259,12 @@ _ = ax.set_title("the style cost falls while the content cost rises from 0", fon
 c96, s96 = data.image("chelsea", 96), style.style_image("immunohistochemistry", 96)
 ratios = [40, 400, 4000]
 by_beta = [
-    style.style_transfer(c96, s96, beta=b, net=net, steps=80, tv_weight=1.0, device=dev,
-                         progress=False)[0]
+    style.style_transfer(
+        c96, s96, beta=b, net=net, steps=80, tv_weight=1.0, device=dev, progress=False
+    )[0]
     for b in ratios
 ]
-_ = plot.show_images(by_beta, [f"β = {b}, α = 10" for b in ratios], cols=3)
+drawing.plot_images(by_beta, [f"β = {b}, α = 10" for b in ratios], cols=3)
 
 # %% [markdown]
 # Which layers define the style matters as much. With only `conv1_1` (receptive field 3 px)
@@ -268,32 +281,41 @@ choices = {
     "conv1_1 … conv4_1": style.STYLE_LAYERS,
 }
 by_layers = [
-    style.style_transfer(c96, s96, beta=1000, style_layers=sl, net=net, steps=80,
-                         tv_weight=1.0, device=dev, progress=False)[0]
+    style.style_transfer(
+        c96,
+        s96,
+        beta=1000,
+        style_layers=sl,
+        net=net,
+        steps=80,
+        tv_weight=1.0,
+        device=dev,
+        progress=False,
+    )[0]
     for sl in choices.values()
 ]
-_ = plot.show_images(by_layers, list(choices), cols=3)
 print("all pictures in this lesson:", net.source)
+drawing.plot_images(by_layers, list(choices), cols=3)
 
 # %% [markdown]
 # ## Exercises
 #
 # ### 11.1 A Gram matrix by hand
 #
-# A layer has two channels over 2 × 2 positions, `check.GRAM_ACTIVATIONS`: channel 0 a
+# A layer has two channels over 2 × 2 positions, `style.check.GRAM_ACTIVATIONS`: channel 0 a
 # "vertical stripe" detector, channel 1 an "orange tint" detector. Write down its Gram matrix
 # (a 2 × 2 list of numbers) without calling `style.gram_matrix`.
 
 # %%
-print(check.GRAM_ACTIVATIONS)
+print(style.check.GRAM_ACTIVATIONS)
 my_gram = None  # e.g. [[a, b], [c, d]]
-check.gram_by_hand(my_gram)
+style.check.gram_by_hand(my_gram)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # Solution: unroll to (n_C, n_H·n_W) = (2, 4), then G = A Aᵀ
-A = check.GRAM_ACTIVATIONS.reshape(2, 4)  # [[1, 0, 2, 0], [3, 1, 1, 0]]
+A = style.check.GRAM_ACTIVATIONS.reshape(2, 4)  # [[1, 0, 2, 0], [3, 1, 1, 0]]
 gram_solution = A @ A.T  # [[1+4, 3+2], [3+2, 9+1+1]]
-check.gram_by_hand(gram_solution)
+style.check.gram_by_hand(gram_solution)
 
 # %% [markdown]
 # ### 11.2 The style cost of one layer
@@ -302,6 +324,7 @@ check.gram_by_hand(gram_solution)
 # $(n_C, n_H, n_W)$: unroll, Gram matrices, then
 # $\frac{1}{(2 n_H n_W n_C)^2}\sum (G^{(S)} - G^{(G)})^2$. The stub forgets the normaliser.
 
+
 # %%
 def my_layer_style_cost(a_S, a_G):
     n_C, n_H, n_W = a_S.shape
@@ -309,7 +332,8 @@ def my_layer_style_cost(a_S, a_G):
     return np.sum((A_S @ A_S.T - A_G @ A_G.T) ** 2)  # TODO: the normalisation
 
 
-check.layer_style_cost_function(my_layer_style_cost)
+style.check.layer_style_cost_function(my_layer_style_cost)
+
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # Solution
@@ -319,7 +343,7 @@ def layer_style_cost_solution(a_S, a_G):
     return np.sum((A_S @ A_S.T - A_G @ A_G.T) ** 2) / (2 * n_H * n_W * n_C) ** 2
 
 
-check.layer_style_cost_function(layer_style_cost_solution)
+style.check.layer_style_cost_function(layer_style_cost_solution)
 
 # %% [markdown]
 # ### 11.3 Try it (no checker)

@@ -55,7 +55,7 @@ import torch.nn.functional as F
 from torch import nn
 
 import cnnlab
-from cnnlab import check, nets, plot, signals, volumes, widgets
+from cnnlab import drawing, filters, generalizations, nets
 
 np.set_printoptions(precision=4, suppress=True)
 nets.seed_everything(0)
@@ -80,7 +80,7 @@ if dev.type == "cpu":
 # %%
 x1 = np.array([1.0, 3, 2, 5, 4, 6, 0, 2])
 w1 = np.array([-1.0, 0, 1])
-_ = plot.draw_conv_step(x1[None], w1[None], 0, 2)  # a pyplot figure: shown once
+filters.plot.plot_conv_step(x1[None], w1[None], 0, 2)
 
 # %% [markdown]
 # $(-1)\cdot 2 + 0\cdot 5 + 1\cdot 4 = 2$: the kernel $[-1, 0, 1]$ measures how much the
@@ -119,14 +119,14 @@ for stride, padding in [(1, 0), (1, 1), (2, 1)]:
 # section 4.)
 
 # %%
-eeg = signals.eeg()
-print("EEG:", eeg.shape, " membrane potential:", signals.membrane_potential().shape)
-plot.plot_signals(
+eeg = generalizations.eeg()
+print("EEG:", eeg.shape, " membrane potential:", generalizations.membrane_potential().shape)
+generalizations.plot.plot_signals(
     eeg,
-    signals.EEG_CHANNELS,
-    dt=signals.EEG_SECONDS / eeg.shape[1],
+    generalizations.EEG_CHANNELS,
+    dt=generalizations.EEG_SECONDS / eeg.shape[1],
     unit="seconds",
-    spans=signals.TEST_BLOCKS,
+    spans=generalizations.TEST_BLOCKS,
 )
 
 # %% [markdown]
@@ -153,8 +153,8 @@ print(
 # ## 3. Hand-made 1D filters: smoothing and derivatives
 #
 # Before letting a network learn its kernels, here are the classic ones, as in lesson 02
-# for images. `signals.filter_signal(x, w)` runs `cnnlab.conv1d` on one signal and pads it
-# so the output keeps its length.
+# for images. `generalizations.filter_signal(x, w)` runs `cnnlab.conv1d` on one signal and
+# pads it so the output keeps its length.
 #
 # **Smoothing.** A **moving average** $w = [\tfrac1K, \dots, \tfrac1K]$ replaces every
 # sample by the mean of the $K$ around it; a **Gaussian** kernel weighs the near samples
@@ -162,8 +162,8 @@ print(
 # unchanged) and both remove fast wiggles: they are **low-pass** filters.
 
 # %%
-plot.draw_signal_filter(
-    eeg[0], signals.gaussian(2.0), window=(0, 200), title="PG3, Gaussian σ = 2 samples"
+generalizations.plot.plot_signal_filter(
+    eeg[0], generalizations.gaussian(2.0), window=(0, 200), title="PG3, Gaussian σ = 2 samples"
 )
 
 # %% [markdown]
@@ -175,11 +175,11 @@ plot.draw_signal_filter(
 # at the start of each spike:
 
 # %%
-v = signals.membrane_potential()
-dt = signals.MEMBRANE_DT_MS
-plot.draw_signal_filter(
+v = generalizations.membrane_potential()
+dt = generalizations.MEMBRANE_DT_MS
+generalizations.plot.plot_signal_filter(
     v,
-    signals.derivative() / dt,  # per ms instead of per sample
+    generalizations.derivative() / dt,  # per ms instead of per sample
     dt=dt,
     unit="ms",
     ylabel="mV",
@@ -200,16 +200,16 @@ plot.draw_signal_filter(
 
 # %%
 # NBVAL_CHECK_OUTPUT
-g, d = signals.gaussian(1.0), signals.derivative()
-dog = signals.derivative_of_gaussian(1.0)
-two_steps = signals.filter_signal(signals.filter_signal(v, g), d)
-one_step = signals.filter_signal(v, dog)
+g, d = generalizations.gaussian(1.0), generalizations.derivative()
+dog = generalizations.derivative_of_gaussian(1.0)
+two_steps = generalizations.filter_signal(generalizations.filter_signal(v, g), d)
+one_step = generalizations.filter_signal(v, dog)
 inner = slice(10, -10)  # away from the borders, where the paddings differ
 print("kernel g * d:", dog.round(3))
 print("smooth then differentiate == one filter:", np.allclose(two_steps[inner], one_step[inner]))
-spikes_d = signals.find_events(signals.filter_signal(v, d) / dt, 5.0)
-spikes_dog = signals.find_events(one_step / dt, 5.0)
-peaks = signals.find_events(v, -20.0)  # the voltage itself crossing -20 mV
+spikes_d = generalizations.find_events(generalizations.filter_signal(v, d) / dt, 5.0)
+spikes_dog = generalizations.find_events(one_step / dt, 5.0)
+peaks = generalizations.find_events(v, -20.0)  # the voltage itself crossing -20 mV
 print("derivative above 5 mV/ms:            ", len(spikes_d), "crossings")
 print("derivative of Gaussian above 5 mV/ms:", len(spikes_dog), "crossings")
 print("voltage above -20 mV (the spikes):   ", len(peaks), "crossings")
@@ -223,7 +223,7 @@ print("voltage above -20 mV (the spikes):   ", len(peaks), "crossings")
 # %%
 # NBVAL_CHECK_OUTPUT
 for pad in ("zeros", "edge"):
-    dv = signals.filter_signal(v, d, pad=pad) / dt
+    dv = generalizations.filter_signal(v, d, pad=pad) / dt
     print(f"pad={pad!r:8} first and last dV/dt: {dv[0]:7.2f} {dv[-1]:7.2f} mV/ms")
 
 # %% [markdown]
@@ -233,7 +233,7 @@ for pad in ("zeros", "edge"):
 # edges at the ends of the membrane potential.
 
 # %% tags=["nbval-ignore-output"]
-widgets.signal_filter_explorer()
+generalizations.widgets.signal_filter_explorer()
 
 # %% [markdown]
 # ## 4. A 1D CNN that learns to find bursts in EEG
@@ -252,13 +252,13 @@ widgets.signal_filter_explorer()
 
 # %%
 # NBVAL_CHECK_OUTPUT
-x_train, y_train, start_train = signals.burst_dataset(4000, "train", seed=0)
-x_test, y_test, start_test = signals.burst_dataset(2000, "test", seed=1)
+x_train, y_train, start_train = generalizations.burst_dataset(4000, "train", seed=0)
+x_test, y_test, start_test = generalizations.burst_dataset(2000, "test", seed=1)
 print("train:", x_train.shape, " bursts:", y_train.mean())
 print("test: ", x_test.shape, " bursts:", y_test.mean())
 
 # %%
-plot.plot_burst_examples(x_train, y_train, start_train)
+generalizations.plot.plot_burst_examples(x_train, y_train, start_train)
 
 # %% [markdown]
 # The bursts are no taller than the EEG's own waves, so a threshold on the largest value
@@ -271,12 +271,12 @@ plot.plot_burst_examples(x_train, y_train, start_train)
 # NBVAL_CHECK_OUTPUT
 baselines = {
     "largest |value|": lambda x: np.abs(x).max(axis=(1, 2)),
-    "matched burst filter": signals.burst_score,
+    "matched burst filter": generalizations.burst_score,
 }
 baseline_acc = {}
 for name, score in baselines.items():
-    threshold, _ = signals.best_threshold(score(x_train), y_train)
-    baseline_acc[name] = signals.accuracy_at(score(x_test), y_test, threshold)
+    threshold, _ = generalizations.best_threshold(score(x_train), y_train)
+    baseline_acc[name] = generalizations.accuracy_at(score(x_test), y_test, threshold)
     print(f"{name:21} test accuracy {baseline_acc[name]:.2f}")
 
 # %% [markdown]
@@ -331,14 +331,14 @@ print("better than the largest-value threshold:", cnn_acc > baseline_acc["larges
 # counterpart of the edge detectors that appear in the first layer of image networks.
 
 # %%
-plot.plot_kernels_1d(
+generalizations.plot.plot_kernels_1d(
     model[0].weight.detach().cpu().numpy(), band=(5, 7), title="first layer: 8 learned kernels"
 )
 
 # %%
 with torch.no_grad():
     proba = model(torch.tensor(x_test[:8]).to(dev)).softmax(1)[:, 1].cpu().numpy()
-plot.plot_burst_examples(x_test, y_test, start_test, proba=proba)
+generalizations.plot.plot_burst_examples(x_test, y_test, start_test, proba=proba)
 
 # %% [markdown]
 # ## 5. 3D convolution over a volume: a CT scan
@@ -349,17 +349,17 @@ plot.plot_burst_examples(x_test, y_test, start_test, proba=proba)
 # stack of **axial** slices (across the body), or cut **coronally** (front view) and
 # **sagittally** (side view).
 #
-# No real scan ships with the packages here, so `volumes.ct_phantom` builds a chest from
+# No real scan ships with the packages here, so `generalizations.ct_phantom` builds a chest from
 # simple shapes, like the phantoms used to test CT machines: body, fat, two lungs, a spine
 # of separate vertebrae, and one small **nodule** in a lung. Its values are realistic HU,
 # with noise.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-ct = volumes.ct_phantom(64)
-nodule = volumes.nodule_voxel(64)
+ct = generalizations.ct_phantom(64)
+nodule = generalizations.nodule_voxel(64)
 print("volume (D, H, W):", ct.shape, " nodule centre at voxel", nodule)
-print("tissues (HU):", volumes.HU)
+print("tissues (HU):", generalizations.HU)
 
 # %% [markdown]
 # A 3D filter is a small cube, $f_D \times f_H \times f_W$, as deep as the channels (a CT
@@ -412,8 +412,8 @@ for dims in (1, 2, 3):
 # $z$-slices; the kernels for $y$ and $x$ are the same cube turned.
 
 # %%
-sobel_z = volumes.sobel3d(0)
-plot.show_grids(list(sobel_z), [f"z offset {k - 1:+d}" for k in range(3)])
+sobel_z = generalizations.sobel3d(0)
+drawing.plot_grids(list(sobel_z), [f"z offset {k - 1:+d}" for k in range(3)])
 
 # %% [markdown]
 # All three go into one `conv3d` call as three output channels, weight shape
@@ -423,7 +423,7 @@ plot.show_grids(list(sobel_z), [f"z offset {k - 1:+d}" for k in range(3)])
 
 # %%
 # NBVAL_CHECK_OUTPUT
-bank = volumes.sobel3d_bank()
+bank = generalizations.sobel3d_bank()
 print("weight shape (C_out, C_in, K_D, K_H, K_W):", bank.shape)
 for stride, dilation in [(1, 1), (2, 1), (1, 2)]:
     ours = cnnlab.conv3d(ct[None, None], bank, stride=stride, padding=1, dilation=dilation)
@@ -449,9 +449,9 @@ for stride, dilation in [(1, 1), (2, 1), (1, 2)]:
 # that runs along the slice, which only the 3D kernel can see.)
 
 # %%
-edges_3d = volumes.edge_magnitude(ct)
-edges_2d = volumes.edge_magnitude(ct, volumes.sobel2d_bank())
-plot.plot_volume_views(
+edges_3d = generalizations.edge_magnitude(ct)
+edges_2d = generalizations.edge_magnitude(ct, generalizations.sobel2d_bank())
+generalizations.plot.plot_volume_views(
     {
         "CT (HU)": ct,
         "3D Sobel 3×3×3": edges_3d / edges_3d.max(),
@@ -470,7 +470,7 @@ plot.plot_volume_views(
 # between the 3D edge filter and the per-slice 2D one.
 
 # %% tags=["nbval-ignore-output"]
-widgets.volume_slice_explorer()
+generalizations.widgets.volume_slice_explorer()
 
 # %% [markdown]
 # ## Summary
@@ -501,17 +501,17 @@ widgets.volume_slice_explorer()
 
 # %%
 answer_shape = None  # (C_out, L_out)
-check.conv1d_output_shape(answer_shape)
+generalizations.check.conv1d_output_shape(answer_shape)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: floor((800 + 2*7 - 15) / 4) + 1 = floor(799 / 4) + 1 = 200; one channel per filter.
-e = check.CONV1D_EXERCISE
+e = generalizations.check.CONV1D_EXERCISE
 length = cnnlab.conv_output_size(e["length"], e["kernel"], p=e["padding"], s=e["stride"])
 answer_shape = (e["c_out"], length)
 conv = nn.Conv1d(e["c_in"], e["c_out"], e["kernel"], stride=e["stride"], padding=e["padding"])
 print(answer_shape, "PyTorch:", tuple(conv(torch.zeros(e["c_in"], e["length"])).shape))
-check.conv1d_output_shape(answer_shape)
+generalizations.check.conv1d_output_shape(answer_shape)
 
 # %% [markdown]
 # ### Exercise 2: parameters of a 3D convolution
@@ -521,33 +521,33 @@ check.conv1d_output_shape(answer_shape)
 
 # %%
 answer_params = None  # a whole number
-check.conv3d_params(answer_params)
+generalizations.check.conv3d_params(answer_params)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: each filter is 3x3x3 voxels in all 8 channels, plus a bias: 16 * (27 * 8 + 1).
-e = check.CONV3D_EXERCISE
+e = generalizations.check.CONV3D_EXERCISE
 answer_params = cnnlab.conv_params(e["kernel"], e["c_in"], e["c_out"])
 conv3 = nn.Conv3d(e["c_in"], e["c_out"], e["kernel"])
 print(answer_params, "PyTorch:", sum(p.numel() for p in conv3.parameters()))
-check.conv3d_params(answer_params)
+generalizations.check.conv3d_params(answer_params)
 
 # %% [markdown]
 # ### Exercise 3: which kernel is the derivative?
 #
-# Write a kernel `w` of three numbers such that `signals.filter_signal(x, w)` computes the
+# Write a kernel `w` of three numbers such that `generalizations.filter_signal(x, w)` computes the
 # centred derivative $\big(x[i+1] - x[i-1]\big)/2$ at every sample. Mind the order:
 # `cnnlab.conv1d` does not flip the kernel. You can try yours on a ramp `x = np.arange(10.0)`
 # (its derivative is 1 everywhere) or on a parabola before checking.
 
 # %%
 answer_kernel = None  # e.g. np.array([..., ..., ...])
-check.derivative_kernel(answer_kernel)
+generalizations.check.derivative_kernel(answer_kernel)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: out[i] = w[0] x[i-1] + w[1] x[i] + w[2] x[i+1], so w = [-1/2, 0, 1/2].
 answer_kernel = np.array([-0.5, 0.0, 0.5])
 parabola = np.arange(8.0) ** 2  # derivative 2t
-print(signals.filter_signal(parabola, answer_kernel, pad="valid"), "= 2t at t = 1..6")
-check.derivative_kernel(answer_kernel)
+print(generalizations.filter_signal(parabola, answer_kernel, pad="valid"), "= 2t at t = 1..6")
+generalizations.check.derivative_kernel(answer_kernel)

@@ -1,4 +1,4 @@
-"""1D signals: real physiological recordings, 1D filters, and an event-detection task.
+"""1D signals: real physiological recordings and 1D filters (lesson 12).
 
 Two recordings ship with matplotlib (``matplotlib.cbook.get_sample_data``), so they load
 offline:
@@ -10,7 +10,8 @@ offline:
   sample every 0.5 ms (6 s), with about 60 action potentials ("spikes").
 
 Filters are 1D kernels for ``cnnlab.conv1d``, which, like PyTorch, computes a
-cross-correlation: ``out[i] = sum_k w[k] * x[i + k]`` (the kernel is not flipped).
+cross-correlation: ``out[i] = sum_k w[k] * x[i + k]`` (the kernel is not flipped). The
+burst-detection task built on the EEG is in :mod:`cnnlab.generalizations.bursts`.
 
 >>> x = np.array([0.0, 1, 4, 9, 16])          # t**2
 >>> filter_signal(x, derivative(), pad="valid")  # 2t at t = 1, 2, 3
@@ -21,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arith import check_int
-from .conv import conv1d
+from ..conv import conv1d
+from ..validate import check_int
 
 #: EEG channel names, as matplotlib's "MRI with EEG" example labels them.
 EEG_CHANNELS = ("PG3", "PG5", "PG7", "PG9")
@@ -30,11 +31,6 @@ EEG_CHANNELS = ("PG3", "PG5", "PG7", "PG9")
 EEG_SECONDS = 10.0
 #: Sampling interval of the membrane potential recording, in milliseconds.
 MEMBRANE_DT_MS = 0.5
-
-#: Samples of the EEG kept for training / for testing the burst detector: alternating
-#: blocks of 200, so both sets see the calm first half and the busier second half.
-TRAIN_BLOCKS = ((0, 200), (400, 600))
-TEST_BLOCKS = ((200, 400), (600, 800))
 
 
 def _sample_path(name: str) -> str:
@@ -132,6 +128,18 @@ def kernel(name: str, width: int = 9) -> np.ndarray:
 # --- filtering ---------------------------------------------------------------------------
 
 
+def centred_padding(k: int) -> tuple[int, int]:
+    """Samples to pad (left, right) so a kernel of length ``k`` keeps a signal's length and
+    each output sits under the input sample at the kernel's centre; for an even k the extra
+    sample goes on the right.
+
+    >>> centred_padding(3), centred_padding(4)
+    ((1, 1), (1, 2))
+    """
+    k = check_int("kernel length k", k, 1)
+    return (k - 1) // 2, k // 2
+
+
 def filter_signal(x, w, pad: str = "edge") -> np.ndarray:
     """Cross-correlate a signal with a 1D kernel, with ``cnnlab.conv1d``.
 
@@ -151,7 +159,7 @@ def filter_signal(x, w, pad: str = "edge") -> np.ndarray:
         raise ValueError(f"pad must be 'edge', 'zeros' or 'valid', got {pad!r}")
     rows = x.reshape(-1, 1, x.shape[-1])  # every signal its own batch item: (C, 1, L)
     if pad != "valid":
-        left, right = (w.size - 1) // 2, w.size // 2
+        left, right = centred_padding(w.size)
         mode = "edge" if pad == "edge" else "constant"
         rows = np.pad(rows, ((0, 0), (0, 0), (left, right)), mode=mode)
     elif w.size > x.shape[-1]:
@@ -182,112 +190,18 @@ def find_events(score, threshold: float, refractory: int = 1) -> np.ndarray:
     return np.array(kept, dtype=int)
 
 
-# --- the burst-detection task ------------------------------------------------------------
+def amplitude_response(w, n_fft: int = 256):
+    """What 1D kernels let through: the size of their response to a wave of each period.
 
-
-def burst(width: int = 32, period: float = 6.0, phase: float = 0.0) -> np.ndarray:
-    """A short oscillation: a sine of ``period`` samples under a Hann window of ``width``.
-
-    Shaped like an EEG "spindle" (a brief burst of faster waves); peak amplitude about 1.
+    w: (K,) one kernel or (C, K) several. Returns (period, response): the periods in samples
+    per cycle, (n_fft // 2,), longest first, and ``|DFT|`` of each kernel zero-padded to
+    ``n_fft`` samples at those periods, (C, n_fft // 2) (or (n_fft // 2,) for one kernel).
+    A kernel tuned to a rhythm peaks at that rhythm's period.
     """
-    width = check_int("width", width, 2)
-    if not period > 0:
-        raise ValueError(f"period must be > 0 samples, got {period!r}")
-    t = np.arange(width)
-    return np.hanning(width) * np.sin(2 * np.pi * t / period + phase)
-
-
-def burst_dataset(
-    n: int,
-    split: str = "train",
-    *,
-    length: int = 64,
-    width: int = 32,
-    amplitude=(1.0, 2.0),
-    period=(5.0, 7.0),
-    seed: int = 0,
-):
-    """Windows of real EEG, half of them with a burst added: a binary detection task.
-
-    Each example is ``length`` consecutive samples of one EEG channel, taken from the
-    split's blocks (``TRAIN_BLOCKS`` or ``TEST_BLOCKS``, so no test sample was seen in
-    training), randomly reversed in time and sign (the background's statistics do not
-    change, and there are more distinct windows). Examples with label 1 get a ``burst``
-    of random period, phase and amplitude at a random position.
-
-    Returns x (n, 1, length) float32, y (n,) int64 (1 = burst), start (n,) int64 (where
-    the burst begins, -1 without one).
-    """
-    n = check_int("n", n, 1)
-    length = check_int("length", length, 2)
-    width = check_int("width", width, 2)
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    if width > length:
-        raise ValueError(f"the burst (width {width}) must fit in the window (length {length})")
-    blocks = TRAIN_BLOCKS if split == "train" else TEST_BLOCKS
-    if length > min(hi - lo for lo, hi in blocks):
-        raise ValueError(f"length must be <= 200 (the EEG blocks' size), got {length}")
-    rng = np.random.default_rng(seed)
-    signals = eeg()
-    y = rng.permutation(np.arange(n) % 2).astype(np.int64)
-    x = np.empty((n, 1, length), dtype=np.float32)
-    start = np.full(n, -1, dtype=np.int64)
-    for i in range(n):
-        lo, hi = blocks[rng.integers(len(blocks))]
-        s = rng.integers(lo, hi - length + 1)
-        window = signals[rng.integers(len(signals)), s : s + length].copy()
-        if rng.random() < 0.5:
-            window = window[::-1]
-        if rng.random() < 0.5:
-            window = -window
-        if y[i]:
-            b = burst(width, rng.uniform(*period), rng.uniform(0, 2 * np.pi))
-            start[i] = rng.integers(0, length - width + 1)
-            window[start[i] : start[i] + width] += rng.uniform(*amplitude) * b
-        x[i, 0] = window
-    return x, y, start
-
-
-def burst_score(x, period: float = 6.0, width: int = 32) -> np.ndarray:
-    """A hand-made burst detector: the strongest response to a burst-shaped kernel pair.
-
-    x: (N, 1, L) windows. Filters each window with a burst of the given period in sine and
-    cosine phase (so the burst's phase does not matter), takes the envelope
-    ``sqrt(a**2 + b**2)`` and returns its maximum over positions, (N,).
-    """
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 3 or x.shape[1] != 1:
-        raise ValueError(f"x must be (N, 1, L) windows, got shape {x.shape}")
-    pair = np.stack([burst(width, period), burst(width, period, np.pi / 2)])[:, None]
-    a, b = conv1d(x, pair).transpose(1, 0, 2)
-    return np.sqrt(a**2 + b**2).max(axis=1)
-
-
-def best_threshold(scores, labels):
-    """The threshold on ``scores`` that best separates ``labels`` (1 when score > threshold).
-
-    Returns (threshold, accuracy). Tries every midpoint between sorted scores.
-    """
-    scores = np.asarray(scores, dtype=float)
-    labels = np.asarray(labels)
-    if scores.shape != labels.shape or scores.ndim != 1 or scores.size == 0:
-        raise ValueError(
-            f"scores and labels must be 1D and the same length, got {scores.shape} and "
-            f"{labels.shape}"
-        )
-    order = np.argsort(scores, kind="stable")
-    s, lab = scores[order], labels[order]
-    # predicted 1 for everything above position k: count correct for every k at once
-    ones_above = np.concatenate([[lab.sum()], lab.sum() - np.cumsum(lab)])
-    zeros_below = np.concatenate([[0], np.cumsum(1 - lab)])
-    correct = ones_above + zeros_below
-    k = int(np.argmax(correct))
-    edges = np.concatenate([[s[0] - 1], (s[:-1] + s[1:]) / 2, [s[-1] + 1]])
-    return float(edges[k]), float(correct[k] / s.size)
-
-
-def accuracy_at(scores, labels, threshold: float) -> float:
-    """Fraction of examples where ``score > threshold`` matches the label."""
-    scores, labels = np.asarray(scores, dtype=float), np.asarray(labels)
-    return float(np.mean((scores > threshold) == labels))
+    w = np.asarray(w, dtype=float)
+    if w.ndim not in (1, 2) or w.shape[-1] == 0:
+        raise ValueError(f"w must be a kernel (K,) or kernels (C, K), got shape {w.shape}")
+    n_fft = check_int("n_fft", n_fft, max(2, w.shape[-1]))
+    freq = np.fft.rfftfreq(n_fft)[1:]  # cycles per sample, without the constant term
+    response = np.abs(np.fft.rfft(w, n=n_fft, axis=-1))[..., 1:]
+    return 1 / freq, response

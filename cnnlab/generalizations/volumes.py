@@ -1,4 +1,5 @@
-"""3D volumes: a generated CT-like body scan and 3D edge filters for ``cnnlab.conv3d``.
+"""3D volumes: a generated CT-like body scan and 3D edge filters for ``cnnlab.conv3d``
+(lesson 12).
 
 A CT (computed tomography) scan is a 3D array of X-ray attenuation values in Hounsfield
 units (HU): air is -1000, water 0, soft tissue a few tens, bone several hundred. No real
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arith import check_int
-from .conv import conv3d
+from ..conv import conv3d
+from ..validate import check_int
+from .signals import centred_padding
 
 #: Hounsfield units of the phantom's tissues.
 HU = {"air": -1000.0, "lung": -850.0, "fat": -100.0, "soft tissue": 40.0, "bone": 700.0}
@@ -116,7 +118,7 @@ def edge_magnitude(volume, weight=None) -> np.ndarray:
     weight = sobel3d_bank() if weight is None else np.asarray(weight, dtype=float)
     if weight.ndim != 5 or weight.shape[1] != 1:
         raise ValueError(f"weight must be (C, 1, KD, KH, KW), got shape {weight.shape}")
-    pads = [((k - 1) // 2, k // 2) for k in weight.shape[2:]]
+    pads = [centred_padding(k) for k in weight.shape[2:]]
     padded = np.pad(volume, pads, mode="edge")[None, None]
     responses = conv3d(padded, weight)[0]
     return np.sqrt((responses**2).sum(axis=0))

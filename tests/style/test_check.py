@@ -1,8 +1,9 @@
-"""Lesson 11 checkers accept the reference and name the usual mistakes."""
+"""cnnlab.style.check: the checkers accept the reference and name the usual mistakes."""
 
 import numpy as np
 
-from cnnlab import check, style
+from cnnlab import style
+from cnnlab.style import check
 
 
 def test_gram_by_hand():
@@ -13,9 +14,12 @@ def test_gram_by_hand():
     assert "AᵀA" in check.gram_by_hand(a.T @ a).message
     assert "number of positions" in check.gram_by_hand(a @ a.T / 4).message
     assert "diagonal" in check.gram_by_hand(np.diag(np.diag(a @ a.T))).message
-    assert "raw activations" in check.gram_by_hand(
-        (a - a.mean(1, keepdims=True)) @ (a - a.mean(1, keepdims=True)).T
-    ).message
+    assert (
+        "raw activations"
+        in check.gram_by_hand(
+            (a - a.mean(1, keepdims=True)) @ (a - a.mean(1, keepdims=True)).T
+        ).message
+    )
 
 
 def _cost(a_S, a_G, norm, gram=lambda x: x @ x.T, sqrt=False):
@@ -33,7 +37,9 @@ def test_layer_style_cost_function():
         "left out": lambda s, g: _cost(s, g, lambda c, h, w: 1),
         "forgot the 2": lambda s, g: _cost(s, g, lambda c, h, w: (h * w * c) ** 2),
         "Frobenius": lambda s, g: _cost(s, g, lambda c, h, w: (2 * h * w * c) ** 2, sqrt=True),
-        "AᵀA": lambda s, g: _cost(s, g, lambda c, h, w: (2 * h * w * c) ** 2, gram=lambda x: x.T @ x),
+        "AᵀA": lambda s, g: _cost(
+            s, g, lambda c, h, w: (2 * h * w * c) ** 2, gram=lambda x: x.T @ x
+        ),
     }
     for words, fn in cases.items():
         fb = check.layer_style_cost_function(fn)

@@ -1,4 +1,4 @@
-"""Lesson 12 pictures and widgets: signals, filters, learned kernels, volume slices."""
+"""cnnlab.generalizations.plot: signals, filters, learned kernels, volume slices."""
 
 import matplotlib
 
@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cnnlab import plot, signals, volumes, widgets  # noqa: E402
+from cnnlab.generalizations import bursts, plot, signals, volumes  # noqa: E402
 
 
 def titles(fig):
@@ -28,10 +28,10 @@ def test_plot_signals_one_axes_per_channel():
 
 
 @pytest.mark.parametrize("pad, length", [("edge", 100), ("zeros", 100), ("valid", 94)])
-def test_draw_signal_filter_draws_the_filtered_signal(pad, length):
+def test_plot_signal_filter_draws_the_filtered_signal(pad, length):
     x = np.random.default_rng(0).normal(size=100)
     w = signals.gaussian(1.0)  # 7 taps
-    fig = plot.draw_signal_filter(x, w, pad=pad, title="test")
+    fig = plot.plot_signal_filter(x, w, pad=pad, title="test")
     kernel_ax, in_ax, out_ax = fig.axes
     expected = signals.filter_signal(x, w, pad=pad)
     line = out_ax.lines[0]
@@ -43,19 +43,19 @@ def test_draw_signal_filter_draws_the_filtered_signal(pad, length):
     assert len(kernel_ax.texts) == 7  # the weights are written
 
 
-def test_draw_signal_filter_window_and_errors():
+def test_plot_signal_filter_window_and_errors():
     v = signals.membrane_potential()
-    fig = plot.draw_signal_filter(v, signals.derivative(), dt=0.5, unit="ms", window=(100, 300))
+    fig = plot.plot_signal_filter(v, signals.derivative(), dt=0.5, unit="ms", window=(100, 300))
     xs = fig.axes[2].lines[0].get_xdata()
     assert xs[0] == 50 and xs[-1] == 149.5
     with pytest.raises(ValueError, match="window must be"):
-        plot.draw_signal_filter(v, signals.derivative(), window=(300, 100))
+        plot.plot_signal_filter(v, signals.derivative(), window=(300, 100))
     with pytest.raises(ValueError, match="pad must be"):
-        plot.draw_signal_filter(v, signals.derivative(), pad="wrap")
+        plot.plot_signal_filter(v, signals.derivative(), pad="wrap")
 
 
 def test_plot_burst_examples_shades_the_bursts():
-    x, y, start = signals.burst_dataset(8, "test", seed=2)
+    x, y, start = bursts.burst_dataset(8, "test", seed=2)
     fig = plot.plot_burst_examples(x, y, start, proba=np.linspace(0, 1, 8))
     for ax, label, s in zip(fig.axes, y, start):
         assert ax.get_title().startswith("burst" if label else "no burst")
@@ -100,9 +100,9 @@ def test_plot_volume_views(ct):
 
 
 @pytest.mark.parametrize("view, axis", [("axial", 0), ("coronal", 1), ("sagittal", 2)])
-def test_draw_volume_slice(ct, view, axis):
+def test_plot_volume_slice(ct, view, axis):
     edges = volumes.edge_magnitude(ct)
-    fig = plot.draw_volume_slice(ct, edges, view, 7, edge_max=123.0)
+    fig = plot.plot_volume_slice(ct, edges, view, 7, edge_max=123.0)
     left, right = fig.axes
     np.testing.assert_array_equal(left.images[0].get_array(), np.take(ct, 7, axis=axis))
     np.testing.assert_array_equal(right.images[0].get_array(), np.take(edges, 7, axis=axis))
@@ -110,45 +110,25 @@ def test_draw_volume_slice(ct, view, axis):
     assert f"{view}, {'zyx'[axis]} = 7" in left.get_title()
 
 
-def test_draw_volume_slice_errors(ct):
+def test_plot_volume_slice_errors(ct):
     with pytest.raises(ValueError, match="axis 0 has 0..31"):
-        plot.draw_volume_slice(ct, ct, "axial", 32)
+        plot.plot_volume_slice(ct, ct, "axial", 32)
     with pytest.raises(ValueError, match="view must be"):
-        plot.draw_volume_slice(ct, ct, "frontal", 0)
+        plot.plot_volume_slice(ct, ct, "frontal", 0)
     with pytest.raises(ValueError, match="one shape"):
-        plot.draw_volume_slice(ct, ct[1:], "axial", 0)
+        plot.plot_volume_slice(ct, ct[1:], "axial", 0)
 
 
-def test_signal_filter_explorer_redraws():
-    box = widgets.signal_filter_explorer()
-    c = box.controls
-    assert box.state["error"] is None
-    first = box.state["figure"]
-    np.testing.assert_allclose(
-        first.axes[2].lines[0].get_ydata(),
-        signals.filter_signal(signals.eeg()[0], signals.moving_average(9)),
-    )
-    c["width"].value = 21
-    assert box.state["figure"] is not first
-    assert box.state["figure"].axes[0].get_title() == "kernel w, K = 21"
-    c["kernel_name"].value = "derivative"
-    assert box.state["figure"].axes[0].get_title() == "kernel w, K = 3"
-    c["signal"].value = "membrane potential"
-    assert box.state["figure"].axes[2].get_xlabel() == "ms"
-    c["pad"].value = "valid"
-    assert "12000 → 11998 samples" in box.state["figure"].axes[1].get_title()
-    assert box.state["error"] is None
+def test_pictures_are_figures_outside_pyplot(ct):
+    import matplotlib.figure
+    import matplotlib.pyplot as plt
 
-
-def test_volume_slice_explorer_redraws():
-    box = widgets.volume_slice_explorer(size=24)
-    c = box.controls
-    assert c["index"].max == 23 and box.state["error"] is None
-    assert "coronal, y = 12" in box.state["figure"].axes[0].get_title()
-    c["view"].value = "sagittal"
-    c["index"].value = 3
-    assert "sagittal, x = 3" in box.state["figure"].axes[0].get_title()
-    clim = box.state["figure"].axes[1].images[0].get_clim()
-    c["edges"].value = "2D Sobel per slice, 1x3x3"
-    assert box.state["figure"].axes[1].get_title().startswith("2D Sobel per slice")
-    assert box.state["figure"].axes[1].images[0].get_clim() == clim  # one shared scale
+    plt.close("all")
+    figs = [
+        plot.plot_signals(signals.eeg()[:2]),
+        plot.plot_signal_filter(np.arange(20.0), signals.derivative()),
+        plot.plot_kernels_1d(np.ones((2, 1, 5))),
+        plot.plot_volume_slice(ct, ct, "axial", 3),
+    ]
+    assert all(isinstance(f, matplotlib.figure.Figure) for f in figs)
+    assert plt.get_fignums() == []  # a notebook shows each once, as the cell's result

@@ -1,11 +1,13 @@
-"""Lesson 12 checkers accept the reference answers and name the typical mistakes."""
+"""cnnlab.generalizations.check: the checkers accept the reference answers and name the
+typical mistakes."""
 
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from cnnlab import arith, check, signals
+from cnnlab import arith
+from cnnlab.generalizations import check, signals
 
 # exercise 1: output shape of Conv1d(4, 16, 15, stride=4, padding=7) on (4, 800)
 

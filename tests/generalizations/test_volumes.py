@@ -1,11 +1,11 @@
-"""cnnlab.volumes: the CT phantom, 3D Sobel kernels, edge maps, slices."""
+"""cnnlab.generalizations.volumes: the CT phantom, 3D Sobel kernels, edge maps, slices."""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from cnnlab import volumes
+from cnnlab.generalizations import volumes
 
 HU = volumes.HU
 

@@ -1,0 +1,110 @@
+"""Exercise checkers of lesson 11 (neural style transfer): the Gram matrix by hand and the
+style cost of one layer. Each returns a :class:`cnnlab.feedback.Feedback` naming the likely
+mistake.
+
+>>> a = GRAM_ACTIVATIONS.reshape(2, -1)
+>>> gram_by_hand(a @ a.T).ok
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..feedback import Feedback, diagnose
+
+# two channels over 2x2 positions: channel 0 is a "vertical stripe" detector, channel 1 an
+# "orange tint" detector that fires where the stripe does
+GRAM_ACTIVATIONS = np.array([[[1.0, 0.0], [2.0, 0.0]], [[3.0, 1.0], [1.0, 0.0]]])
+
+
+def gram_by_hand(answer) -> Feedback:
+    """Exercise 11.1: the Gram matrix G = A Aᵀ of ``GRAM_ACTIVATIONS`` (n_C=2, 2x2 positions),
+    a 2x2 matrix."""
+    if answer is None:
+        return Feedback(False, "Replace None with your 2x2 Gram matrix.")
+    a = GRAM_ACTIVATIONS.reshape(2, -1)
+    expected = a @ a.T
+    if np.asarray(answer, dtype=object).shape == (4, 4):
+        return Feedback(
+            False,
+            "Your matrix is 4x4: that is AᵀA, products between positions. The style matrix "
+            "compares channels: with A unrolled to (n_C, n_H·n_W), G = A Aᵀ is n_C x n_C.",
+        )
+    slips = {
+        "You divided by the number of positions (4): the notes' Gram matrix is the plain sum "
+        "over positions; the normalisation comes later, in the style cost.": expected / 4,
+        "Only the diagonal is right: G[k, k'] for k ≠ k' is Σ a_k·a_k' over positions, how "
+        "much the two channels fire together.": np.diag(np.diag(expected)),
+        "You multiplied the channels' totals (Σ a_k)(Σ a_k'): multiply position by position "
+        "first, then sum.": np.outer(a.sum(1), a.sum(1)),
+        "You subtracted each channel's mean first (a covariance): the notes' Gram matrix uses "
+        "the raw activations.": (a - a.mean(1, keepdims=True)) @ (a - a.mean(1, keepdims=True)).T,
+    }
+    fb = diagnose(answer, expected, slips, what="Gram matrix")
+    if fb.ok:
+        return Feedback(
+            True,
+            f"Correct: G = {expected.tolist()}. G[0, 1] = {expected[0, 1]:g} is large: the stripe "
+            "and the tint occur together, a trait of this 'style'.",
+        )
+    return fb
+
+
+def _style_cost_variant(a_S, a_G, mistake=None) -> float:
+    n_C, n_H, n_W = a_S.shape
+    s, g = a_S.reshape(n_C, -1), a_G.reshape(n_C, -1)
+    if mistake == "positions":
+        gs, gg = s.T @ s, g.T @ g
+    else:
+        gs, gg = s @ s.T, g @ g.T
+    sq = np.sum((gs - gg) ** 2)
+    norm = {
+        None: (2 * n_H * n_W * n_C) ** 2,
+        "positions": (2 * n_H * n_W * n_C) ** 2,
+        "unsquared": 2 * n_H * n_W * n_C,
+        "content": 4 * n_H * n_W * n_C,
+        "none": 1.0,
+        "no2": (n_H * n_W * n_C) ** 2,
+    }[mistake if mistake != "sqrt" else None]
+    return float(np.sqrt(sq) / norm) if mistake == "sqrt" else float(sq / norm)
+
+
+def layer_style_cost_function(fn) -> Feedback:
+    """Exercise 11.2: ``fn(a_S, a_G)`` -> J_style^[l] = 1/(2·n_H·n_W·n_C)² Σ (G_S − G_G)²
+    for (n_C, n_H, n_W) NumPy arrays."""
+    rng = np.random.default_rng(11)
+    hints = {
+        "positions": "You built AᵀA (positions x positions): the style matrix is A Aᵀ, "
+        "channels x channels.",
+        "unsquared": "The normaliser is squared: 1/(2·n_H·n_W·n_C)², not 1/(2·n_H·n_W·n_C).",
+        "content": "That is the content cost's normaliser 1/(4·n_H·n_W·n_C); the style cost "
+        "uses 1/(2·n_H·n_W·n_C)² (Gram entries are sums of products, so they scale twice as fast).",
+        "none": "You left out the normaliser 1/(2·n_H·n_W·n_C)².",
+        "no2": "The normaliser is (2·n_H·n_W·n_C)² = 4·(n_H·n_W·n_C)²: you forgot the 2.",
+        "sqrt": "You took the Frobenius norm ‖G_S − G_G‖ itself; the cost sums the squares, "
+        "without the square root.",
+    }
+    for shape in [(3, 4, 5), (6, 2, 3)]:
+        a_S, a_G = rng.random(shape), rng.random(shape)
+        try:
+            got = float(fn(a_S.copy(), a_G.copy()))
+        except Exception as e:  # the learner's code: report any error in words
+            return Feedback(
+                False, f"Your function raised {type(e).__name__}: {e} (for shape {shape})."
+            )
+        expected = _style_cost_variant(a_S, a_G)
+        if np.isclose(got, expected, rtol=1e-6):
+            continue
+        for mistake, hint in hints.items():
+            if np.isclose(got, _style_cost_variant(a_S, a_G, mistake), rtol=1e-6):
+                return Feedback(False, hint)
+        return Feedback(
+            False,
+            f"For activations of shape {shape} your function gave {got:.6g}, expected "
+            f"{expected:.6g}: unroll to (n_C, n_H·n_W), G = A Aᵀ, then sum the squared "
+            "differences and divide by (2·n_H·n_W·n_C)².",
+        )
+    return Feedback(
+        True, "Correct: your layer style cost matches the notes' formula on two shapes."
+    )

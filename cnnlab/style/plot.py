@@ -1,0 +1,104 @@
+"""Pictures of neural style transfer (lesson 11): a network's feature maps, Gram matrices.
+
+``plot_*`` functions return a new :class:`matplotlib.figure.Figure` (outside pyplot, see
+:mod:`cnnlab.drawing`); ``draw_*(ax, ...)`` draw into an axes they are given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..drawing import figure
+
+
+def plot_layer_maps(feats: dict, channels: int = 4, size: float = 1.4, title: str | None = None):
+    """Grid of feature maps: one row per layer ({name: (1, C, H, W) tensor or array}),
+    the ``channels`` most active channels of that layer (largest mean), each in its own
+    colour scale. Returns the Figure."""
+    if not feats:
+        raise ValueError("feats is empty: give {layer name: activations}")
+    if channels < 1:
+        raise ValueError(f"channels must be at least 1, got {channels}")
+    shapes = [np.shape(a)[-2:] for a in feats.values()]
+    aspect = max(h / w for h, w in shapes)  # rows as tall as the maps, not square
+    fig = figure((size * channels, size * aspect * len(feats) + 0.4))
+    axes = fig.subplots(len(feats), channels, squeeze=False)
+    for row, (name, a) in zip(axes, feats.items(), strict=True):
+        a = np.asarray(a.detach().cpu() if hasattr(a, "detach") else a)[0]
+        top = np.argsort(a.mean(axis=(1, 2)))[::-1][:channels]
+        for ax, k in zip(row, top, strict=False):
+            ax.imshow(a[k], cmap="viridis")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for ax in row[len(top) :]:
+            ax.axis("off")
+        row[0].set_ylabel(f"{name}\n{a.shape[1]}×{a.shape[2]}", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def draw_gram(ax, gram, title: str = "Gram matrix"):
+    """Heat map of a Gram matrix (n_C, n_C) into ``ax``, with its colour bar: entry (k, k')
+    = how much channels k and k' fire together. Returns the AxesImage."""
+    g = np.asarray(gram)
+    if g.ndim != 2 or g.shape[0] != g.shape[1]:
+        raise ValueError(f"a Gram matrix is square (n_C, n_C), got shape {g.shape}")
+    im = ax.imshow(g, cmap="magma")
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("channel k'", fontsize=8)
+    ax.set_ylabel("channel k", fontsize=8)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046)
+    return im
+
+
+def plot_grams(grams: dict, size: float = 3.75):
+    """Gram matrices side by side, {title: (n_C, n_C) array}, each with its own colour
+    scale (:func:`draw_gram`). Returns the Figure."""
+    if not grams:
+        raise ValueError("grams is empty: give {title: Gram matrix}")
+    fig = figure((size * len(grams), 2.8))
+    fig.set_layout_engine("constrained")
+    axes = fig.subplots(1, len(grams), squeeze=False)[0]
+    for ax, (title, g) in zip(axes, grams.items(), strict=True):
+        draw_gram(ax, g, title)
+    return fig
+
+
+def plot_gram(gram, title: str = "Gram matrix"):
+    """Heat map of one Gram matrix (n_C, n_C) (:func:`draw_gram`). Returns the Figure."""
+    fig = figure((2.6, 2.4))
+    draw_gram(fig.subplots(), gram, title)
+    return fig
+
+
+def plot_cost_history(
+    history: dict,
+    alpha: float = 10.0,
+    beta: float = 400.0,
+    *,
+    total_label: str = "J(G)",
+    title: str = "the costs during the optimisation",
+):
+    """The costs at every step of a style transfer, on a log scale: α·J_content, β·J_style
+    and the total J(G).
+
+    history: the dict of lists ``content``, ``style``, ``total`` (one value per step) that
+    :func:`cnnlab.style.style_transfer` returns; alpha, beta: the weights it ran with;
+    total_label: the total's legend (say "J(G) + TV" when a total variation term was on).
+    Returns the Figure.
+    """
+    missing = {"content", "style", "total"} - set(history)
+    if missing:
+        raise ValueError(
+            f"history needs the lists 'content', 'style', 'total'; no {sorted(missing)}"
+        )
+    fig = figure((5, 2.6))
+    ax = fig.subplots()
+    ax.semilogy(np.array(history["content"]) * alpha, label="α·J_content")
+    ax.semilogy(np.array(history["style"]) * beta, label="β·J_style")
+    ax.semilogy(history["total"], label=total_label)
+    ax.set_xlabel("step")
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=9)
+    return fig
