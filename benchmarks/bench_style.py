@@ -101,7 +101,7 @@ def main():
     rows = []
     t, shape = bench(torch.device("cpu"), 128, 0.5, args.steps, args.repeats)
     cpu_note = (
-        f"On the CPU a 150-step transfer at this size (as in lesson 11) takes about "
+        f"On the CPU a 150-step transfer at this size (as in lesson 12) takes about "
         f"{t['cnnlab'] * 150:.0f} s (target ≤ 60 s for 128–192 px)."
     )
     rows.append(

@@ -1,7 +1,7 @@
 """Convolution and filters: named edge filters, how well they measure directions, learning a
 filter and recovering an image from its responses, and why two linear convolutions are one.
 
-Used by lesson 02 (02_convolution_filters); lesson 12 reuses ``plot.plot_conv_step`` on 1D
+Used by lesson 02 (02_convolution_filters); lesson 13 reuses ``plot.plot_conv_step`` on 1D
 signals. Modules: ``kernels`` (Prewitt, Sobel, Scharr, ...), ``orientation`` (edge-direction
 error), ``learning`` (learn_filter, reconstruct_from_responses), ``stacking``
 (combine_kernels), ``plot``, ``check``, ``widgets``.

@@ -2,7 +2,7 @@
 over a volume, activation maps, orientation errors, learning a filter and reconstruction.
 
 Every ``plot_*`` returns a new Figure made outside pyplot (see :mod:`cnnlab.drawing`),
-drawn from cnnlab's own numbers (``cnnlab.conv2d``). Used by lesson 02, and by lesson 12
+drawn from cnnlab's own numbers (``cnnlab.conv2d``). Used by lesson 02, and by lesson 13
 (``plot_conv_step`` on 1D signals).
 """
 
@@ -262,4 +262,101 @@ def plot_activation_map(image, kernel, title=None):
     if title:
         fig.suptitle(title, fontsize=10)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.86, wspace=0.1)
+    return fig
+
+
+def plot_learned_edges(image, maps=None, title=None):
+    """A photo, two designed edge detectors and a learned one (HED) with its five side outputs.
+
+    image: (H, W, 3) RGB in [0, 1] (or uint8). maps: the dict of
+    :func:`cnnlab.filters.learned.compare_edges` (computed here when None). Top row: the
+    photo, Sobel and Scharr edge strength (designed), HED's fused map (learned); bottom row:
+    HED's side outputs 1 (shallow) to 5 (deep), each titled with its receptive field. White is
+    a strong edge. Returns the Figure (``title`` as its suptitle).
+    """
+    from .learned import EDGE_MAPS, compare_edges, side_receptive_fields
+
+    maps = compare_edges(image) if maps is None else maps
+    missing = [name for name in EDGE_MAPS if name not in maps]
+    if missing:
+        raise ValueError(f"maps lacks {missing}; pass the dict of learned.compare_edges(image)")
+    h, w = maps["Sobel"].shape
+    fig = figure((11.0, 2.2 * 2 * h / w + 0.9))
+    axes = fig.subplots(2, 5)
+    fields = side_receptive_fields()
+    top = [
+        (image, f"photo {h}x{w}"),
+        (maps["Sobel"], "Sobel |g| (designed)"),
+        (maps["Scharr"], "Scharr |g| (designed)"),
+        (maps["HED fused"], "HED fused (learned)"),
+    ]
+    bottom = [(maps[n], f"{n[4:]} (RF {fields[n]} px)") for n in EDGE_MAPS[3:]]
+    for ax, (picture, name) in zip([*axes[0, :4], *axes[1]], top + bottom):
+        picture = np.asarray(picture)
+        if picture.ndim == 3:
+            ax.imshow(np.clip(picture, 0, 1) if picture.dtype.kind == "f" else picture)
+        else:
+            ax.imshow(picture, cmap="gray", vmin=0, vmax=1)
+        ax.set_title(name, fontsize=8.5)
+    for ax in axes.flat:
+        ax.axis("off")
+    axes[0, 4].text(
+        0.02, 0.5,
+        "HED: VGG16 from ImageNet\nweights, fine-tuned for\nedges on BSDS500 (not\n"
+        "the ImageNet classifier).\nSide b reads the last\nconv of block b.",
+        fontsize=8, va="center", transform=axes[0, 4].transAxes,
+    )  # fmt: skip
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.86 if title else 0.93,
+                        wspace=0.05, hspace=0.18)  # fmt: skip
+    return fig
+
+
+def plot_first_layer_filters(w=None, kinds=None, cols: int = 8):
+    """The first layer's filters as small RGB tiles, grouped by kind (edge, colour, other).
+
+    w: (N, 3, K, K) filters on RGB images, default VGG16's conv1_1 (HED's VGG16, from
+    :func:`cnnlab.filters.learned.first_layer_filters`); kinds: the dict of
+    :func:`cnnlab.filters.learned.filter_kinds` (computed when None). Each tile is scaled by
+    its own largest |weight| with 0 at mid-grey (:func:`cnnlab.filters.learned.filter_tiles`).
+    Edge filters are sorted by the direction their ramp rises towards (the tile's title, in
+    degrees, 0 = brighter to the right, 90 = brighter upwards), colour filters by their
+    colour share (the title, in percent). Returns the Figure.
+    """
+    from .learned import filter_kinds, filter_tiles, first_layer_filters
+
+    w = first_layer_filters() if w is None else np.asarray(w, dtype=float)
+    kinds = filter_kinds(w) if kinds is None else kinds
+    tiles = filter_tiles(w)
+    groups = [
+        ("edge", "mostly an oriented brightness ramp (an edge detector)", "angle", "{:.0f}°"),
+        ("colour", "mostly colour differences (opposing colours)", "colour", "{:.0%}"),
+        ("other", "neither (blobs, bars, mixtures)", "other", ""),
+    ]
+    rows = []  # a heading (str) or a row of (index, label) tiles
+    for kind, heading, key, fmt in groups:
+        idx = np.flatnonzero(kinds["kind"] == kind)
+        idx = idx[np.argsort(kinds[key][idx])]
+        labels = [fmt.format(kinds[key][i]) for i in idx]
+        rows.append(f"{len(idx)} {heading}")
+        rows += [
+            list(zip(idx[s : s + cols], labels[s : s + cols])) for s in range(0, len(idx), cols)
+        ]
+    ratios = [0.32 if isinstance(r, str) else 1.0 for r in rows]
+    fig = figure((0.95 * cols, 0.98 * sum(ratios) + 0.2))
+    gs = fig.add_gridspec(len(rows), cols, height_ratios=ratios, hspace=0.45, wspace=0.15)
+    for r, row in enumerate(rows):
+        if isinstance(row, str):
+            ax = fig.add_subplot(gs[r, :])
+            ax.text(0, 0.2, row, fontsize=9, weight="bold", transform=ax.transAxes)
+            ax.axis("off")
+            continue
+        for c, (i, label) in enumerate(row):
+            ax = fig.add_subplot(gs[r, c])
+            ax.imshow(tiles[i], interpolation="nearest")
+            ax.set_title(label, fontsize=7, pad=2)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.01, top=0.99)
     return fig

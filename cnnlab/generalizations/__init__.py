@@ -1,6 +1,6 @@
 """The notes' "1D and 3D generalizations" of convolution: 1D signals (EEG, a neuron's
 membrane potential, 1D filters, a burst-detection task) and 3D volumes (a CT-like phantom,
-3D edge filters). Used by lesson 12.
+3D edge filters). Used by lesson 13.
 
 Modules: ``signals`` (recordings, 1D kernels, filtering), ``bursts`` (the EEG burst task),
 ``volumes`` (the CT phantom, 3D Sobel, slices), ``plot`` (pictures), ``check`` (exercise

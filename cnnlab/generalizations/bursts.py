@@ -1,4 +1,4 @@
-"""The burst-detection task of lesson 12: windows of real EEG, half with a burst added.
+"""The burst-detection task of lesson 13: windows of real EEG, half with a burst added.
 
 A burst is a short run of fast waves (:func:`burst`, shaped like the "spindles" of sleep
 EEG). :func:`burst_dataset` adds bursts to windows of :func:`cnnlab.generalizations.eeg`,

@@ -1,4 +1,4 @@
-"""Exercise checkers of lesson 12 (convolution in 1D and 3D): the output shape of a Conv1d,
+"""Exercise checkers of lesson 13 (convolution in 1D and 3D): the output shape of a Conv1d,
 the parameters of a Conv3d, and the derivative kernel. Each returns a
 :class:`cnnlab.feedback.Feedback` naming the likely mistake.
 

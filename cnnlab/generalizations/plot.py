@@ -1,4 +1,4 @@
-"""Pictures of convolution in 1D and 3D (lesson 12): recordings, a 1D filter at work, the
+"""Pictures of convolution in 1D and 3D (lesson 13): recordings, a 1D filter at work, the
 burst-detection examples, learned 1D kernels, and slices through a volume.
 
 ``plot_*`` functions return a new :class:`matplotlib.figure.Figure` (outside pyplot, see

@@ -1,4 +1,4 @@
-"""1D signals: real physiological recordings and 1D filters (lesson 12).
+"""1D signals: real physiological recordings and 1D filters (lesson 13).
 
 Two recordings ship with matplotlib (``matplotlib.cbook.get_sample_data``), so they load
 offline:

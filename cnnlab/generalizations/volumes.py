@@ -1,5 +1,5 @@
 """3D volumes: a generated CT-like body scan and 3D edge filters for ``cnnlab.conv3d``
-(lesson 12).
+(lesson 13).
 
 A CT (computed tomography) scan is a 3D array of X-ray attenuation values in Hounsfield
 units (HU): air is -1000, water 0, soft tissue a few tens, bone several hundred. No real

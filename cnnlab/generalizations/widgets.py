@@ -1,4 +1,4 @@
-"""Explorers of lesson 12: a 1D kernel sliding along a recording, a CT volume slice by slice.
+"""Explorers of lesson 13: a 1D kernel sliding along a recording, a CT volume slice by slice.
 
 Each builds its controls with :func:`cnnlab.explorer.explorer` and draws with a pure
 function of :mod:`cnnlab.generalizations.plot`.

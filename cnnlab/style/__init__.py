@@ -1,5 +1,5 @@
 """Neural style transfer: content cost, Gram matrices, style cost, the VGG network that
-measures them, and the optimisation of the generated image. Used by lesson 11.
+measures them, and the optimisation of the generated image. Used by lesson 12.
 
 Modules: ``costs`` (the costs, NumPy and PyTorch), ``vgg`` (the feature network, receptive
 fields, top patches), ``transfer`` (the optimisation loop, style images), ``plot``

@@ -1,4 +1,4 @@
-"""Exercise checkers of lesson 11 (neural style transfer): the Gram matrix by hand and the
+"""Exercise checkers of lesson 12 (neural style transfer): the Gram matrix by hand and the
 style cost of one layer. Each returns a :class:`cnnlab.feedback.Feedback` naming the likely
 mistake.
 

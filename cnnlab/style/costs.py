@@ -1,4 +1,4 @@
-"""The costs of neural style transfer: content cost, Gram matrix, style cost (lesson 11).
+"""The costs of neural style transfer: content cost, Gram matrix, style cost (lesson 12).
 
 The costs exist twice: in NumPy (``gram_matrix``, ``content_cost``, ``layer_style_cost``,
 ``style_cost``), the readable definition, and in PyTorch (the same names with ``_torch``),

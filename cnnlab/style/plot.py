@@ -1,4 +1,4 @@
-"""Pictures of neural style transfer (lesson 11): a network's feature maps, Gram matrices.
+"""Pictures of neural style transfer (lesson 12): a network's feature maps, Gram matrices.
 
 ``plot_*`` functions return a new :class:`matplotlib.figure.Figure` (outside pyplot, see
 :mod:`cnnlab.drawing`); ``draw_*(ax, ...)`` draw into an axes they are given.

@@ -1,5 +1,5 @@
 """Neural style transfer itself: gradient descent on the pixels of the generated image
-(Gatys et al. 2015, as taught in the Deep Learning Specialization; lesson 11).
+(Gatys et al. 2015, as taught in the Deep Learning Specialization; lesson 12).
 
 :func:`style_transfer` minimises J(G) = α·J_content(C, G) + β·J_style(S, G) over G, with the
 costs of :mod:`cnnlab.style.costs` measured by a :func:`cnnlab.style.feature_net`. Its
@@ -18,7 +18,7 @@ from .. import nets
 from .costs import content_cost_torch, gram_matrix_torch, layer_style_cost_torch
 from .vgg import VGGFeatures, feature_net, image_tensor
 
-# defaults that work for both the ImageNet and the random network (tried in lesson 11)
+# defaults that work for both the ImageNet and the random network (tried in lesson 12)
 STYLE_LAYERS = {"conv1_1": 0.25, "conv2_1": 0.25, "conv3_1": 0.25, "conv4_1": 0.25}
 CONTENT_LAYER = "conv3_2"
 

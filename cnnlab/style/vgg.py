@@ -1,4 +1,4 @@
-"""The measuring instrument of style transfer: a VGG19-style feature network (lesson 11).
+"""The measuring instrument of style transfer: a VGG19-style feature network (lesson 12).
 
 Features come from VGG19's convolutional layers (:class:`VGGFeatures`, built by
 :func:`feature_net`). Pretrained ImageNet weights are used only when a VGG checkpoint is

@@ -27,7 +27,7 @@ def test_membrane_potential_is_in_millivolts():
 
 
 def test_membrane_spike_counts():
-    # the numbers lesson 12 prints: noise makes the plain derivative cross its line
+    # the numbers lesson 13 prints: noise makes the plain derivative cross its line
     # more often than there are spikes; the derivative of a Gaussian does not
     v, dt = signals.membrane_potential(), signals.MEMBRANE_DT_MS
     spikes = signals.find_events(v, -20.0)

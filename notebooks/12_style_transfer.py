@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 11 · Neural style transfer
+# # 12 · Neural style transfer
 #
 # Take a photo, the **content** image $C$, and a picture whose look you like, the **style**
 # image $S$. Neural style transfer paints a new image $G$ (for *generated*) that shows what

@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 12 · Convolution in 1D and 3D: signals and volumes
+# # 13 · Convolution in 1D and 3D: signals and volumes
 #
 # Every lesson so far slid a kernel over the two axes of an image. Nothing in convolution
 # needs exactly two: a kernel can slide along **any number of position axes**, as long as
