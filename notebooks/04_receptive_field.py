@@ -34,12 +34,12 @@
 # `cnnlab.arith.receptive_field` computes the formula; `cnnlab.receptive` measures.
 
 # %%
-import matplotlib.pyplot as plt
+# %matplotlib inline
 import numpy as np
 import torch
 from torch import nn
 
-from cnnlab import arith, check, data, plot, receptive, widgets
+from cnnlab import arith, data, frames, receptive
 
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(0)
@@ -80,7 +80,7 @@ print("pixels that can change the unit:", mask.sum())
 # square is the formula's.
 
 # %%
-fig = plot.receptive_field_growth([(3, 1)] * 4, 11)
+receptive.plot.plot_receptive_field_growth([(3, 1)] * 4, 11)
 
 # %% [markdown]
 # The formula against the measurement, for a few kernel sizes and depths (the measured side
@@ -175,11 +175,7 @@ for unit in [(7, 8), (0, 0)]:
     print(f"unit {unit}: formula {receptive.receptive_box(vgg, cat.shape, unit)}, measured {measured}")
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(7.4, 3.7))
-for ax, unit in zip(axes, [(7, 8), (0, 0)]):
-    m = receptive.empirical_receptive_field(vgg, cat.shape, unit)
-    box = receptive.receptive_box(vgg, cat.shape, unit)
-    plot.receptive_field_overlay(cat, m, box, ax=ax, title=f"unit {unit}: 44x44 field")
+receptive.plot.plot_receptive_fields(vgg, cat, [(7, 8), (0, 0)])
 
 # %% [markdown]
 # The tinted pixels (measured) fill the dashed square (formula) exactly in the middle. At the
@@ -233,7 +229,7 @@ print("all of them inside the field:", bool(np.all(field[reached])))
 # such as a 1×1 convolution with stride 2, leaves holes the same way.)
 
 # %%
-fig = plot.receptive_field_growth([(3, 1, 2), (3, 1, 2), (3, 1)], 15, numbers=False)
+receptive.plot.plot_receptive_field_growth([(3, 1, 2), (3, 1, 2), (3, 1)], 15, numbers=False)
 
 # %% [markdown]
 # ## 5. Aside: the effective receptive field
@@ -256,7 +252,9 @@ deep = [(3, 1)] * 10
 erf = receptive.effective_receptive_field(deep, 31, draws=150, seed=0)
 paths = receptive.input_gradient(deep, 31)
 box = receptive.receptive_box(deep, 31)
-fig = plot.receptive_field_profile(erf, box, counts=paths, title="ten 3x3 layers: a 21x21 field")
+receptive.plot.plot_receptive_field_profile(
+    erf, box, counts=paths, title="ten 3x3 layers: a 21x21 field"
+)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -313,7 +311,7 @@ print(" -> ".join(str(h) for h, _ in sizes))
 #   the field does not change, only how many layers fit.
 
 # %% tags=["nbval-ignore-output"]
-widgets.receptive_field_explorer()
+receptive.widgets.receptive_field_explorer()
 
 # %% [markdown]
 # Without a kernel (the published book), the same picture pre-computed: $L = 1 \dots 6$
@@ -322,7 +320,7 @@ widgets.receptive_field_explorer()
 # %% tags=["nbval-ignore-output"]
 stacks = [dict(n_layers=L, kernel=3) for L in range(1, 7)]
 stacks += [dict(n_layers=L, kernel=3, pool=True) for L in range(1, 5)]
-plot.scrubber(widgets.receptive_field_explorer().draw, stacks)
+frames.scrubber(receptive.widgets.receptive_field_explorer().draw, stacks)
 
 # %% [markdown]
 # ## What to remember
@@ -345,30 +343,30 @@ plot.scrubber(widgets.receptive_field_explorer().draw, stacks)
 
 # %%
 answer_1 = None
-check.receptive_field_stack(answer_1)
+receptive.check.receptive_field_stack(answer_1)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 answer_1 = 1 + 5 * (5 - 1)  # each layer adds K - 1 = 4 to the single starting pixel
-check.receptive_field_stack(answer_1)
+receptive.check.receptive_field_stack(answer_1)
 
 # %% [markdown]
 # ### Exercise 2: a stride-2 layer in the middle
 #
 # Five 3×3 convolutions, no dilation; the third one has stride 2, the others stride 1
-# (`check.RF_STRIDED_LAYERS`, as `(kernel, stride)` pairs). How large is the receptive field
-# of one unit of the last layer? Work it out by hand with the recursion: keep the size and the
-# jump after each layer.
+# (`receptive.check.RF_STRIDED_LAYERS`, as `(kernel, stride)` pairs). How large is the
+# receptive field of one unit of the last layer? Work it out by hand with the recursion: keep
+# the size and the jump after each layer.
 
 # %%
-print(check.RF_STRIDED_LAYERS)
+print(receptive.check.RF_STRIDED_LAYERS)
 answer_2 = None
-check.receptive_field_strided(answer_2)
+receptive.check.receptive_field_strided(answer_2)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # size: 1 -> 3 -> 5 -> 7 (the stride-2 layer still adds 2 * jump 1) -> 11 -> 15 (jump is 2 now)
 answer_2 = 1 + 2 * 1 + 2 * 1 + 2 * 1 + 2 * 2 + 2 * 2
-assert answer_2 == arith.receptive_field(list(check.RF_STRIDED_LAYERS))[-1].size
-check.receptive_field_strided(answer_2)
+assert answer_2 == arith.receptive_field(list(receptive.check.RF_STRIDED_LAYERS))[-1].size
+receptive.check.receptive_field_strided(answer_2)
 
 # %% [markdown]
 # ### Exercise 3: the recursion as a function
@@ -385,7 +383,7 @@ def rf_size(layers):
     return size
 
 
-check.receptive_field_function(rf_size)
+receptive.check.receptive_field_function(rf_size)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 def rf_size(layers):
@@ -396,4 +394,4 @@ def rf_size(layers):
     return size
 
 
-check.receptive_field_function(rf_size)
+receptive.check.receptive_field_function(rf_size)

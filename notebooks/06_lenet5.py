@@ -41,13 +41,14 @@
 # Everything runs offline; the whole notebook takes about a minute on a 2-core CPU.
 
 # %%
+# %matplotlib inline
 import inspect
 
 import numpy as np
 import torch
 
 import cnnlab
-from cnnlab import check, layers, lenet, nets, plot
+from cnnlab import drawing, layers, lenet, nets, tables
 from cnnlab.data import digits
 
 np.set_printoptions(precision=4, suppress=True)
@@ -97,13 +98,13 @@ if dev.type == "cpu":
 # $$\#\text{conv} = n_c^{[l]}\left(f^{[l]} f^{[l]} n_c^{[l-1]} + 1\right), \qquad
 # \#\text{FC} = n^{[l-1]} n^{[l]} + n^{[l]}.$$
 #
-# `lenet.summary` computes the table from these formulas (with `cnnlab.arith`), builds the
-# PyTorch model, runs an image through it and checks that every layer's output shape and
-# PyTorch's own parameter count agree with the formulas.
+# `tables.summary` computes the table from these formulas (with `cnnlab.arith`; the layout
+# `tables.SHAPES` prints these columns), runs an image through the PyTorch model and checks
+# that every layer's output shape and PyTorch's own parameter count agree with the formulas.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(lenet.summary(lenet.LeNet5()))
+print(tables.summary(lenet.LeNet5(), layout=tables.SHAPES))
 
 # %% [markdown]
 # Read the table from top to bottom:
@@ -120,7 +121,7 @@ print(lenet.summary(lenet.LeNet5()))
 
 # %%
 # NBVAL_CHECK_OUTPUT
-rows = lenet.layer_table(lenet.LENET5)
+rows = tables.layer_table(lenet.LENET5, lenet.LENET5_INPUT)
 conv = sum(r.params for r in rows if r.name.startswith("conv"))
 fc = sum(r.params for r in rows if r.name.startswith("fc"))
 total = sum(r.params for r in rows)
@@ -183,7 +184,7 @@ print("distinct values among them:", len(np.unique(m1[m1 != 0])), "= 6 filters x
 # (sharing), shifted along, and most of each row is empty (sparsity).
 
 # %%
-fig = plot.plot_conv_matrix(n=6, f=3)
+lenet.plot.plot_conv_matrix(n=6, f=3)
 
 # %% [markdown]
 # ## 3. The data: 8×8 digits for a 32×32 network
@@ -226,7 +227,7 @@ print("train:", x_train.shape, x_train.dtype, "| test:", x_test.shape)
 print(f"train pixels: mean {x_train.mean():.2f}, std {x_train.std():.2f}")
 
 # %%
-fig = plot.show_images(
+drawing.plot_images(
     [x8_test[i, 0] for i in range(4)] + [x_test[i, 0] for i in range(4)],
     titles=[f"8x8, label {y_test[i]}" for i in range(4)] + ["32x32 (upsampled)"] * 4,
     cols=4,
@@ -341,7 +342,7 @@ print(
 )
 
 # %%
-fig = plot.plot_histories(
+lenet.plot.plot_histories(
     {"NumPy, plain SGD": hist_np, "PyTorch, Adam": hist_torch}, ylabel="test accuracy"
 )
 
@@ -393,7 +394,7 @@ print(
 # band in one direction), and the feature maps below show better what each one does.
 
 # %%
-fig = plot.plot_filters(
+lenet.plot.plot_filters(
     model.conv1.weight.detach().cpu().numpy(), title="conv1: 6 filters of 5x5x1"
 )
 
@@ -403,7 +404,7 @@ fig = plot.plot_filters(
 # easy to read as pictures.
 
 # %%
-fig = plot.plot_filters(
+lenet.plot.plot_filters(
     model.conv2.weight.detach().cpu().numpy(), title="conv2: 16 filters of 5x5x6"
 )
 
@@ -417,7 +418,7 @@ fig = plot.plot_filters(
 # which is what fc3 reads.
 
 # %%
-fig = plot.plot_feature_maps(lenet.feature_maps(model, x_test[0]))
+lenet.plot.plot_feature_maps(lenet.feature_maps(model, x_test[0]))
 
 # %% [markdown]
 # The digits the network gets wrong (true label → prediction). Some are hard even for a
@@ -425,7 +426,7 @@ fig = plot.plot_feature_maps(lenet.feature_maps(model, x_test[0]))
 
 # %%
 wrong = np.flatnonzero(scores_torch.argmax(1) != y_test)
-fig = plot.show_images(
+drawing.plot_images(
     [x8_test[i, 0] for i in wrong[:8]],
     titles=[f"{y_test[i]} -> {scores_torch[i].argmax()}" for i in wrong[:8]],
     cols=8,
@@ -462,9 +463,9 @@ except ValueError as err:
 # %%
 # NBVAL_CHECK_OUTPUT
 gap_model = lenet.LeNet5(global_pool=True).to(dev)
-print(lenet.summary(gap_model, lenet.LENET5_GAP, input_shape=(32, 32, 1)))
+print(tables.summary(gap_model, lenet.LENET5_GAP, (32, 32, 1), layout=tables.SHAPES))
 print()
-print(lenet.summary(gap_model, lenet.LENET5_GAP, input_shape=(40, 40, 1)))
+print(tables.summary(gap_model, lenet.LENET5_GAP, (40, 40, 1), layout=tables.SHAPES))
 
 # %% [markdown]
 # Same 15,626 parameters in both (the GAP head is also much smaller than fc3's 48,120).
@@ -534,7 +535,7 @@ answer_table = {
     "conv2 parameters": None,
     "fc3 parameters": None,
 }
-check.lenet_table(answer_table)
+lenet.check.lenet_table(answer_table)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -547,7 +548,7 @@ answer_table = {
     "fc3 parameters": (5 * 5 * 16) * 120 + 120,
 }
 print(answer_table)
-check.lenet_table(answer_table)
+lenet.check.lenet_table(answer_table)
 
 # %% [markdown]
 # ### Exercise 2: a fully connected layer instead of conv2
@@ -557,7 +558,7 @@ check.lenet_table(answer_table)
 
 # %%
 answer_fc = None
-check.fc_instead_of_conv(answer_fc)
+lenet.check.fc_instead_of_conv(answer_fc)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -565,7 +566,7 @@ check.fc_instead_of_conv(answer_fc)
 # inputs, plus its own bias.
 answer_fc = (14 * 14 * 6) * (10 * 10 * 16) + 10 * 10 * 16
 print(f"{answer_fc:,}")
-check.fc_instead_of_conv(answer_fc)
+lenet.check.fc_instead_of_conv(answer_fc)
 
 # %% [markdown]
 # ### Exercise 3: which input sizes fit fc3?
@@ -580,7 +581,7 @@ def flat_size(n):
     return 16 * n * n  # replace with your computation
 
 
-check.lenet_flat_size(flat_size)
+lenet.check.lenet_flat_size(flat_size)
 
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
@@ -596,4 +597,4 @@ def flat_size(n):
 
 
 print("sizes LeNet-5 accepts:", [n for n in range(16, 65) if flat_size(n) == 400])
-check.lenet_flat_size(flat_size)
+lenet.check.lenet_flat_size(flat_size)

@@ -40,7 +40,7 @@ import numpy as np
 import torch
 
 import cnnlab
-from cnnlab import activations, check, classic, data, lenet, nets, plot, widgets
+from cnnlab import classic, data, lenet, nets, tables
 
 np.set_printoptions(precision=4, suppress=True)
 nets.seed_everything(0)
@@ -65,16 +65,17 @@ torch.set_num_threads(1)
 #
 # A fully connected layer from $m$ inputs to $n$ units has $mn + n$ parameters and $mn$
 # multiply-adds; pooling has neither (it compares or averages, and learns nothing).
-# `classic.summary` computes the table and then checks every row against the PyTorch
-# model's submodule of the same name: its parameter count (`sum(p.numel())`) and the
-# output shape of a forward pass. A row that disagrees raises an error, so every table in
-# this lesson has passed that check.
+# `tables.summary` (the layer table of `cnnlab.tables`, shared with lessons 04 and 06)
+# computes the table and then checks every row against the PyTorch model's submodule of
+# the same name: its parameter count (`sum(p.numel())`) and the output shape of a forward
+# pass. A row that disagrees raises an error, so every table in this lesson has passed
+# that check.
 #
 # LeNet-5 first, the `lenet.LeNet5` model of lesson 06:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(classic.summary(lenet.LeNet5(), lenet.LENET5, (32, 32, 1)))
+print(tables.summary(lenet.LeNet5()))
 
 # %% [markdown]
 # LeNet-5 (LeCun and colleagues, 1998) read 32×32 grey digits with two conv+pool stages
@@ -105,9 +106,9 @@ for layer in classic.ALEXNET:
 # NBVAL_CHECK_OUTPUT
 with torch.device("meta"):
     alexnet = classic.AlexNet()
-print(classic.summary(alexnet))
-alex_rows = classic.layer_table(classic.ALEXNET, classic.ALEXNET_INPUT)
-alex = classic.totals(alex_rows)
+print(tables.summary(alexnet))
+alex_rows = tables.layer_table(classic.ALEXNET, classic.ALEXNET_INPUT)
+alex = tables.totals(alex_rows)
 print(f"\nAlexNet: {alex['params'] / 1e6:.1f}M parameters, {alex['macs'] / 1e9:.2f}G multiply-adds")
 print(f"as float32 weights: {alex['params'] * 4 / 2**20:.0f} MiB (on the meta device: none)")
 
@@ -126,7 +127,7 @@ print(f"as float32 weights: {alex['params'] * 4 / 2**20:.0f} MiB (on the meta de
 # NBVAL_CHECK_OUTPUT
 with torch.device("meta"):
     alexnet2 = classic.AlexNet(two_gpus=True)
-alex2 = classic.totals(classic.layer_table(classic.ALEXNET_TWO_GPUS, classic.ALEXNET_INPUT))
+alex2 = tables.totals(tables.layer_table(classic.ALEXNET_TWO_GPUS, classic.ALEXNET_INPUT))
 print(
     f"two-GPU AlexNet: {alex2['params']:,} parameters (PyTorch: "
     f"{sum(p.numel() for p in alexnet2.parameters()):,})"
@@ -152,9 +153,9 @@ print(classic.VGG_CONFIGS[16])
 # NBVAL_CHECK_OUTPUT
 with torch.device("meta"):
     vgg16 = classic.VGG16()
-print(classic.summary(vgg16))
-vgg_rows = classic.layer_table(classic.VGG_16, classic.VGG_INPUT)
-vgg = classic.totals(vgg_rows)
+print(tables.summary(vgg16))
+vgg_rows = tables.layer_table(classic.VGG_16, classic.VGG_INPUT)
+vgg = tables.totals(vgg_rows)
 print(
     f"\nVGG-16: {vgg['params'] / 1e6:.0f}M parameters, {vgg['macs'] / 1e9:.1f}G multiply-adds, "
     f"{vgg['depth']} layers with weights"
@@ -167,7 +168,7 @@ print(f"VGG-16 / AlexNet multiply-adds: {vgg['macs'] / alex['macs']:.1f}")
 # roughly 14 times AlexNet's compute. Where do they go? Layer by layer:
 
 # %%
-fig = plot.plot_layer_costs({"AlexNet": alex_rows, "VGG-16": vgg_rows})
+classic.plot.plot_layer_costs({"AlexNet": alex_rows, "VGG-16": vgg_rows})
 
 # %% [markdown]
 # The two resources live in different places. **Parameters sit in the FC layers** (fc6
@@ -197,7 +198,7 @@ for n_layers, big in [(2, 5), (3, 7)]:
 # %%
 # NBVAL_CHECK_OUTPUT
 for depth in classic.VGG_CONFIGS:
-    t = classic.totals(classic.layer_table(classic.vgg(depth), classic.VGG_INPUT))
+    t = tables.totals(tables.layer_table(classic.vgg(depth), classic.VGG_INPUT))
     print(
         f"VGG-{depth}: {t['depth']:2d} layers, {t['params'] / 1e6:6.1f}M parameters, "
         f"{t['macs'] / 1e9:5.1f}G multiply-adds"
@@ -259,7 +260,7 @@ print("conv == nn.Linear(192, 32) on every pixel:", np.allclose(as_conv, as_line
 # %%
 x_small = rng.integers(-3, 4, size=(4, 4, 4)).astype(float)
 w_small = rng.integers(-2, 3, size=(2, 4)).astype(float)
-fig = plot.plot_pointwise_conv(x_small, w_small, row=1, col=2)
+classic.plot.plot_pointwise_conv(x_small, w_small, row=1, col=2)
 
 # %% [markdown]
 # ### What 1×1 convolutions are for
@@ -299,7 +300,7 @@ for name, op in ops.items():
 # In its naive form, on the notes' 28×28×192 input:
 
 # %%
-fig = plot.plot_inception_module(classic.INCEPTION_3A, (28, 28, 192), bottleneck=False)
+classic.plot.plot_inception_module(classic.INCEPTION_3A, (28, 28, 192), bottleneck=False)
 
 # %% [markdown]
 # The catch is the cost. Look at the 5×5 branch alone: 32 filters of 5×5×192 on a 28×28
@@ -330,7 +331,7 @@ print(f"ratio: {plain_macs / (reduce_macs + conv5_macs):.2f}")
 # even kernel has no 'same' padding and shows the error instead.
 
 # %% tags=["nbval-ignore-output"]
-widgets.bottleneck_explorer()
+classic.widgets.bottleneck_explorer()
 
 # %% [markdown]
 # Counting is one thing; does it run faster? `classic.time_forward` times both versions
@@ -369,7 +370,7 @@ with torch.no_grad():
 # first module, "3a":
 
 # %%
-fig = plot.plot_inception_module(classic.INCEPTION_3A, (28, 28, 192))
+classic.plot.plot_inception_module(classic.INCEPTION_3A, (28, 28, 192))
 
 # %% [markdown]
 # `classic.InceptionModule` builds it in PyTorch (a ReLU after every conv); here it runs
@@ -379,13 +380,13 @@ fig = plot.plot_inception_module(classic.INCEPTION_3A, (28, 28, 192))
 # NBVAL_CHECK_OUTPUT
 torch.manual_seed(0)
 module = classic.InceptionModule(192, classic.INCEPTION_3A)
-print(classic.summary(module, classic.INCEPTION_3A, (28, 28, 192)))
+print(tables.summary(module, classic.INCEPTION_3A, (28, 28, 192)))
 with torch.no_grad():
     print("\noutput:", tuple(module(torch.randn(1, 192, 28, 28)).shape))
-naive_rows = classic.inception_table(classic.INCEPTION_3A, (28, 28, 192), bottleneck=False)
-naive_macs = classic.totals(naive_rows)["macs"]
+naive_rows = tables.inception_table(classic.INCEPTION_3A, (28, 28, 192), bottleneck=False)
+naive_macs = tables.totals(naive_rows)["macs"]
 print(f"naive module: {naive_macs:,} multiply-adds, {naive_rows[-1].shape[2]} output channels")
-module_macs = classic.totals(classic.inception_table(classic.INCEPTION_3A, (28, 28, 192)))["macs"]
+module_macs = tables.totals(tables.inception_table(classic.INCEPTION_3A, (28, 28, 192)))["macs"]
 print(f"with bottlenecks / naive: {module_macs / naive_macs:.2f}")
 
 # %% [markdown]
@@ -406,8 +407,8 @@ print(f"with bottlenecks / naive: {module_macs / naive_macs:.2f}")
 # NBVAL_CHECK_OUTPUT
 with torch.device("meta"):
     googlenet = classic.GoogLeNet()
-print(classic.summary(googlenet))
-n_modules = sum(isinstance(row, classic.Inception) for row in classic.GOOGLENET)
+print(tables.summary(googlenet))
+n_modules = sum(isinstance(row, tables.Inception) for row in classic.GOOGLENET)
 print(f"\n{n_modules} Inception modules")
 
 # %% [markdown]
@@ -422,7 +423,7 @@ nets_07 = {
     "VGG-16": (classic.VGG_16, classic.VGG_INPUT),
     "GoogLeNet": (classic.GOOGLENET, classic.GOOGLENET_INPUT),
 }
-overview = {name: classic.totals(classic.layer_table(*spec)) for name, spec in nets_07.items()}
+overview = {name: tables.totals(tables.layer_table(*spec)) for name, spec in nets_07.items()}
 print(f"{'network':<10}{'depth':>6}{'parameters':>14}{'multiply-adds':>16}")
 for name, t in overview.items():
     print(f"{name:<10}{t['depth']:>6}{t['params']:>14,}{t['macs']:>16,}")
@@ -452,17 +453,17 @@ print(
 x8_train, y_train, x8_test, y_test = data.digits(seed=0)
 x_train, x_test = lenet.upsample(x8_train), lenet.upsample(x8_test)  # (N, 1, 32, 32) in [0, 1]
 SMALL = (
-    classic.conv("conv1", 8, 5, p=2),
-    classic.pool("pool1", 2),
-    classic.conv("conv2", 16, 3, p=1),
-    classic.pool("pool2", 2),
-    classic.conv("conv3", 32, 3, p=1),
-    classic.pool("pool3", 2),
-    classic.fc("fc4", 10),
+    tables.conv("conv1", 8, 5, p=2),
+    tables.max_pool("pool1", 2),
+    tables.conv("conv2", 16, 3, p=1),
+    tables.max_pool("pool2", 2),
+    tables.conv("conv3", 32, 3, p=1),
+    tables.max_pool("pool3", 2),
+    tables.fc("fc4", 10),
 )
 torch.manual_seed(0)
 small = classic.Net(SMALL, (32, 32, 1))
-print(classic.summary(small))
+print(tables.summary(small))
 
 # %%
 history = nets.fit(
@@ -487,8 +488,8 @@ print(f"test accuracy: {test_acc:.1%}")
 
 # %%
 stages = ["relu1", "pool1", "relu2", "pool2", "relu3", "pool3"]
-maps_one = activations.feature_maps(small, x_test[:1], stages)
-fig = plot.plot_maps_by_depth({"input": x_test[0], **{k: v[0] for k, v in maps_one.items()}})
+maps_one = classic.feature_maps(small, x_test[:1], stages)
+classic.plot.plot_maps_by_depth({"input": x_test[0], **{k: v[0] for k, v in maps_one.items()}})
 
 # %% [markdown]
 # **What excites a unit.** The receptive fields of the three conv layers, from
@@ -497,7 +498,7 @@ fig = plot.plot_maps_by_depth({"input": x_test[0], **{k: v[0] for k, v in maps_o
 
 # %%
 # NBVAL_CHECK_OUTPUT
-rfs = classic.receptive_fields(SMALL)
+rfs = tables.receptive_fields(SMALL)
 for name in ("conv1", "conv2", "conv3"):
     print(
         f"{name}: sees {rfs[name].size}x{rfs[name].size} input pixels, units {rfs[name].jump} px apart"
@@ -510,13 +511,13 @@ for name in ("conv1", "conv2", "conv3"):
 # drawn magnified):
 
 # %%
-maps_all = activations.feature_maps(small, x_test, ["relu1", "relu2", "relu3"])
+maps_all = classic.feature_maps(small, x_test, ["relu1", "relu2", "relu3"])
 patches = {}
 for conv_name, relu in [("conv1", "relu1"), ("conv2", "relu2"), ("conv3", "relu3")]:
-    units = activations.strongest_units(maps_all[relu], 6)
-    best, _, _ = activations.top_patches(maps_all[relu], x_test, rfs[conv_name], k=6, units=units)
+    units = classic.strongest_units(maps_all[relu], 6)
+    best, _, _ = classic.top_patches(maps_all[relu], x_test, rfs[conv_name], k=6, units=units)
     patches[f"{conv_name} (RF {rfs[conv_name].size})"] = best
-fig = plot.plot_top_patches(patches)
+classic.plot.plot_top_patches(patches)
 
 # %% [markdown]
 # * **conv1** units see 5×5 pixels: each responds to a simple local pattern, an edge of a
@@ -563,7 +564,7 @@ fig = plot.plot_top_patches(patches)
 
 # %%
 answer_fc6 = None  # a number
-check.vgg_fc6_params(answer_fc6)
+classic.check.vgg_fc6_params(answer_fc6)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -572,7 +573,7 @@ check.vgg_fc6_params(answer_fc6)
 n_in = 7 * 7 * 512
 answer_fc6 = n_in * 4096 + 4096
 print(f"{answer_fc6:,}", "table:", f"{[r for r in vgg_rows if r.name == 'fc6'][0].params:,}")
-check.vgg_fc6_params(answer_fc6)
+classic.check.vgg_fc6_params(answer_fc6)
 
 # %% [markdown]
 # ### Exercise 2: the 3×3 branch with and without its bottleneck
@@ -584,7 +585,7 @@ check.vgg_fc6_params(answer_fc6)
 
 # %%
 answer_branch = None  # (plain, with_bottleneck)
-check.inception_branch_macs(answer_branch)
+classic.check.inception_branch_macs(answer_branch)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -593,35 +594,35 @@ plain3 = cnnlab.conv_macs(28, 3, 192, 128)
 bottle3 = cnnlab.conv_macs(28, 1, 192, 96) + cnnlab.conv_macs(28, 3, 96, 128)
 answer_branch = (plain3, bottle3)
 print(answer_branch)
-check.inception_branch_macs(answer_branch)
+classic.check.inception_branch_macs(answer_branch)
 
 # %% [markdown]
 # ### Exercise 3: the shape after a module
 #
 # GoogLeNet's second module, 3b, reads the 28×28×256 output of 3a. Its settings are in
-# `check.INCEPTION_3B` (`c3_reduce` and `c5_reduce` are the bottleneck widths of the 3×3
-# and 5×5 branches, `pool_proj` the 1×1 conv after the pool). What is the shape of its
-# output, as `(H, W, C)`?
+# `classic.check.INCEPTION_3B` (`c3_reduce` and `c5_reduce` are the bottleneck widths of
+# the 3×3 and 5×5 branches, `pool_proj` the 1×1 conv after the pool). What is the shape of
+# its output, as `(H, W, C)`?
 
 # %%
-print(check.INCEPTION_3B)
+print(classic.check.INCEPTION_3B)
 
 # %%
 answer_3b = None  # (H, W, C)
-check.inception_output_shape(answer_3b)
+classic.check.inception_output_shape(answer_3b)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: every branch keeps 28x28; the channels of the last layer of each branch add up.
-m3b = check.INCEPTION_3B
+m3b = classic.check.INCEPTION_3B
 answer_3b = (28, 28, m3b["c1"] + m3b["c3"] + m3b["c5"] + m3b["pool_proj"])
 row_3b = [
     r
-    for r in classic.layer_table(classic.GOOGLENET, classic.GOOGLENET_INPUT)
+    for r in tables.layer_table(classic.GOOGLENET, classic.GOOGLENET_INPUT)
     if r.name == "inception3b"
 ][0]
 print(answer_3b, "GoogLeNet's table:", row_3b.shape)
-check.inception_output_shape(answer_3b)
+classic.check.inception_output_shape(answer_3b)
 
 # %% [markdown]
 # ### Exercise 4: a 1×1 convolution without a convolution
@@ -638,7 +639,7 @@ def pointwise_conv(x, w, b):
     return x  # replace with your code
 
 
-check.pointwise_conv_function(pointwise_conv)
+classic.check.pointwise_conv_function(pointwise_conv)
 
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
@@ -648,4 +649,4 @@ def pointwise_conv(x, w, b):
     return np.einsum("oc,nchw->nohw", w, x) + b[None, :, None, None]
 
 
-check.pointwise_conv_function(pointwise_conv)
+classic.check.pointwise_conv_function(pointwise_conv)

@@ -1,15 +1,16 @@
-"""Lesson 07 checkers accept the reference answers and name the typical mistakes."""
+"""The classic-networks checkers (cnnlab.classic.check) accept the reference answers and name the typical mistakes."""
 
 import numpy as np
 import pytest
 
-from cnnlab import arith, check, classic, conv
+from cnnlab import arith, classic, conv, tables
+from cnnlab.classic import check
 
 # exercise 1: VGG-16's fc6
 
 
 def test_fc6_reference_matches_the_table():
-    rows = classic.layer_table(classic.VGG_16, classic.VGG_INPUT)
+    rows = tables.layer_table(classic.VGG_16, classic.VGG_INPUT)
     fc6 = next(r for r in rows if r.name == "fc6")
     assert fc6.params == 7 * 7 * 512 * 4096 + 4096
     assert check.vgg_fc6_params(fc6.params).ok
@@ -49,9 +50,9 @@ BOTTLE = arith.conv_macs(28, 1, 192, 96) + arith.conv_macs(28, 3, 96, 128)
 
 
 def test_branch_reference_matches_the_inception_table():
-    rows = classic.inception_table(classic.INCEPTION_3A, (28, 28, 192))
+    rows = tables.inception_table(classic.INCEPTION_3A, (28, 28, 192))
     assert BOTTLE == sum(r.macs for r in rows if r.name.startswith("branch3"))
-    naive = classic.inception_table(classic.INCEPTION_3A, (28, 28, 192), bottleneck=False)
+    naive = tables.inception_table(classic.INCEPTION_3A, (28, 28, 192), bottleneck=False)
     assert PLAIN == next(r.macs for r in naive if r.name == "branch3.conv")
 
 
@@ -96,7 +97,7 @@ def test_branch_reports_which_count_is_wrong():
 
 
 def test_3b_reference_matches_googlenet():
-    rows = classic.layer_table(classic.GOOGLENET, classic.GOOGLENET_INPUT)
+    rows = tables.layer_table(classic.GOOGLENET, classic.GOOGLENET_INPUT)
     shape = next(r.shape for r in rows if r.name == "inception3b")
     prev = next(r.shape for r in rows if r.name == "inception3a")
     assert prev == check.INCEPTION_3B["input"]

@@ -1,10 +1,10 @@
-"""cnnlab.lenet: the table, the NumPy LeNet-5 against the PyTorch one, training, inputs."""
+"""The NumPy LeNet-5 (cnnlab.lenet.reference) against the PyTorch one: same scores, same
+gradients; and plain SGD training."""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from cnnlab import layers, lenet
 from cnnlab.data import digits
@@ -14,91 +14,6 @@ VARIANTS = [("tanh", "avg"), ("relu", "max")]
 
 def _batch(n=4, size=32, seed=0):
     return np.random.default_rng(seed).normal(size=(n, 1, size, size))
-
-
-# ------------------------------------------------------------------ the table
-
-
-def test_table_is_lenet5():
-    rows = lenet.layer_table()
-    assert [r.name for r in rows] == [
-        "input", "conv1", "pool1", "conv2", "pool2", "fc3", "fc4", "fc5",
-    ]  # fmt: skip
-    assert [r.shape for r in rows] == [
-        (32, 32, 1), (28, 28, 6), (14, 14, 6), (10, 10, 16), (5, 5, 16), (120,), (84,), (10,),
-    ]  # fmt: skip
-    assert [r.params for r in rows] == [0, 156, 0, 2416, 0, 48120, 10164, 850]
-    assert [r.layer for r in rows] == [0, 1, 1, 2, 2, 3, 4, 5]  # conv + pool = one layer
-    assert sum(r.params for r in rows) == 61706
-    assert [r.activations for r in rows][:5] == [1024, 4704, 1176, 1600, 400]
-
-
-def test_table_other_input_sizes():
-    rows = lenet.layer_table(lenet.LENET5, (28, 28, 1))
-    assert rows[4].shape == (4, 4, 16) and rows[5].params == 256 * 120 + 120
-    rgb = lenet.layer_table(lenet.LENET5, (32, 32, 3))
-    assert rgb[1].params == 6 * (5 * 5 * 3 + 1)
-    gap32 = lenet.layer_table(lenet.LENET5_GAP, (32, 32, 1))
-    gap40 = lenet.layer_table(lenet.LENET5_GAP, (40, 40, 1))
-    assert sum(r.params for r in gap32) == sum(r.params for r in gap40) == 15626
-    with pytest.raises(ValueError, match="not positive"):
-        lenet.layer_table(lenet.LENET5, (12, 12, 1))
-    with pytest.raises(ValueError, match="kind must be one of"):
-        lenet.layer_table((lenet.Layer("x", "dense", n_c=3),))
-
-
-def test_summary_checks_pytorch():
-    text = lenet.summary(lenet.LeNet5())
-    assert text.count("61,706") == 2 and "PyTorch counts" in text
-    assert "5x5x16" in text and "PyTorch" not in lenet.summary()
-    for size in (32, 40, 24):
-        text = lenet.summary(lenet.LeNet5(global_pool=True), lenet.LENET5_GAP, (size, size, 1))
-        assert text.count("15,626") == 2
-    for act, pool in VARIANTS:
-        lenet.summary(lenet.LeNet5(act, pool))
-
-
-def test_summary_catches_a_wrong_model():
-    model = lenet.LeNet5()
-    model.conv1 = nn.Conv2d(1, 6, 5, bias=False)  # 150 parameters, not 156
-    with pytest.raises(ValueError, match="conv1: the formulas give 156"):
-        lenet.summary(model)
-    with pytest.raises(ValueError, match="cannot run a 40x40x1 input"):
-        lenet.summary(lenet.LeNet5(), input_shape=(40, 40, 1))
-    with pytest.raises(ValueError, match=r"no layer \(submodule\) named 'gap'"):
-        lenet.summary(lenet.LeNet5(), lenet.LENET5_GAP)
-
-
-# ------------------------------------------------------------------ inputs
-
-
-@pytest.mark.parametrize("size", [32, 24, 40, 12, 8, 5])
-def test_upsample_matches_torch_interpolate(size):
-    x = np.random.default_rng(1).random((3, 2, 8, 8)).astype(np.float32)
-    ref = F.interpolate(torch.tensor(x), size=(size, size), mode="bilinear", align_corners=False)
-    out = lenet.upsample(x, size)
-    assert out.dtype == np.float32 and out.shape == (3, 2, size, size)
-    np.testing.assert_allclose(out, ref.numpy(), atol=1e-6)
-
-
-def test_upsample_errors():
-    with pytest.raises(ValueError, match="N, C, h, w"):
-        lenet.upsample(np.ones((8, 8)))
-    with pytest.raises(ValueError, match="size"):
-        lenet.upsample(np.ones((1, 1, 8, 8)), 0)
-
-
-def test_random_resize_draws_sizes_deterministically():
-    xb = torch.zeros(2, 1, 32, 32)
-    aug1, aug2 = lenet.random_resize((24, 40), seed=3), lenet.random_resize((24, 40), seed=3)
-    s1 = [aug1(xb).shape[-1] for _ in range(20)]
-    s2 = [aug2(xb).shape[-1] for _ in range(20)]
-    assert s1 == s2 and set(s1) == {24, 40}
-    with pytest.raises(ValueError):
-        lenet.random_resize(())
-
-
-# ------------------------------------------------------------------ NumPy vs PyTorch
 
 
 def test_init_params_match_torch_layout():
@@ -172,13 +87,6 @@ def test_backward_against_numerical_gradient():
         assert layers.rel_error(num, grads[name]) < 1e-6, name
 
 
-def test_weights_round_trip():
-    params = lenet.init_params(seed=6)
-    model = lenet.params_to_torch(params, lenet.LeNet5())
-    back = lenet.params_from_torch(model)
-    assert all(np.array_equal(params[k], back[k]) for k in params)
-
-
 def test_forward_refuses_other_sizes_and_bad_names():
     params = lenet.init_params()
     with pytest.raises(ValueError, match="fc3 expects 400 inputs but gets 784"):
@@ -187,16 +95,6 @@ def test_forward_refuses_other_sizes_and_bad_names():
         lenet.forward(params, _batch(1), activation="sigmoid")
     with pytest.raises(ValueError, match="pool must be one of"):
         lenet.LeNet5(pool="min")
-
-
-def test_feature_maps_shapes():
-    maps = lenet.feature_maps(lenet.LeNet5(), _batch(1)[0])
-    assert {k: v.shape for k, v in maps.items()} == {
-        "input": (1, 32, 32), "conv1": (6, 28, 28), "pool1": (6, 14, 14),
-        "conv2": (16, 10, 10), "pool2": (16, 5, 5),
-    }  # fmt: skip
-    with pytest.raises(ValueError, match="one image"):
-        lenet.feature_maps(lenet.LeNet5(), _batch(2))
 
 
 # ------------------------------------------------------------------ training

@@ -1,8 +1,9 @@
-"""Lesson 04 checkers accept the reference answers and name the typical mistakes."""
+"""The receptive-field checkers (cnnlab.receptive.check) accept the reference answers and name the typical mistakes."""
 
 import pytest
 
-from cnnlab import arith, check
+from cnnlab import arith
+from cnnlab.receptive import check
 
 
 def reference_rf(layers):

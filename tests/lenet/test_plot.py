@@ -1,14 +1,10 @@
-"""Lesson 06 drawing functions: filters, feature maps, the conv-as-FC matrix, histories."""
+"""LeNet-5 pictures (cnnlab.lenet.plot): filters, feature maps, the conv-as-FC matrix, histories."""
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from cnnlab import lenet, plot  # noqa: E402
+from cnnlab import lenet
+from cnnlab.lenet import plot
 
 
 def _image_data(fig):
@@ -23,10 +19,8 @@ def test_plot_filters_layout_and_scale():
     assert np.nanmax(np.abs(grid)) == pytest.approx(1.0)  # each filter on its own scale
     # filter 3's slice for input channel 2 sits at rows 12..16, columns 18..22
     np.testing.assert_allclose(grid[12:17, 18:23], w[3, 2] / np.abs(w[3]).max())
-    plt.close(fig)
     fig = plot.plot_filters(np.zeros((6, 1, 5, 5)))  # all-zero filters do not divide by 0
     assert np.nanmax(np.abs(_image_data(fig)[0])) == 0
-    plt.close(fig)
     with pytest.raises(ValueError, match="C_out, C_in, K, K"):
         plot.plot_filters(np.ones((6, 5, 5)))
 
@@ -40,7 +34,6 @@ def test_plot_feature_maps_rows():
     ]  # fmt: skip
     labels = [ax.get_ylabel() for ax in fig.axes]
     assert labels[1] == "conv1\n28x28x6" and labels[4] == "pool2\n5x5x16"
-    plt.close(fig)
     with pytest.raises(ValueError, match="C, H, W"):
         plot.plot_feature_maps({"x": np.ones((4, 4))})
     with pytest.raises(ValueError, match="at least one"):
@@ -56,7 +49,6 @@ def test_plot_conv_matrix_shows_sharing_and_sparsity():
     for row in np.ma.filled(m, np.nan):
         assert sorted(row[np.isfinite(row)]) == list(range(1, 10))  # the same 9 weights
     assert "144 of 576" in fig.axes[0].get_title()
-    plt.close(fig)
     with pytest.raises(ValueError, match="kernel"):
         plot.plot_conv_matrix(3, 5)
 
@@ -65,7 +57,6 @@ def test_plot_histories():
     fig = plot.plot_histories({"a": {"val_acc": [0.5, 0.9]}, "b": {"val_acc": [0.6, 0.8, 0.95]}})
     lines = fig.axes[0].get_lines()
     assert [list(line.get_xdata()) for line in lines] == [[1, 2], [1, 2, 3]]
-    plt.close(fig)
     with pytest.raises(ValueError, match="no 'val_acc'"):
         plot.plot_histories({"a": {"train_loss": [1.0]}})
     with pytest.raises(ValueError, match="at least one"):

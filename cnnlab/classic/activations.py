@@ -4,7 +4,8 @@ input patches that excite one unit most.
 A unit deep in a ConvNet sees only its receptive field (lesson 04); cutting that window
 out of the images where the unit fires hardest shows what it has learned to detect:
 small edges in the first layer, larger pieces of the object deeper in (Zeiler & Fergus's
-"Visualizing and understanding convolutional networks", without the deconvnet).
+"Visualizing and understanding convolutional networks", without the deconvnet). Used by
+lesson 07; the windows come from ``tables.receptive_fields``.
 
 >>> import numpy as np
 >>> from cnnlab.arith import receptive_field
@@ -21,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .arith import check_int
+from ..validate import check_int
 
 
 @torch.no_grad()

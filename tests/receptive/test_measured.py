@@ -1,21 +1,16 @@
-"""The empirical receptive field (cnnlab.receptive) against the formula, an independent
-path-counting reference and PyTorch autograd; its pictures and its widget."""
+"""The empirical receptive field (cnnlab.receptive.measured) against the formula, an
+independent path-counting reference and PyTorch autograd."""
 
 from collections import Counter
 
-import matplotlib
+import numpy as np
+import pytest
+import torch
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from torch import nn
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from hypothesis import assume, given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from torch import nn  # noqa: E402
-
-from cnnlab import arith, plot, receptive, widgets  # noqa: E402
+from cnnlab import arith, receptive
 
 # ---------------------------------------------------------------------------------------
 # stacks to sweep
@@ -54,13 +49,13 @@ def reference_counts_1d(layers, n, u):
     stack = receptive.parse_layers(layers)
     sizes = [n]
     for L in stack:
-        sizes.append(arith.conv_output_size(sizes[-1], L.kernel, L.padding, L.stride, L.dilation))
+        sizes.append(arith.conv_output_size(sizes[-1], L.f, L.p, L.s, L.d))
     counts = Counter({u: 1})
     for L, n_in in zip(reversed(stack), reversed(sizes[:-1])):
         below = Counter()
         for q, c in counts.items():
-            for j in range(L.kernel):
-                p = q * L.stride - L.padding + j * L.dilation
+            for j in range(L.f):
+                p = q * L.s - L.p + j * L.d
                 if 0 <= p < n_in:
                     below[p] += c
         counts = below
@@ -120,7 +115,7 @@ def test_extent_matches_formula(case):
     if inside:  # then no window reached the padding anywhere in the stack
         assert (rows.min(), cols.min(), rows.max(), cols.max()) == (top, left, bottom, right)
         stack = receptive.parse_layers(layers)
-        if all(L.dilation == 1 and L.stride <= L.kernel for L in stack):
+        if all(L.d == 1 and L.s <= L.f for L in stack):
             assert mask[top : bottom + 1, left : right + 1].all()
             assert mask.sum() == (bottom - top + 1) * (right - left + 1)
 
@@ -147,6 +142,7 @@ def test_dilation_leaves_holes_but_keeps_the_extent():
     mask = receptive.empirical_receptive_field(stack, 15)
     assert receptive.receptive_box(stack, 15) == (3, 3, 11, 11)
     assert mask.sum() == 25 and mask[3:12:2, 3:12:2].all()
+    assert receptive.missing_pixels(mask, (3, 3, 11, 11)) == 81 - 25
 
 
 def test_padding_square_sticks_out_of_the_image_at_the_corner():
@@ -167,19 +163,17 @@ def torch_stack(layers, kernels=None, sum_pools=False):
     mods, ks = [], iter(kernels) if kernels is not None else None
     for L in receptive.parse_layers(layers):
         if L.kind == "conv":
-            conv = nn.Conv2d(
-                1, 1, L.kernel, L.stride, L.padding, L.dilation, bias=False, dtype=torch.float64
-            )
+            conv = nn.Conv2d(1, 1, L.f, L.s, L.p, L.d, bias=False, dtype=torch.float64)
             with torch.no_grad():
-                k = np.ones((L.kernel, L.kernel)) if ks is None else next(ks)
+                k = np.ones((L.f, L.f)) if ks is None else next(ks)
                 conv.weight.copy_(torch.as_tensor(k, dtype=torch.float64)[None, None])
             mods.append(conv)
         elif L.kind == "avg" or sum_pools:
-            mods.append(nn.AvgPool2d(L.kernel, L.stride, L.padding))
+            mods.append(nn.AvgPool2d(L.f, L.s, L.p))
             if sum_pools:
-                mods.append(_Scale(L.kernel**2))
+                mods.append(_Scale(L.f**2))
         else:
-            mods.append(nn.MaxPool2d(L.kernel, L.stride, L.padding))
+            mods.append(nn.MaxPool2d(L.f, L.s, L.p))
     return nn.Sequential(*mods).double()
 
 
@@ -203,7 +197,7 @@ def test_random_weights_match_torch_autograd(case, seed):
     layers, size, unit = case
     rng = np.random.default_rng(seed)
     stack = receptive.parse_layers(layers)
-    kernels = [rng.standard_normal((L.kernel, L.kernel)) for L in stack if L.kind == "conv"]
+    kernels = [rng.standard_normal((L.f, L.f)) for L in stack if L.kind == "conv"]
     x = rng.standard_normal(size)
     ours = receptive.input_gradient(layers, size, unit, weights=kernels, x=x)
     theirs = torch_input_gradient(torch_stack(layers, kernels), x, unit)
@@ -223,7 +217,7 @@ def test_ones_weights_match_torch_and_max_pool_stays_inside(case):
 
 
 # ---------------------------------------------------------------------------------------
-# effective field, downsampling, tables, errors
+# effective field, holes, errors
 
 
 def test_effective_field_peaks_in_the_middle():
@@ -235,29 +229,6 @@ def test_effective_field_peaks_in_the_middle():
     assert abs(peak[0] - 12) <= 2 and abs(peak[1] - 12) <= 2
     inner, ring = erf[9:16, 9:16].mean(), erf[mask].mean()
     assert inner > 2 * erf[6:19, 6][mask[6:19, 6]].mean() and inner > ring
-
-
-def test_layers_to_see_224_pixels():
-    assert len(receptive.layers_to_see(224, (3, 1))) == 112
-    assert receptive.layers_to_see(224, (3, 1))[-1].size == 225
-    assert len(receptive.layers_to_see(224, (3, 2))) == 7
-    vgg = receptive.layers_to_see(224, [(3, 1), (3, 1), ("max", 2)])
-    assert len(vgg) == 17 and vgg[-1].size == 284
-    with pytest.raises(ValueError, match="never grows"):
-        receptive.layers_to_see(10, (1, 1))
-
-
-def test_table_lists_every_layer():
-    text = receptive.receptive_table([(3, 1), ("max", 2), (3, 1, 2, 2)], 32)
-    lines = text.splitlines()
-    assert len(lines) == 2 + 1 + 3
-    assert "maxpool 2x2 s2" in text and "conv 3x3 s1 d2 p2" in text
-    assert lines[-1].split()[-3:] == ["12", "2", "1.5"]
-
-
-def test_make_stack():
-    stack = receptive.make_stack(2, 5, 2, 2, pool=True, same=True)
-    assert [str(L) for L in stack] == ["conv 5x5 s2 d2 p4", "maxpool 2x2 s2"] * 2
 
 
 @pytest.mark.parametrize(
@@ -283,90 +254,3 @@ def test_weights_must_fit_the_stack():
         receptive.input_gradient([(3, 1), (3, 1)], 9, weights=[np.ones((3, 3))])
     with pytest.raises(ValueError, match="weights must be"):
         receptive.input_gradient([(3, 1)], 9, weights="zeros")
-
-
-# ---------------------------------------------------------------------------------------
-# pictures and the widget
-
-
-def test_pictures_are_drawn():
-    fig = plot.receptive_field_growth([(3, 1)] * 4, 11)
-    assert len(fig.axes) == 4 and "9x9" in fig.axes[-1].get_title()
-    plt.close(fig)
-    stack = [(3, 1)] * 3
-    box = receptive.receptive_box(stack, 12)
-    img = np.linspace(0, 1, 144).reshape(12, 12)
-    fig = plot.receptive_field_overlay(img, receptive.empirical_receptive_field(stack, 12), box)
-    assert len(fig.axes) == 1 and len(fig.axes[0].patches) == 1
-    plt.close(fig)
-    erf = receptive.effective_receptive_field(stack, 12, draws=4)
-    fig = plot.receptive_field_profile(erf, box, counts=receptive.input_gradient(stack, 12))
-    assert len(fig.axes) == 2
-    plt.close(fig)
-    with pytest.raises(ValueError, match="same size"):
-        plot.receptive_field_overlay(img, np.ones((5, 5), bool), box)
-
-
-@pytest.mark.parametrize(
-    "settings",
-    [
-        {},
-        {"n_layers": 8, "kernel": 7, "stride": 1, "dilation": 3, "same": True},
-        {"n_layers": 3, "kernel": 3, "stride": 2, "pool": True, "same": True},
-        {"n_layers": 1, "kernel": 1},
-    ],
-)
-def test_view_draws_the_formula_values(settings):
-    fig = plot.receptive_field_view(**settings)
-    stack = receptive.make_stack(
-        settings.get("n_layers", 4),
-        settings.get("kernel", 3),
-        settings.get("stride", 1),
-        settings.get("dilation", 1),
-        pool=settings.get("pool", False),
-        same=settings.get("same", False),
-    )
-    rf = receptive.formula_receptive_field(stack)[-1]
-    assert f"sees {rf.size}x{rf.size} px" in fig.axes[0].get_title()
-    assert f"jump {rf.jump} px" in fig.texts[0].get_text()
-    plt.close(fig)
-
-
-def test_view_impossible_settings_raise_the_arith_message():
-    with pytest.raises(ValueError, match="cannot produce any output.*Formula"):
-        plot.receptive_field_view(n_layers=8, kernel=3, stride=2)
-    with pytest.raises(ValueError, match="64x64"):
-        plot.receptive_field_view(image=np.zeros((10, 10)))
-
-
-def _title(box):
-    return box.state["figure"].axes[0].get_title()
-
-
-def _text(box):
-    return box.state["figure"].texts[0].get_text()
-
-
-def test_widget_reacts_to_every_control():
-    box = widgets.receptive_field_explorer()
-    c = box.controls
-    assert box.state["error"] is None and "9x9" in _title(box)
-    c["n_layers"].value = 2
-    assert "5x5" in _title(box)
-    c["kernel"].value = 5
-    assert "9x9" in _title(box)
-    c["dilation"].value = 2
-    assert "17x17" in _title(box) and "have no path" in _text(box)
-    c["dilation"].value = 1
-    c["stride"].value = 2
-    assert "13x13" in _title(box) and "jump 4 px" in _text(box)
-    c["pool"].value = True
-    assert "maxpool" in _text(box) and "jump 16 px" in _text(box)
-    c["same"].value = True
-    assert "'same'" in _text(box)
-    # impossible: the maps shrink to nothing; the message replaces the figure
-    c["n_layers"].value = 8
-    assert box.state["figure"] is None and "cannot produce any output" in box.state["error"]
-    c["n_layers"].value = 1
-    assert box.state["error"] is None and box.state["figure"] is not None
-    plt.close("all")

@@ -1,16 +1,17 @@
-"""Lesson 06 checkers accept the reference and name the typical mistakes."""
+"""LeNet-5 checkers (cnnlab.lenet.check) accept the reference and name the typical mistakes."""
 
 import math
 
 import pytest
 
-from cnnlab import check, lenet
+from cnnlab import lenet, tables
+from cnnlab.lenet import check
 
 GOOD = {"conv2 output": (10, 10, 16), "conv2 parameters": 2416, "fc3 parameters": 48120}
 
 
 def test_lenet_table_accepts_reference_from_the_table():
-    rows = {r.name: r for r in lenet.layer_table()}
+    rows = {r.name: r for r in tables.layer_table(lenet.LENET5, lenet.LENET5_INPUT)}
     answer = {
         "conv2 output": rows["conv2"].shape,
         "conv2 parameters": rows["conv2"].params,
@@ -81,7 +82,7 @@ def test_lenet_flat_size_accepts_reference():
     assert check.lenet_flat_size(_reference).ok
     # the table's own arithmetic is a correct answer too
     assert check.lenet_flat_size(
-        lambda n: math.prod(lenet.layer_table(lenet.LENET5, (n, n, 1))[4].shape)
+        lambda n: math.prod(tables.layer_table(lenet.LENET5, (n, n, 1))[4].shape)
     ).ok
 
 

@@ -1,16 +1,16 @@
-"""Lesson 07 pictures and the bottleneck explorer: numbers drawn come from cnnlab's own."""
+"""Lesson 07 pictures (cnnlab.classic.plot): the numbers drawn come from cnnlab's own."""
 
-import matplotlib
 import numpy as np
 import pytest
 
-from cnnlab import arith, classic, conv, plot, widgets
+from cnnlab import classic, conv, tables
+from cnnlab.classic import plot
 
 from tests.figures import figure_text
 
 
 def test_layer_costs_bars_are_the_table():
-    rows = classic.layer_table(classic.ALEXNET, classic.ALEXNET_INPUT)
+    rows = tables.layer_table(classic.ALEXNET, classic.ALEXNET_INPUT)
     fig = plot.plot_layer_costs({"AlexNet": rows})
     params_ax, macs_ax = fig.axes
     heavy = [r for r in rows if r.params]
@@ -85,20 +85,3 @@ def test_top_patches_and_maps_pictures():
     assert "relu\n4x4x4" in [ax.get_ylabel() for ax in fig.axes]
     with pytest.raises(ValueError):
         plot.plot_maps_by_depth({"x": np.zeros((3, 3))})
-
-
-def test_bottleneck_explorer_follows_its_sliders():
-    box = widgets.bottleneck_explorer()
-    assert isinstance(box.state["figure"], matplotlib.figure.Figure)
-    assert "9.7x fewer" in box.state["figure"].axes[0].get_title()
-    box.controls["bottleneck"].value = 32
-    ratio = arith.conv_macs(28, 5, 192, 32) / (
-        arith.conv_macs(28, 1, 192, 32) + arith.conv_macs(28, 5, 32, 32)
-    )
-    assert f"{ratio:.1f}x fewer" in box.state["figure"].axes[0].get_title()
-    box.controls["f"].value = 4
-    assert box.state["figure"] is None and "odd kernel" in box.state["error"]
-    box.controls["f"].value = 3
-    box.controls["c_out"].value = 64
-    assert box.state["error"] is None
-    assert "3x3 conv, 64 filters" in figure_text(box.state["figure"])

@@ -1,0 +1,59 @@
+"""Classic ConvNets (lesson 07): AlexNet, VGG-16, 1x1 convolutions, the Inception module and
+GoogLeNet, and what the layers of a trained network learn.
+
+Modules: ``architectures`` (the networks as ``tables`` rows), ``models`` (the same rows as
+PyTorch models: ``Net``, ``AlexNet``, ``VGG16``, ``GoogLeNet``, ``InceptionModule``),
+``bottleneck`` (what a 1x1 conv in front saves, counted and timed), ``activations``
+(feature maps and top patches), ``plot``, ``check``, ``widgets``. The per-layer tables
+are ``cnnlab.tables`` (``tables.summary(classic.VGG16())``).
+
+>>> from cnnlab import classic, tables
+>>> tables.totals(tables.layer_table(classic.VGG_16, classic.VGG_INPUT))["depth"]
+16
+"""
+
+from .. import lazy
+from .activations import feature_maps, strongest_units, top_patches
+from .architectures import (
+    ALEXNET,
+    ALEXNET_INPUT,
+    ALEXNET_TWO_GPUS,
+    GOOGLENET,
+    GOOGLENET_INPUT,
+    INCEPTION_3A,
+    VGG_16,
+    VGG_CONFIGS,
+    VGG_INPUT,
+    vgg,
+)
+from .bottleneck import bottleneck_conv, bottleneck_costs, plain_conv, time_forward
+from .models import VGG16, AlexNet, GoogLeNet, InceptionModule, Net, helper_name, row_module
+
+__all__ = [
+    "ALEXNET",
+    "ALEXNET_INPUT",
+    "ALEXNET_TWO_GPUS",
+    "VGG_CONFIGS",
+    "VGG_INPUT",
+    "VGG_16",
+    "vgg",
+    "INCEPTION_3A",
+    "GOOGLENET",
+    "GOOGLENET_INPUT",
+    "Net",
+    "AlexNet",
+    "VGG16",
+    "GoogLeNet",
+    "InceptionModule",
+    "helper_name",
+    "row_module",
+    "plain_conv",
+    "bottleneck_conv",
+    "bottleneck_costs",
+    "time_forward",
+    "feature_maps",
+    "top_patches",
+    "strongest_units",
+]
+
+__getattr__ = lazy.submodules(__name__)

@@ -1,0 +1,279 @@
+"""Exercise checkers of lesson 07: VGG-16's fc6, the 3x3 branch of Inception 3a with and
+without its bottleneck, the shape after Inception 3b, and a 1x1 convolution written as a
+matrix product.
+
+Each checker returns a ``cnnlab.feedback.Feedback``; a wrong answer is matched against the
+slips people make (forgot the biases, the wrong layer's shape, counted parameters instead
+of multiplications, ...), and a wrong answer that matches none gets a hint, not the answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..arith import conv_macs, conv_params
+from ..conv import conv2d
+from ..feedback import Feedback, diagnose, same
+
+
+def _count_feedback(answer, expected: int, slips: list, generic: str, what: str) -> Feedback:
+    """diagnose() for one count. slips: [(wrong value, hint)], first match wins; a wrong
+    answer that matches no slip gets the generic hint, not the answer."""
+    if answer is None:
+        return Feedback(False, f"Replace None with your {what}.")
+    mistakes = {}
+    for value, hint in slips:
+        if value != expected and hint not in mistakes:
+            mistakes[hint] = value
+    fb = diagnose(answer, expected, mistakes, what=what)
+    if fb.ok or fb.message in mistakes:
+        return fb
+    return Feedback(False, f"{answer!r} is not right yet. {generic}")
+
+
+def vgg_fc6_params(answer) -> Feedback:
+    """Exercise 07.1: learnable parameters of VGG-16's fc6, which reads pool5's 7x7x512
+    output (flattened) into 4096 units: ``7*7*512*4096 + 4096``."""
+    n_in, units = 7 * 7 * 512, 4096
+    slips = [
+        (n_in * units, f"You forgot the biases: each of the {units} units has one."),
+        (
+            14 * 14 * 512 * units + units,
+            "14x14x512 is conv5_3's output; pool5 halves it to 7x7x512 before fc6.",
+        ),
+        (
+            512 * units + units,
+            "fc6 reads every number of pool5's output: 7x7x512, not just the 512 channels.",
+        ),
+        (
+            7 * 7 * units + units,
+            "pool5's output has 512 channels: it flattens to 7x7x512 numbers, not 7x7.",
+        ),
+        (units * units + units, "That is fc7 (4096 -> 4096); fc6 reads the 7x7x512 pool5 output."),
+        (
+            224 * 224 * 3 * units + units,
+            "fc6 does not see the image: it reads pool5's output, after 13 convs and 5 pools.",
+        ),
+        (n_in * units + n_in, "A bias belongs to each unit (4096 of them), not to each input."),
+        (n_in + 1, "That is one unit's parameters: there are 4096 units."),
+    ]
+    generic = (
+        "Find the shape of pool5's output (224 halved five times, 512 channels), flatten it, "
+        "then count one weight per (input, unit) pair plus one bias per unit."
+    )
+    return _count_feedback(answer, n_in * units + units, slips, generic, "parameter count")
+
+
+def _branch3_costs(n=28, c_in=192, mid=96, c_out=128, f=3):
+    plain = conv_macs(n, f, c_in, c_out)
+    return plain, conv_macs(n, 1, c_in, mid) + conv_macs(n, f, mid, c_out)
+
+
+def _plain_branch_slips(plain: int) -> list:
+    """[(a slip's count, its hint)] for the plain 3x3 branch (exercise 07.2)."""
+    outputs = 28 * 28 * 128
+    return [
+        (
+            float(conv_macs(26, 3, 192, 128)),
+            "The 3x3 conv uses 'same' padding: its output stays 28x28, not 26x26.",
+        ),
+        (float(28 * 28 * 128 * 9), "Each 3x3 filter is as deep as its input: 3x3xC_in weights."),
+        (
+            float(conv_params(3, 192, 128)),
+            "That is the parameter count; multiplications happen once per weight per output "
+            "position (28x28 of them).",
+        ),
+        (float(plain + outputs), "Biases are added, not multiplied: leave them out of the count."),
+    ]
+
+
+def _bottleneck_branch_slips(plain: int, bottle: int) -> list:
+    """[(a slip's count, its hint)] for the 3x3 branch with its 1x1 bottleneck (07.2)."""
+    outputs = 28 * 28 * 128
+    return [
+        (
+            float(conv_macs(28, 3, 96, 128)),
+            "Add the 1x1 conv's own multiplications (28x28x96 outputs, 192 each).",
+        ),
+        (
+            float(conv_macs(28, 1, 192, 96)),
+            "Add the 3x3 conv's multiplications, on the 96 reduced channels.",
+        ),
+        (
+            float(conv_macs(28, 1, 192, 96) + plain),
+            "After the 1x1 conv, the 3x3 filters read only its 96 channels, not 192.",
+        ),
+        (
+            float(conv_params(1, 192, 96) + conv_params(3, 96, 128)),
+            "That is the parameter count; multiplications happen once per weight per "
+            "output position (28x28 of them).",
+        ),
+        (
+            float(bottle + outputs + 28 * 28 * 96),
+            "Biases are added, not multiplied: leave them out of the count.",
+        ),
+    ]
+
+
+def inception_branch_macs(answer) -> Feedback:
+    """Exercise 07.2: multiplications of Inception 3a's 3x3 branch on 28x28x192 ('same'
+    3x3 conv with 128 filters), as a pair (plain, with the 1x1 bottleneck to 96 channels)."""
+    plain, bottle = _branch3_costs()
+    if answer is None:
+        return Feedback(False, "Replace None with your pair (plain, with_bottleneck).")
+    try:
+        pair = [float(v) for v in answer]
+    except (TypeError, ValueError):
+        return Feedback(False, f"Give two numbers (plain, with_bottleneck), got {answer!r}.")
+    if len(pair) != 2:
+        return Feedback(False, f"Give two numbers (plain, with_bottleneck), got {len(pair)}.")
+    if same(pair, [bottle, plain], 0, 0):
+        return Feedback(False, "You swapped them: the plain 3x3 conv comes first.")
+    checks = (
+        ("plain", pair[0], float(plain), _plain_branch_slips(plain)),
+        ("with the bottleneck", pair[1], float(bottle), _bottleneck_branch_slips(plain, bottle)),
+    )
+    for what, got, expected, slips in checks:
+        if not same(got, expected, 0, 0):
+            hint = next((h for v, h in slips if same(got, v, 0, 0)), None)
+            hint = hint or (
+                "Count outputs (H x W x filters) times the weights in one filter "
+                "(f x f x C_in), for each conv of the branch."
+            )
+            return Feedback(False, f"Your {what} count ({got:,.0f}) is not right: {hint}")
+    return Feedback(
+        True,
+        f"Correct: {plain:,} plain vs {bottle:,} with the bottleneck "
+        f"({plain / bottle:.2f}x fewer).",
+    )
+
+
+#: Exercise 07.3: GoogLeNet's second module (3b), on the 28x28x256 output of 3a.
+INCEPTION_3B = {
+    "input": (28, 28, 256),
+    "c1": 128,
+    "c3_reduce": 128,
+    "c3": 192,
+    "c5_reduce": 32,
+    "c5": 96,
+    "pool_proj": 64,
+}
+
+
+def _3b_channel_slips(m: dict, c: int, c_out: int) -> list:
+    """[(a slip's channel count, its hint)] for the output of Inception 3b (exercise 07.3)."""
+    return [
+        (
+            m["c1"] + m["c3"] + m["c5"],
+            "You left out the pooling branch: its 1x1 conv adds 64 channels.",
+        ),
+        (
+            m["c1"] + m["c3"] + m["c5"] + c,
+            "In the module with bottlenecks, the pool branch ends with a 1x1 conv to 64 "
+            "channels; only the naive module passes the 256 input channels through.",
+        ),
+        (
+            c_out + m["c3_reduce"] + m["c5_reduce"],
+            "The 1x1 reductions (128 and 32) feed the 3x3 and 5x5 convs; they are not part "
+            "of the output. Only the last layer of each branch is stacked.",
+        ),
+        (
+            max(m["c1"], m["c3"], m["c5"], m["pool_proj"]),
+            "The branches are stacked along the channels: add their channels.",
+        ),
+        (c, "The output channels are not the input's: add up the last layer of each branch."),
+    ]
+
+
+def inception_output_shape(answer) -> Feedback:
+    """Exercise 07.3: the (H, W, C) output of Inception 3b (:data:`INCEPTION_3B`):
+    every branch keeps 28x28, the channels of the four branches are stacked."""
+    m = INCEPTION_3B
+    h, w, c = m["input"]
+    c_out = m["c1"] + m["c3"] + m["c5"] + m["pool_proj"]
+    if answer is None:
+        return Feedback(False, "Replace None with your (H, W, C) tuple.")
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Give three integers (H, W, C), got {answer!r}.")
+    if len(got) != 3:
+        return Feedback(False, f"Give three numbers (H, W, C), got {len(got)}.")
+    if got == (c_out, h, w):
+        return Feedback(False, "Give the shape as (H, W, C), channels last, as in the notes.")
+    if got[:2] != (h, w):
+        return Feedback(
+            False,
+            "Every branch keeps the height and width ('same' padding, stride-1 pooling), so "
+            "the branches can be stacked: H and W do not change.",
+        )
+    slips = _3b_channel_slips(m, c, c_out)
+    hint = next((t for v, t in slips if got[2] == v), None)
+    if got[2] == c_out:
+        return Feedback(
+            True,
+            f"Correct: {h}x{w}x{c_out} = {m['c1']} + {m['c3']} + {m['c5']} + {m['pool_proj']} channels.",
+        )
+    return Feedback(
+        False,
+        hint or "Not right yet: add the channels of the last layer of each of the four branches.",
+    )
+
+
+def _pointwise_slips(x, w, b, expected) -> dict:
+    """{hint: what a slipped pointwise_conv(x, w, b) returns} (exercise 07.4)."""
+    mistakes = {
+        "you forgot the bias b (one per output channel).": expected - b[None, :, None, None],
+        "the output should be channels first (N, C_out, H, W); yours has the channels last.": (
+            expected.transpose(0, 2, 3, 1)
+        ),
+        "the sum runs over the input channels at one pixel, not over the pixels.": (
+            np.einsum("oc,nchw->no", w, x) + b
+        ),
+    }
+    if w.shape[0] == w.shape[1]:
+        mistakes[
+            "you used w transposed: w[o, c] is the weight from input channel c to output o."
+        ] = conv2d(x, w.T[:, :, None, None]) + b[None, :, None, None]
+    return mistakes
+
+
+def pointwise_conv_function(fn) -> Feedback:
+    """Exercise 07.4: check a learner's ``pointwise_conv(x, w, b)``: x (N, C_in, H, W),
+    w (C_out, C_in), b (C_out,) -> (N, C_out, H, W), the 1x1 convolution."""
+    if not callable(fn):
+        return Feedback(False, f"Pass your function itself (pointwise_conv), got {fn!r}.")
+    rng = np.random.default_rng(7)
+    # a square case first (C_in = C_out), where a transposed w runs but gives wrong values
+    cases = [(3, 4, 5, 2, 4), (1, 3, 4, 4, 2), (2, 5, 3, 6, 4), (1, 6, 1, 7, 1)]
+    for n, c_in, h, wd, c_out in cases:
+        x = rng.normal(size=(n, c_in, h, wd))
+        w = rng.normal(size=(c_out, c_in))
+        b = rng.normal(size=c_out)
+        expected = conv2d(x, w[:, :, None, None]) + b[None, :, None, None]
+        try:
+            got = np.asarray(fn(x, w, b), dtype=float)
+        except Exception as err:  # the learner's code: report, never crash the checker
+            return Feedback(
+                False,
+                f"pointwise_conv on x {x.shape}, w {w.shape} raised {type(err).__name__}: {err}",
+            )
+        where = f"For x of shape {x.shape} and w of shape {w.shape}: "
+        if got.shape == expected.shape and np.allclose(got, expected):
+            continue
+        mistakes = _pointwise_slips(x, w, b, expected)
+        for hint, wrong in mistakes.items():
+            if got.shape == wrong.shape and np.allclose(got, wrong):
+                return Feedback(False, where + hint)
+        if got.shape != expected.shape:
+            return Feedback(
+                False, where + f"the output should have shape {expected.shape}, got {got.shape}."
+            )
+        return Feedback(
+            False,
+            where + "the values are not right yet: out[n, o, i, j] = sum over c of "
+            "w[o, c] * x[n, c, i, j], plus b[o].",
+        )
+    return Feedback(
+        True, f"Correct on all {len(cases)} cases: a 1x1 conv is w @ x at every pixel, plus b."
+    )

@@ -1,0 +1,186 @@
+"""Exercise checkers of lesson 06 (LeNet-5): three holes in its table, a fully connected
+layer in place of conv2, and which input sizes fit fc3.
+
+Each checker returns a ``cnnlab.feedback.Feedback``; a wrong answer is matched against the
+slips people make (forgot the biases, the channels, the + 1, rounded the pooling up, ...).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..feedback import Feedback, diagnose, same
+
+
+def _lenet_entry(answer, expected, slips, what: str, generic: str) -> Feedback:
+    """One table entry: None asks for an answer, a known slip gets its hint, else generic."""
+    if answer is None:
+        return Feedback(False, f"Fill in {what} (it is still None).")
+    mistakes = {hint: value for value, hint in slips if np.shape(value) == np.shape(expected)}
+    fb = diagnose(answer, expected, mistakes, what=what)
+    if fb.ok or fb.message in mistakes:
+        return fb
+    if np.shape(answer) != np.shape(expected):
+        return Feedback(False, f"{what} should be {generic}")
+    return Feedback(False, f"{what} is not right yet: {generic}")
+
+
+#: Exercise 06.1, entry by entry: (key, expected, [(a slip's value, its hint)], generic hint).
+LENET_TABLE_ENTRIES = (
+    (
+        "conv2 output",
+        (10, 10, 16),
+        [
+            (
+                (10, 10, 6),
+                "A conv layer outputs one channel per filter: conv2 has 16 "
+                "filters, so n_C = 16 (the 6 input channels are summed inside each filter).",
+            ),
+            ((9, 9, 16), "The size formula ends in + 1: (n + 2p - f)/s + 1 = (14 - 5)/1 + 1."),
+            (
+                (14, 14, 16),
+                "Without padding a 5x5 conv shrinks the map: n - f + 1 = 14 - 5 + 1.",
+            ),
+            ((5, 5, 16), "That is after pool2; conv2's output comes before the pooling."),
+            ((28, 28, 16), "conv2 reads pool1's 14x14x6 output, not conv1's 28x28x6."),
+            ((16, 10, 10), "Write it in the table's order (n_H, n_W, n_C): channels last."),
+            ((11, 11, 16), "No padding here (p = 0): (14 + 2*0 - 5)/1 + 1."),
+        ],
+        "a tuple (n_H, n_W, n_C): n = (n_prev + 2p - f)/s + 1 with n_prev = 14, and one "
+        "channel per filter.",
+    ),
+    (
+        "conv2 parameters",
+        2416,
+        [
+            (2400, "You forgot the biases: each of the 16 filters has one."),
+            (
+                416,
+                "A filter is as deep as its input: each is 5x5x6, not 5x5 (forgot the channels).",
+            ),
+            (400, "Two slips: each filter is 5x5x6 (the input has 6 channels) and has a bias."),
+            (151, "That is one filter (5x5x6 + 1); there are 16."),
+            (2401, "Each filter has its own bias: 16 biases, not one."),
+            (2496, "A filter has one bias, not one per input channel."),
+            (0, "conv2 has learnable filters; only pooling has no parameters."),
+        ],
+        "each of the 16 filters has 5x5x(input channels) weights and one bias.",
+    ),
+    (
+        "fc3 parameters",
+        48120,
+        [
+            (48000, "You forgot the biases: each of the 120 units has one."),
+            (
+                3120,
+                "pool2's output is 5x5x16: it flattens to 400 inputs, not 25 (forgot the "
+                "channels).",
+            ),
+            (
+                3000,
+                "Two slips: the flattened input is 5x5x16 = 400 numbers, and each unit has a bias.",
+            ),
+            (192120, "fc3 reads pool2's 5x5x16 output (400 numbers), not conv2's 10x10x16."),
+            (401, "That is one unit (400 weights + a bias); fc3 has 120."),
+            (120, "Each unit has a weight for every one of its 400 inputs, not just a bias."),
+            (48400, "A bias belongs to each unit (120), not to each input (400)."),
+        ],
+        "every one of the 120 units has one weight per input (the flattened 5x5x16) and a bias.",
+    ),
+)
+
+
+def lenet_table(answer: dict) -> Feedback:
+    """Exercise 06.1: three holes in LeNet-5's table (32x32x1 input, conv 5x5 -> 6, pool 2,
+    conv 5x5 -> 16, pool 2, FC 120, ...).
+
+    answer: {"conv2 output": (n_H, n_W, n_C), "conv2 parameters": int,
+    "fc3 parameters": int}; expected (10, 10, 16), 2416 and 48120.
+    """
+    keys = ("conv2 output", "conv2 parameters", "fc3 parameters")
+    if not isinstance(answer, dict) or set(answer) != set(keys):
+        return Feedback(False, f"answer must be a dict with the keys {list(keys)}")
+    for key, expected, slips, generic in LENET_TABLE_ENTRIES:
+        fb = _lenet_entry(answer[key], expected, slips, key, generic)
+        if not fb.ok:
+            return fb
+    return Feedback(True, "Correct: conv2 gives 10x10x16 with 2,416 parameters, fc3 has 48,120.")
+
+
+def fc_instead_of_conv(answer) -> Feedback:
+    """Exercise 06.2: parameters of a fully connected layer that maps pool1's output (14x14x6)
+    to conv2's output size (10x10x16): ``1176 * 1600 + 1600 = 1,883,200`` (conv2: 2,416)."""
+    n_in, n_out = 14 * 14 * 6, 10 * 10 * 16
+    slips = [
+        (n_in * n_out, "You forgot the biases: one per output unit (1,600)."),
+        (
+            2416,
+            "That is conv2 itself; a fully connected layer connects every input to every "
+            "output, with no sharing.",
+        ),
+        (14 * 14 * n_out + n_out, "The input has 6 channels: 14x14x6 = 1,176 inputs, not 196."),
+        (n_in * 100 + 100, "The output has 16 channels: 10x10x16 = 1,600 outputs, not 100."),
+        (196 * 100 + 100, "Count the channels on both sides: 14x14x6 inputs, 10x10x16 outputs."),
+        (n_in * n_out + n_in, "A bias belongs to each output unit (1,600), not to each input."),
+        (n_in * n_out + 16, "Without sharing every output unit has its own bias: 1,600, not 16."),
+        (
+            1024 * 4704 + 4704,
+            "That is the FC version of conv1 (32x32x1 -> 28x28x6); this one "
+            "replaces conv2 (14x14x6 -> 10x10x16).",
+        ),
+    ]
+    if answer is None:
+        return Feedback(False, "Replace None with your number.")
+    mistakes = {hint: value for value, hint in slips}
+    fb = diagnose(answer, n_in * n_out + n_out, mistakes, what="count")
+    if fb.ok:
+        return Feedback(True, "Correct: 1,883,200 parameters, about 780 times conv2's 2,416.")
+    if fb.message in mistakes:
+        return fb
+    return Feedback(
+        False,
+        f"{answer!r} is not right yet: count the inputs (14x14x6) and outputs (10x10x16); every "
+        "output has a weight for every input, plus a bias.",
+    )
+
+
+def _lenet_flat(n: int, mistake: str | None = None) -> int:
+    """Reference (and typical slips) for the length of LeNet-5's flattened pool2 output."""
+    conv = (lambda m: m - 5) if mistake == "no +1" else (lambda m: m - 5 + 1)
+    pool = (lambda m: -(-m // 2)) if mistake == "ceil" else (lambda m: m // 2)
+    if mistake == "no pools":
+        side = conv(conv(n))
+    else:
+        side = pool(conv(pool(conv(n))))
+    return side * side * (1 if mistake == "no channels" else 6 if mistake == "6 channels" else 16)
+
+
+def lenet_flat_size(fn) -> Feedback:
+    """Exercise 06.3: ``fn(n)`` returns how many numbers pool2's output flattens to for an
+    n x n input (what fc3 must accept): ``16 * m * m`` with
+    ``m = floor((floor((n - 4) / 2) - 4) / 2)``. Tried on n = 16 ... 100, odd sizes included."""
+    if not callable(fn):
+        return Feedback(False, "Pass your function itself, e.g. lenet_flat_size(flat_size).")
+    hints = {
+        "ceil": "Pooling rounds down: a 2x2/stride-2 pool of an odd size n gives floor(n/2) "
+        "(the last row or column is dropped). Try n = {n}.",
+        "no +1": "The conv size formula ends in + 1: n - f + 1. Try n = {n}.",
+        "no channels": "pool2 has 16 channels: the flattened length is 16 * m * m. Try n = {n}.",
+        "6 channels": "After conv2 there are 16 channels (its filters), not 6. Try n = {n}.",
+        "no pools": "Each conv is followed by a 2x2 pool that halves the size. Try n = {n}.",
+    }
+    for n in (32, 28, 33, 35, 36, 40, 47, 64, 100, 16):
+        expected = _lenet_flat(n)
+        try:
+            got = fn(n)
+        except Exception as err:  # a learner's bug, shown as a hint rather than a traceback
+            return Feedback(False, f"flat_size({n}) raised {type(err).__name__}: {err}")
+        if got is None:
+            return Feedback(False, f"flat_size({n}) returned None: return the number.")
+        if same(got, expected, 0, 0):
+            continue
+        for mistake, hint in hints.items():
+            if same(got, _lenet_flat(n, mistake), 0, 0):
+                return Feedback(False, hint.format(n=n))
+        return Feedback(False, f"flat_size({n}) gave {got!r}, expected {expected}.")
+    return Feedback(True, "Correct for every size tried (16 to 100, odd ones included).")
