@@ -41,7 +41,7 @@ import numpy as np
 import torch
 
 import cnnlab
-from cnnlab import check, equivariance, plot, widgets
+from cnnlab import drawing, pooling
 from cnnlab.data import image, to_nchw
 
 np.set_printoptions(precision=4, suppress=True)
@@ -77,7 +77,7 @@ print("stride 2 = every 2nd output of stride 1:", np.array_equal(out_s2, out_s1[
 # ones the stride-2 convolution keeps.
 
 # %%
-plot.draw_subsampling(x7, w3, stride=2)
+pooling.plot.plot_subsampling(x7, w3, stride=2)
 
 # %% [markdown]
 # ## 2. Pooling layers
@@ -106,7 +106,7 @@ for name, y in pooled.items():
     print(f"{name} pooling 2x2, stride 2:\n{y}")
 
 # %%
-plot.show_grids([g, *pooled.values()], ["input 4×4", *[f"{n} 2×2" for n in pooled]])
+drawing.plot_grids([g, *pooled.values()], ["input 4×4", *[f"{n} 2×2" for n in pooled]])
 
 # %% [markdown]
 # **Each channel is pooled on its own**, so the number of channels does not change (a
@@ -127,7 +127,7 @@ print(
 steps = [cat]
 for _ in range(3):
     steps.append(cnnlab.max_pool2d(steps[-1], 2))
-_ = plot.show_images(  # a pyplot figure: shown once, when the cell ends
+drawing.plot_images(
     [np.moveaxis(s[0], 0, -1) for s in steps],
     [f"{s.shape[2]}×{s.shape[3]}×{s.shape[1]}" for s in steps],
 )
@@ -152,7 +152,7 @@ fmax, favg = cnnlab.max_pool2d(fmap, 2)[0, 0], cnnlab.avg_pool2d(fmap, 2)[0, 0]
 print("max pooling:\n", fmax, "\naverage pooling:\n", favg)
 
 # %%
-plot.show_grids(
+drawing.plot_grids(
     [scene, fmap[0, 0], fmax, favg],
     ["image", "feature map (conv+ReLU)", "max pool 2×2", "avg pool 2×2"],
     fmt="{:.1f}",
@@ -205,7 +205,7 @@ torch.nn.functional.max_pool2d(gt, 2).sum().backward()
 print("PyTorch's autograd agrees:", np.array_equal(gt.grad.numpy()[0, 0], dx_max))
 
 # %%
-plot.show_grids(
+drawing.plot_grids(
     [g, dx_max, dx_avg], ["input", "d input (max pool)", "d input (avg pool)"], fmt="{:g}"
 )
 
@@ -225,7 +225,7 @@ plot.show_grids(
 # error message instead of the picture.
 
 # %% tags=["nbval-ignore-output"]
-widgets.pooling_explorer()
+pooling.widgets.pooling_explorer()
 
 # %% [markdown]
 # ## 3. Translation equivariance
@@ -259,17 +259,17 @@ sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)[None, None]
 
 
 def conv_circ(t):
-    return equivariance.circular_conv2d(t, sobel)
+    return pooling.circular_conv2d(t, sobel)
 
 
 for dy, dx in [(0, 1), (5, 9), (-3, 20)]:
-    err = equivariance.equivariance_error(conv_circ, cam[None, None], dy, dx)
+    err = pooling.equivariance_error(conv_circ, cam[None, None], dy, dx)
     print(
         f"shift ({dy:3d}, {dx:3d}): max |F(T(x)) - T(F(x))| over all cells < 1e-12: {err < 1e-12}"
     )
 
 # %%
-plot.plot_equivariance(conv_circ, cam, 5, 9)
+pooling.plot.plot_equivariance(conv_circ, cam, 5, 9)
 
 # %% [markdown]
 # Both middle panels are the same map: the edges found in the shifted image are the edges of
@@ -290,15 +290,15 @@ def conv_zero_pad(t):
 
 
 dy, dx = 5, 9
-full = equivariance.equivariance_error(conv_zero_pad, cam[None, None], dy, dx, mode="zero")
-inner = equivariance.equivariance_error(
+full = pooling.equivariance_error(conv_zero_pad, cam[None, None], dy, dx, mode="zero")
+inner = pooling.equivariance_error(
     conv_zero_pad, cam[None, None], dy, dx, mode="zero", crop=(dy + 1, dx + 1)
 )
 print(f"over all cells:           max difference {full:.3f}")
 print(f"away from the borders:    max difference < 1e-12: {inner < 1e-12}")
 
 # %%
-plot.plot_equivariance(conv_zero_pad, cam, dy, dx, mode="zero", crop=(dy + 1, dx + 1))
+pooling.plot.plot_equivariance(conv_zero_pad, cam, dy, dx, mode="zero", crop=(dy + 1, dx + 1))
 
 # %% [markdown]
 # ReLU and every other function applied pixel by pixel commute with shifts too, so a whole
@@ -319,19 +319,19 @@ plot.plot_equivariance(conv_zero_pad, cam, dy, dx, mode="zero", crop=(dy + 1, dx
 # NBVAL_CHECK_OUTPUT
 x_cam = cam[None, None]
 ops = {
-    "conv stride 2": lambda t: equivariance.circular_conv2d(t, sobel, stride=2),
+    "conv stride 2": lambda t: pooling.circular_conv2d(t, sobel, stride=2),
     "conv + max pool 2x2": lambda t: cnnlab.max_pool2d(conv_circ(t), 2),
 }
 for name, op in ops.items():
     fx = op(x_cam)
     print(f"{name}: output {fx.shape[2]}x{fx.shape[3]}")
     for d in range(5):
-        err, (u, v) = equivariance.closest_shift(op(equivariance.shift(x_cam, 0, d)), fx)
+        err, (u, v) = pooling.closest_shift(op(pooling.shift(x_cam, 0, d)), fx)
         verdict = f"= F(x) moved by ({u}, {v})" if err < 1e-12 else "no shift of F(x) fits"
         print(f"  input moved by {d} px: mismatch {err / np.ptp(fx):4.0%} of range  {verdict}")
 
 # %%
-plot.plot_equivariance(ops["conv + max pool 2x2"], cam, 0, 1, scale=2)
+pooling.plot.plot_equivariance(ops["conv + max pool 2x2"], cam, 0, 1, scale=2)
 
 # %% [markdown]
 # So stride-$s$ layers are equivariant only to shifts by multiples of $s$ (and a network
@@ -344,12 +344,12 @@ plot.plot_equivariance(ops["conv + max pool 2x2"], cam, 0, 1, scale=2)
 # %%
 spot = np.zeros((4, 6))
 spot[1, 0] = 9.0  # one strong detection
-moves = [equivariance.shift(spot, 0, d, mode="zero") for d in range(4)]
+moves = [pooling.shift(spot, 0, d, mode="zero") for d in range(4)]
 pooled_moves = [cnnlab.max_pool2d(m[None, None], 2)[0, 0] for m in moves]
-plot.show_grids(moves, [f"detection moved {d} px" for d in range(4)])
+drawing.plot_grids(moves, [f"detection moved {d} px" for d in range(4)])
 
 # %%
-plot.show_grids(pooled_moves, [f"max-pooled, moved {d} px" for d in range(4)])
+drawing.plot_grids(pooled_moves, [f"max-pooled, moved {d} px" for d in range(4)])
 
 # %% [markdown]
 # Moving by 1 pixel leaves the pooled map **unchanged** (the detection stayed inside its
@@ -360,7 +360,7 @@ plot.show_grids(pooled_moves, [f"max-pooled, moved {d} px" for d in range(4)])
 #
 # ## 5. How robust to small shifts, on a real image?
 #
-# `equivariance.shift_robustness` cuts two windows of the camera image, the second moved
+# `pooling.shift_robustness` cuts two windows of the camera image, the second moved
 # $d$ pixels to the right (a real translation of the scene: nothing wraps around), passes
 # both through conv (Sobel) + ReLU, then through no pooling, 2×2 max pooling or 2×2
 # average pooling, and compares the two maps **cell by cell, without re-aligning them**,
@@ -371,14 +371,14 @@ plot.show_grids(pooled_moves, [f"max-pooled, moved {d} px" for d in range(4)])
 # %%
 # NBVAL_CHECK_OUTPUT
 cam192 = image("camera", size=192, gray=True)
-robust = equivariance.shift_robustness(cam192, sobel[0, 0], shifts=range(6), pool_size=2)
+robust = pooling.shift_robustness(cam192, sobel[0, 0], shifts=range(6), pool_size=2)
 print("shift (px)            ", robust["shift"])
 for kind in ("none", "max", "avg"):
     print(f"{kind:>4}: correlation    ", robust[f"{kind}_corr"].round(2))
     print(f"{kind:>4}: detections kept", robust[f"{kind}_kept"].round(2))
 
 # %%
-plot.plot_shift_robustness(robust)
+pooling.plot.plot_shift_robustness(robust)
 
 # %% [markdown]
 # Without pooling, a 1-pixel shift already keeps only about a quarter of the strong edge
@@ -391,7 +391,7 @@ plot.plot_shift_robustness(robust)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-robust4 = equivariance.shift_robustness(
+robust4 = pooling.shift_robustness(
     cam192, sobel[0, 0], shifts=range(6), pool_size=4, pools=("max",)
 )
 print("max pool 4x4, detections kept:", robust4["max_kept"].round(2))
@@ -448,23 +448,23 @@ for n in (32, 40):
 #
 # ### Exercise 1: max pooling by hand
 #
-# `check.POOLING_GRID` has 2 channels of 4×4. Write the output of **2×2 max pooling with
-# stride 2** as an array of shape (2, 2, 2) (channels, rows, columns). Work it out by hand
-# first; then check.
+# `pooling.check.POOLING_GRID` has 2 channels of 4×4. Write the output of **2×2 max
+# pooling with stride 2** as an array of shape (2, 2, 2) (channels, rows, columns). Work it
+# out by hand first; then check.
 
 # %%
-print(check.POOLING_GRID)
+print(pooling.check.POOLING_GRID)
 
 # %%
 answer_pool = None  # e.g. np.array([[[..., ...], [..., ...]], [[..., ...], [..., ...]]])
-check.max_pool_grid(answer_pool)
+pooling.check.max_pool_grid(answer_pool)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: pool each channel on its own; the batch axis is added and removed.
-answer_pool = cnnlab.max_pool2d(check.POOLING_GRID[None], 2)[0]
+answer_pool = cnnlab.max_pool2d(pooling.check.POOLING_GRID[None], 2)[0]
 print(answer_pool)
-check.max_pool_grid(answer_pool)
+pooling.check.max_pool_grid(answer_pool)
 
 # %% [markdown]
 # ### Exercise 2: output size of pooling
@@ -474,7 +474,7 @@ check.max_pool_grid(answer_pool)
 
 # %%
 answer_shape = None  # (H, W, C)
-check.pool_output_shape(answer_shape)
+pooling.check.pool_output_shape(answer_shape)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -482,22 +482,22 @@ check.pool_output_shape(answer_shape)
 n_out = cnnlab.conv_output_size(32, 3, p=0, s=2)
 answer_shape = (n_out, n_out, 16)
 print(answer_shape)
-check.pool_output_shape(answer_shape)
+pooling.check.pool_output_shape(answer_shape)
 
 # %% [markdown]
 # ### Exercise 3: which operations are equivariant?
 #
 # Which of these operations satisfy $F(T(x)) = T(F(x))$ for a **circular shift by one
 # pixel** $T$ (of an 8×8 input)? Answer with their letters, e.g. `"ab"`. Then, if you like,
-# check your reasoning numerically with `equivariance.equivariance_error`.
+# check your reasoning numerically with `pooling.equivariance_error`.
 
 # %%
-for letter, description in check.EQUIVARIANCE_OPS.items():
+for letter, description in pooling.check.EQUIVARIANCE_OPS.items():
     print(f"({letter}) {description}")
 
 # %%
 answer_ops = ""  # e.g. "ab"
-check.equivariant_ops(answer_ops)
+pooling.check.equivariant_ops(answer_ops)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -506,16 +506,16 @@ x8 = np.random.default_rng(1).normal(size=(1, 1, 8, 8))
 k3 = np.random.default_rng(2).normal(size=(1, 1, 3, 3))
 dense = np.random.default_rng(3).normal(size=(64, 64))
 candidates = {
-    "a": lambda t: equivariance.circular_conv2d(t, k3),
-    "b": lambda t: equivariance.circular_conv2d(t, k3, stride=2),
+    "a": lambda t: pooling.circular_conv2d(t, k3),
+    "b": lambda t: pooling.circular_conv2d(t, k3, stride=2),
     "c": lambda t: cnnlab.max_pool2d(t, 2),
-    "d": lambda t: cnnlab.max_pool2d(equivariance.wrap_pad(t, 3), 3, stride=1),
+    "d": lambda t: cnnlab.max_pool2d(pooling.wrap_pad(t, 3), 3, stride=1),
     "e": lambda t: np.maximum(t, 0),
     "f": lambda t: (dense @ t.reshape(-1)).reshape(t.shape),
 }
 equivariant = {
-    k: equivariance.equivariance_error(op, x8, 0, 1) < 1e-9 for k, op in candidates.items()
+    k: pooling.equivariance_error(op, x8, 0, 1) < 1e-9 for k, op in candidates.items()
 }
 print(equivariant)
 answer_ops = "".join(k for k, ok in equivariant.items() if ok)
-check.equivariant_ops(answer_ops)
+pooling.check.equivariant_ops(answer_ops)

@@ -38,11 +38,12 @@
 # Everything runs offline, in well under a minute on a 2-core CPU.
 
 # %%
+# %matplotlib inline
 import numpy as np
 import torch
 
 import cnnlab
-from cnnlab import check, data, nets, plot, resnet
+from cnnlab import data, nets, resnet
 
 np.set_printoptions(precision=4, suppress=True)
 nets.seed_everything(0)
@@ -136,7 +137,7 @@ print(f"residual block, error after 0 and 200 steps: {err_res[0]:.3f}, {err_res[
 print(f"plain block,    error after 0 and 200 steps: {err_plain[0]:.2f}, {err_plain[-1]:.2f}")
 
 # %%
-fig = plot.plot_identity_fit(
+resnet.plot.plot_identity_fit(
     {"plain block": err_plain, "residual block, f's last conv at 0": err_res}
 )
 
@@ -174,7 +175,7 @@ norms = {
     "ResNet, 22 layers (identity)": resnet.gradient_norms(res, xb, yb),
     "ResNet, 22 layers (projection)": resnet.gradient_norms(res_proj, xb, yb),
 }
-fig = plot.plot_gradient_norms(norms)
+resnet.plot.plot_gradient_norms(norms)
 
 # %%
 for name, g in norms.items():
@@ -228,7 +229,7 @@ for name, model in [
     )
 
 # %%
-fig = plot.plot_training_curves(histories)
+resnet.plot.plot_training_curves(histories)
 
 # %%
 for name, h in histories.items():
@@ -313,13 +314,13 @@ print(
 
 # %%
 answer_1 = None  # your number
-check.projection_shortcut_params(answer_1)
+resnet.check.projection_shortcut_params(answer_1)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: one 1x1 weight per (input channel, output channel) pair; no bias.
 answer_1 = 16 * 32
-check.projection_shortcut_params(answer_1)
+resnet.check.projection_shortcut_params(answer_1)
 
 # %% [markdown]
 # ### Exercise 2: make a residual block the identity
@@ -334,7 +335,7 @@ torch.manual_seed(1)
 block = resnet.Block(16, 16, residual=True)
 with torch.no_grad():
     pass  # your change
-check.residual_identity(block)
+resnet.check.residual_identity(block)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
@@ -344,7 +345,7 @@ block = resnet.Block(16, 16, residual=True)
 with torch.no_grad():
     block.conv2.weight.zero_()
     block.conv2.bias.zero_()
-check.residual_identity(block)
+resnet.check.residual_identity(block)
 
 # %% [markdown]
 # ### Exercise 3: how fast gradients vanish
@@ -354,11 +355,11 @@ check.residual_identity(block)
 
 # %%
 answer_3 = None  # your number
-check.vanishing_factor(answer_3)
+resnet.check.vanishing_factor(answer_3)
 
 # %% tags=["hide-input"] jupyter={"source_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: one factor of 0.5 per layer, 20 layers: about one millionth.
 answer_3 = 0.5**20
 print(answer_3)
-check.vanishing_factor(answer_3)
+resnet.check.vanishing_factor(answer_3)

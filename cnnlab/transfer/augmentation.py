@@ -1,4 +1,5 @@
-"""Data augmentation on (N, C, H, W) torch batches: flips, crops, colour shifts, rotations.
+"""Data augmentation on (N, C, H, W) torch batches: flips, crops, colour shifts, rotations,
+and the fixed crops of multi-crop testing. Used by lesson 09 (sections 4 and 5).
 
 Each function draws its random numbers from a ``torch.Generator`` on the CPU (so a seed
 gives the same batch on any device) and returns a new tensor of the same shape.
@@ -13,7 +14,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .arith import check_int
+from ..validate import check_fraction, check_int
 
 
 def _check_batch(x) -> torch.Tensor:
@@ -23,19 +24,13 @@ def _check_batch(x) -> torch.Tensor:
     return x
 
 
-def _check_prob(p: float) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-        raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
-    return float(p)
-
-
 def _gen(generator) -> torch.Generator:
     return generator if generator is not None else torch.Generator().manual_seed(0)
 
 
 def hflip(x, p: float = 0.5, generator=None) -> torch.Tensor:
     """Mirror each image left-right with probability p. x: (N, C, H, W) -> same shape."""
-    x, p = _check_batch(x), _check_prob(p)
+    x, p = _check_batch(x), check_fraction("p", p)
     flip = (torch.rand(len(x), generator=_gen(generator)) < p).to(x.device)
     return torch.where(flip[:, None, None, None], x.flip(-1), x)
 
@@ -68,6 +63,7 @@ def color_shift(x, strength: float = 0.1, generator=None, clip: bool = True) -> 
 
     On RGB this tints the image (more red, less blue, ...), as a different light would;
     on a grey image it brightens or darkens it. Values are clipped to [0, 1] by default.
+    x: (N, C, H, W) -> same shape.
     """
     x = _check_batch(x)
     if isinstance(strength, bool) or not isinstance(strength, (int, float)) or strength < 0:
@@ -101,7 +97,8 @@ def affine(x, degrees=0.0, shear=0.0) -> torch.Tensor:
 
 
 def random_rotation(x, max_degrees: float = 10.0, generator=None) -> torch.Tensor:
-    """Rotate each image by a random angle in [-max_degrees, max_degrees]."""
+    """Rotate each image by a random angle in [-max_degrees, max_degrees].
+    x: (N, C, H, W) -> same shape."""
     x = _check_batch(x)
     if not isinstance(max_degrees, (int, float)) or not 0 <= max_degrees <= 180:
         raise ValueError(f"max_degrees must be in [0, 180], got {max_degrees!r}")
@@ -110,7 +107,8 @@ def random_rotation(x, max_degrees: float = 10.0, generator=None) -> torch.Tenso
 
 
 def random_shear(x, max_shear: float = 0.2, generator=None) -> torch.Tensor:
-    """Shear each image by a random factor in [-max_shear, max_shear]."""
+    """Shear each image by a random factor in [-max_shear, max_shear].
+    x: (N, C, H, W) -> same shape."""
     x = _check_batch(x)
     if not isinstance(max_shear, (int, float)) or not 0 <= max_shear <= 1:
         raise ValueError(f"max_shear must be in [0, 1], got {max_shear!r}")
@@ -128,14 +126,14 @@ def augmenter(
     seed: int = 0,
     clip: bool = True,
 ):
-    """One callable x -> augmented x that applies, in order: a left-right flip with
+    """One callable, (N, C, H, W) batch -> augmented batch of the same shape, that applies, in order: a left-right flip with
     probability ``flip``, a random crop after padding by ``crop`` pixels, a random
     rotation up to ``degrees``, a shear up to ``shear`` and a colour shift up to ``color``
     (clipped to [0, 1] if ``clip``; turn it off for data outside that range, such as
     noisy images). Settings of 0 are skipped. It keeps its own generator seeded by ``seed``, so a training
     run with ``fit(..., augment=augmenter(...))`` is reproducible.
     """
-    _check_prob(flip)
+    check_fraction("flip", flip)
     check_int("crop", crop, 0)
     gen = torch.Generator().manual_seed(seed)
 

@@ -1,17 +1,17 @@
-"""cnnlab.equivariance: shift operators and the measurements lesson 05 relies on."""
+"""cnnlab.pooling.equivariance: shift operators and the measurements lesson 05 relies on."""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from cnnlab import conv, data, equivariance, pool
-from cnnlab.equivariance import (
+from cnnlab import conv, pool, pooling
+from cnnlab.pooling.equivariance import (
     circular_conv2d,
     closest_shift,
     equivariance_error,
+    equivariance_sides,
     shift,
-    shift_robustness,
     shifted_outputs,
     wrap_pad,
 )
@@ -186,74 +186,38 @@ def test_closest_shift_validates():
         closest_shift(np.zeros((3, 3)), np.zeros((3, 3)), max_shift=-1)
 
 
-# shift_robustness on a real image
+# equivariance_sides: what plot_equivariance shows
 
 
-@pytest.fixture(scope="module")
-def camera():
-    return data.image("camera", size=128, gray=True)
+def test_equivariance_sides_exact_shift_of_a_circular_conv():
+    x = RNG.normal(size=(9, 10))
+
+    def op(t):
+        return circular_conv2d(t, W[:1, :1])
+
+    sides = equivariance_sides(op, x, 3, -2)
+    assert sides["exact"] and sides["output_shift"] == (3, -2)
+    np.testing.assert_array_equal(sides["shifted_input"], shift(x, 3, -2))
+    np.testing.assert_allclose(sides["f_of_shifted"], sides["shifted_f"], atol=1e-12)
+    np.testing.assert_allclose(sides["f"], op(x[None, None])[0, 0])
+    assert sides["error"] < 1e-12 and sides["difference"].shape == (9, 10)
 
 
-SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
+def test_equivariance_sides_without_an_exact_shift():
+    x = RNG.normal(size=(8, 8))
 
+    def op(t):
+        return circular_conv2d(t, W[:1, :1], stride=2)
 
-def test_robustness_result_layout(camera):
-    r = shift_robustness(camera, SOBEL, shifts=range(4), pool_size=2)
-    assert set(r) == {
-        "shift",
-        "pool_size",
-        "none_corr",
-        "none_kept",
-        "max_corr",
-        "max_kept",
-        "avg_corr",
-        "avg_kept",
-    }
-    assert r["pool_size"] == 2
-    np.testing.assert_array_equal(r["shift"], [0, 1, 2, 3])
-    for key in r:
-        if key.endswith(("_corr", "_kept")):
-            assert r[key].shape == (4,)
-            assert r[key][0] == pytest.approx(1.0)  # no shift, no change
-            assert np.all(r[key] <= 1 + 1e-12)
-
-
-def test_max_pooling_keeps_more_detections_than_no_pooling(camera):
-    r = shift_robustness(camera, SOBEL, shifts=range(4), pool_size=2)
-    assert r["max_kept"][1] > r["none_kept"][1] + 0.2
-    assert r["max_corr"][1] > r["none_corr"][1]
-    assert r["max_kept"][1] > r["avg_kept"][1]
-    bigger = shift_robustness(camera, SOBEL, shifts=range(4), pool_size=4, pools=("max",))
-    assert set(bigger) == {"shift", "pool_size", "max_corr", "max_kept"}
-    assert bigger["max_kept"][2] > r["max_kept"][2]
-
-
-def test_robustness_compares_real_translations(camera):
-    # shifting the scene by d is comparing two crops d pixels apart: check one cell by hand
-    r = shift_robustness(camera, SOBEL, shifts=[0, 2], pools=("none",))
-    width = camera.shape[1] - 2
-    a = np.maximum(conv.conv2d(camera[None, None, :, :width], SOBEL[None, None]), 0)[0, 0]
-    b = np.maximum(conv.conv2d(camera[None, None, :, 2 : 2 + width], SOBEL[None, None]), 0)[0, 0]
-    assert r["none_corr"][1] == pytest.approx(np.corrcoef(a.ravel(), b.ravel())[0, 1])
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        ({"image": np.zeros((4, 4, 3))}, "2D grey image"),
-        ({"kernel": np.zeros(3)}, "kernel must be 2D"),
-        ({"shifts": []}, "at least one shift"),
-        ({"shifts": [-1]}, "shift must be an integer >= 0"),
-        ({"pools": ("median",)}, "subset"),
-        ({"pool_size": 0}, "pool_size"),
-        ({"image": np.zeros((8, 8)), "shifts": range(8)}, "too small"),
-    ],
-)
-def test_robustness_validates(camera, kwargs, match):
-    args = {"image": camera, "kernel": SOBEL, **kwargs}
-    with pytest.raises(ValueError, match=match):
-        shift_robustness(args.pop("image"), args.pop("kernel"), **args)
+    sides = equivariance_sides(op, x, 0, 1, scale=2)
+    assert not sides["exact"]
+    err, found = closest_shift(sides["f_of_shifted"], sides["f"])
+    assert sides["output_shift"] == found and sides["error"] == pytest.approx(err)
+    with pytest.raises(ValueError, match="2D"):
+        equivariance_sides(op, x[None], 0, 1)
 
 
 def test_module_exports():
-    assert equivariance.SHIFT_MODES == ("circular", "zero")
+    assert pooling.SHIFT_MODES == ("circular", "zero")
+    assert pooling.equivariance_error is equivariance_error
+    assert pooling.shift_robustness is pooling.robustness.shift_robustness

@@ -1,38 +1,16 @@
-"""Lesson 05 pictures: the pooling picture and its widget, subsampling, equivariance plots."""
+"""cnnlab.pooling.plot: the pooling picture, subsampling, equivariance and robustness plots."""
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 
-from cnnlab import arith, conv, data, equivariance, plot, widgets
+from cnnlab import arith, conv, data, drawing, pooling
+from cnnlab.pooling import plot
 
 from tests.figures import figure_text
 
-GRID = np.random.default_rng(3).integers(0, 10, (7, 7)).astype(float)
-
-
-# pool_grid: the numbers the picture writes
-
-
-@pytest.mark.parametrize(
-    "k, s, p", [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 3, 0), (4, 2, 2), (1, 1, 0), (3, 3, 0)]
-)
-def test_pool_grid_matches_torch(k, s, p):
-    xt = torch.tensor(GRID)[None, None]
-    mx = F.max_pool2d(xt, k, s, p)[0, 0].numpy()
-    av = F.avg_pool2d(xt, k, s, p)[0, 0].numpy()
-    mn = -F.max_pool2d(-xt, k, s, p)[0, 0].numpy()
-    np.testing.assert_allclose(plot.pool_grid(GRID, k, s, p, "max"), mx)
-    np.testing.assert_allclose(plot.pool_grid(GRID, k, s, p, "avg"), av)
-    np.testing.assert_allclose(plot.pool_grid(GRID, k, s, p, "min"), mn)
-    n_out = arith.conv_output_size(7, k, p, s)
-    assert plot.pool_grid(GRID, k, s, p).shape == (n_out, n_out)
-
-
-# draw_pooling
+# plot_pooling
 
 
 SETTINGS = [
@@ -48,13 +26,13 @@ SETTINGS = [
 
 
 @pytest.mark.parametrize("k, s, p, mode, n", SETTINGS)
-def test_draw_pooling_states_the_computed_values(k, s, p, mode, n):
+def test_plot_pooling_states_the_computed_values(k, s, p, mode, n):
     x = np.random.default_rng(0).integers(0, 10, (n, n)).astype(float)
-    out = plot.pool_grid(x, k, s, p, mode)
+    out = pooling.pool_grid(x, k, s, p, mode)
     ho, wo = out.shape
     assert ho == arith.conv_output_size(n, k, p, s)
     for position in (0, ho * wo - 1):
-        fig = plot.draw_pooling(k, s, p, mode, position=position, size=n)
+        fig = plot.plot_pooling(k, s, p, mode, position=position, size=n)
         assert isinstance(fig, matplotlib.figure.Figure)
         title = fig._suptitle.get_text()
         i, j = divmod(position, wo)
@@ -65,30 +43,30 @@ def test_draw_pooling_states_the_computed_values(k, s, p, mode, n):
         plt.close(fig)
 
 
-def test_draw_pooling_lists_the_window_and_the_padding():
+def test_plot_pooling_lists_the_window_and_the_padding():
     x = np.arange(16.0).reshape(4, 4)
-    title = plot.draw_pooling(2, 2, 0, "max", position=3, x=x)._suptitle.get_text()
+    title = plot.plot_pooling(2, 2, 0, "max", position=3, x=x)._suptitle.get_text()
     assert "out[1, 1] = max(10, 11, 14, 15) = 15" in title
-    title = plot.draw_pooling(3, 2, 1, "max", position=0, x=x)._suptitle.get_text()
+    title = plot.plot_pooling(3, 2, 1, "max", position=0, x=x)._suptitle.get_text()
     assert "max(-∞, -∞, -∞, -∞, 0, 1, -∞, 4, 5) = 5" in title
-    title = plot.draw_pooling(3, 2, 1, "avg", position=0, x=x)._suptitle.get_text()
+    title = plot.plot_pooling(3, 2, 1, "avg", position=0, x=x)._suptitle.get_text()
     assert "mean(0, 0, 0, 0, 0, 1, 0, 4, 5) = 1.11" in title
-    fig = plot.draw_pooling(3, 2, 1, "min", position=0, x=x)
+    fig = plot.plot_pooling(3, 2, 1, "min", position=0, x=x)
     assert "+∞" in fig._suptitle.get_text() and "holds +∞" in figure_text(fig)
 
 
-def test_draw_pooling_marks_cells_no_window_reaches():
-    assert "no window reaches" in figure_text(plot.draw_pooling(2, 2, 0, "max", size=7))
-    assert "no window reaches" not in figure_text(plot.draw_pooling(2, 2, 0, "max", size=6))
+def test_plot_pooling_marks_cells_no_window_reaches():
+    assert "no window reaches" in figure_text(plot.plot_pooling(2, 2, 0, "max", size=7))
+    assert "no window reaches" not in figure_text(plot.plot_pooling(2, 2, 0, "max", size=6))
 
 
-def test_draw_pooling_clamps_the_position():
-    title = plot.draw_pooling(2, 2, 0, "max", position=80, size=6)._suptitle.get_text()
+def test_plot_pooling_clamps_the_position():
+    title = plot.plot_pooling(2, 2, 0, "max", position=80, size=6)._suptitle.get_text()
     assert "out[2, 2]" in title
 
 
-def test_draw_pooling_outlines_the_current_window():
-    fig = plot.draw_pooling(3, 2, 0, "max", position=4, size=7)  # output 3x3, cell (1, 1)
+def test_plot_pooling_outlines_the_current_window():
+    fig = plot.plot_pooling(3, 2, 0, "max", position=4, size=7)  # output 3x3, cell (1, 1)
     rects = [
         p
         for p in fig.axes[0].patches
@@ -102,7 +80,7 @@ def test_numbers_stay_readable_on_the_shared_scale():
     # a 9 on the 0..9 scale is black: its number must be written in white
     x = np.full((4, 4), 1.0)
     x[0, 0] = 9
-    fig = plot.draw_pooling(2, 2, 0, "max", x=x)
+    fig = plot.plot_pooling(2, 2, 0, "max", x=x)
     nines = [t for t in fig.axes[0].texts if t.get_text() == "9"]
     ones = [t for t in fig.axes[0].texts if t.get_text() == "1"]
     assert nines and all(matplotlib.colors.same_color(t.get_color(), "white") for t in nines)
@@ -121,69 +99,31 @@ def test_numbers_stay_readable_on_the_shared_scale():
         ({"x": np.zeros((2, 3, 3))}, "2D grid"),
     ],
 )
-def test_draw_pooling_rejects_impossible_settings(kwargs, match):
+def test_plot_pooling_rejects_impossible_settings(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        plot.draw_pooling(**kwargs)
+        plot.plot_pooling(**kwargs)
 
 
-# the widget
-
-
-def test_pooling_explorer_follows_its_controls():
-    box = widgets.pooling_explorer()
-    c = box.controls
-    assert set(c) == {"kernel", "stride", "padding", "mode", "size", "position"}
-    assert box.state["error"] is None
-    title = lambda: box.state["figure"]._suptitle.get_text()  # noqa: E731
-    assert title().startswith("max pooling 2×2, stride 2: 6×6 → 3×3")
-
-    c["kernel"].value = 3
-    assert "3×3, stride 2: 6×6 → 2×2" in title()
-    c["stride"].value = 1
-    assert "6×6 → 4×4" in title()
-    c["padding"].value = 1
-    assert "6×6 → 6×6" in title()
-    c["mode"].value = "avg"
-    assert title().startswith("avg pooling") and "mean(" in title()
-    c["mode"].value = "min"
-    assert title().startswith("min pooling")
-    c["size"].value = 9
-    assert "9×9 → 9×9" in title()
-    c["position"].value = 10
-    assert "out[1, 1]" in title()
-
-    c["padding"].value = 2  # more than half of a 3-wide window: message in place
-    assert box.state["figure"] is None
-    assert "at most half the kernel" in box.state["error"]
-    c["padding"].value = 0
-    assert box.state["error"] is None and box.state["figure"] is not None
-    c["kernel"].value = 5
-    c["size"].value = 3  # a 5-wide window does not fit in 3 cells
-    assert "smaller than the window" in box.state["error"]
-    c["kernel"].value = 2
-    assert box.state["error"] is None
-
-
-def test_draw_pooling_is_fast_enough_to_drive_a_widget():
+def test_plot_pooling_is_fast_enough_to_drive_a_widget():
     import time
 
-    plot.draw_pooling()  # warm up
+    plot.plot_pooling()  # warm up
     times = []
     for pos in range(7):
         t = time.perf_counter()
-        plt.close(plot.draw_pooling(3, 2, 1, "avg", position=pos, size=9))
+        plt.close(plot.plot_pooling(3, 2, 1, "avg", position=pos, size=9))
         times.append(time.perf_counter() - t)
     # the budget is 50 ms on an idle machine; this bound only catches a gross slowdown
     assert np.median(times) < 0.5
 
 
-# draw_subsampling
+# plot_subsampling
 
 
-def test_draw_subsampling_shows_the_notes_example():
+def test_plot_subsampling_shows_the_notes_example():
     x = np.arange(49.0).reshape(7, 7)
     w = np.array([[1, 0, -1]] * 3, dtype=float)
-    fig = plot.draw_subsampling(x, w, stride=2)
+    fig = plot.plot_subsampling(x, w, stride=2)
     assert len(fig.axes) == 3
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["input 7×7, kernel 3×3", "stride 1: 5×5", "stride 2: 3×3"]
@@ -196,26 +136,26 @@ def test_draw_subsampling_shows_the_notes_example():
     )
 
 
-def test_draw_subsampling_validates():
+def test_plot_subsampling_validates():
     with pytest.raises(ValueError, match="2D"):
-        plot.draw_subsampling(np.zeros((1, 7, 7)), np.ones((3, 3)))
+        plot.plot_subsampling(np.zeros((1, 7, 7)), np.ones((3, 3)))
     with pytest.raises(ValueError, match="stride"):
-        plot.draw_subsampling(np.zeros((7, 7)), np.ones((3, 3)), stride=0)
+        plot.plot_subsampling(np.zeros((7, 7)), np.ones((3, 3)), stride=0)
 
 
-# show_grids
+# plot_grids (the shared drawing.plot_grids the lesson shows its small grids with)
 
 
-def test_show_grids():
-    fig = plot.show_grids([np.eye(3), np.ones((2, 4))], ["a", "b"])
+def test_plot_grids():
+    fig = drawing.plot_grids([np.eye(3), np.ones((2, 4))], ["a", "b"])
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
     assert len(fig.axes[0].texts) == 9 and len(fig.axes[1].texts) == 8
     with pytest.raises(ValueError, match="2D arrays"):
-        plot.show_grids([np.zeros(3)])
+        drawing.plot_grids([np.zeros(3)])
     with pytest.raises(ValueError, match="2D arrays"):
-        plot.show_grids([])
+        drawing.plot_grids([])
     with pytest.raises(ValueError, match="titles"):
-        plot.show_grids([np.eye(2)], ["a", "b"])
+        drawing.plot_grids([np.eye(2)], ["a", "b"])
 
 
 # plot_equivariance and plot_shift_robustness
@@ -230,7 +170,7 @@ SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)[None, None]
 
 
 def test_plot_equivariance_exact_case(camera):
-    fig = plot.plot_equivariance(lambda t: equivariance.circular_conv2d(t, SOBEL), camera, 3, 5)
+    fig = plot.plot_equivariance(lambda t: pooling.circular_conv2d(t, SOBEL), camera, 3, 5)
     text = figure_text(fig)
     assert "F(x) moved (3, 5)" in text and "max 0% of range" in text
 
@@ -247,7 +187,7 @@ def test_plot_equivariance_zero_padding_with_crop(camera):
 
 def test_plot_equivariance_stride_breaks_it(camera):
     def op(t):
-        return equivariance.circular_conv2d(t, SOBEL, stride=2)
+        return pooling.circular_conv2d(t, SOBEL, stride=2)
 
     text = figure_text(plot.plot_equivariance(op, camera, 0, 1, scale=2))
     assert "no exact shift exists" in text and "max 0% of range" not in text
@@ -263,7 +203,7 @@ def test_plot_equivariance_validates(camera):
 
 
 def test_plot_shift_robustness(camera):
-    r = equivariance.shift_robustness(camera, SOBEL[0, 0], shifts=range(4))
+    r = pooling.shift_robustness(camera, SOBEL[0, 0], shifts=range(4))
     fig = plot.plot_shift_robustness(r)
     assert len(fig.axes) == 2
     assert all(len(ax.lines) == 3 for ax in fig.axes)

@@ -1,9 +1,11 @@
-"""Lesson 05 checkers accept the reference answers and name the typical mistakes."""
+"""cnnlab.pooling.check: the pooling checkers accept the reference answers and name the
+typical mistakes."""
 
 import numpy as np
 import pytest
 
-from cnnlab import check, equivariance, pool
+from cnnlab import pool, pooling
+from cnnlab.pooling import check
 
 X = check.POOLING_GRID[None]  # (1, 2, 4, 4)
 REFERENCE_POOL = pool.max_pool2d(X, 2)[0]
@@ -90,10 +92,10 @@ def exercise_ops():
     k3 = np.random.default_rng(2).normal(size=(1, 1, 3, 3))
     dense = np.random.default_rng(3).normal(size=(64, 64))
     return {
-        "a": lambda t: equivariance.circular_conv2d(t, k3),
-        "b": lambda t: equivariance.circular_conv2d(t, k3, stride=2),
+        "a": lambda t: pooling.circular_conv2d(t, k3),
+        "b": lambda t: pooling.circular_conv2d(t, k3, stride=2),
         "c": lambda t: pool.max_pool2d(t, 2),
-        "d": lambda t: pool.max_pool2d(equivariance.wrap_pad(t, 3), 3, stride=1),
+        "d": lambda t: pool.max_pool2d(pooling.wrap_pad(t, 3), 3, stride=1),
         "e": lambda t: np.maximum(t, 0),
         "f": lambda t: (dense @ t.reshape(-1)).reshape(t.shape),
     }
@@ -103,9 +105,7 @@ def test_reference_ops_answer_is_what_the_numbers_say():
     x = np.random.default_rng(1).normal(size=(1, 1, 8, 8))
     ops = exercise_ops()
     assert set(ops) == set(check.EQUIVARIANCE_OPS)
-    measured = "".join(
-        k for k, op in ops.items() if equivariance.equivariance_error(op, x, 0, 1) < 1e-9
-    )
+    measured = "".join(k for k, op in ops.items() if pooling.equivariance_error(op, x, 0, 1) < 1e-9)
     assert measured == "ade"
     assert check.equivariant_ops(measured).ok
 

@@ -1,11 +1,12 @@
 """Transfer learning: reuse a network trained on one task for another with few labels.
+Used by lesson 09 (sections 1-3) and its exercises.
 
 A small CNN (:class:`SmallCNN`) is pretrained on one task, its last layer (``head``) is
 replaced by a fresh one for the new classes, and the first ``k`` conv blocks are frozen
-(their weights get no gradient). :func:`transfer_experiment` trains every strategy (from
-scratch, freeze all but the head, freeze fewer, fine-tune all) on training sets of several
-sizes, so the rule "little data -> freeze more" is measured. Ensembles and multi-crop
-prediction at test time live here too, as does the optional look-up of ImageNet weights.
+(their weights get no gradient): :func:`transfer_model`. ``STRATEGIES`` names the choices
+(from scratch, freeze all but the head, freeze fewer, fine-tune all) that
+``experiment.transfer_experiment`` compares. The optional look-up of ImageNet weights
+already on disk (:func:`imagenet_weights`) lives here too.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ import copy
 import glob
 import os
 
-import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from . import nets
-from .arith import check_int
+from ..validate import check_int
 
 BLOCKS = ("conv1", "conv2", "conv3")
 #: strategy name -> number of conv blocks frozen (None: random initialisation, nothing reused)
@@ -57,11 +55,12 @@ class SmallCNN(nn.Module):
         return self.conv3(self.conv2(self.conv1(x))).flatten(1)
 
     def forward(self, x):
+        """(N, C, H, W) images -> (N, n_classes) scores (before the softmax)."""
         return self.head(self.features(x))
 
 
 def count_trainable(model: nn.Module) -> int:
-    """Number of parameters that will be updated (``requires_grad`` True)."""
+    """Number of parameters of ``model`` that will be updated (``requires_grad`` True)."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -93,90 +92,6 @@ def transfer_model(pretrained: SmallCNN | None, n_classes: int, n_frozen: int | 
     model = copy.deepcopy(pretrained).cpu()
     model.head = nn.Linear(model.head.in_features, n_classes)  # drop the old softmax layer
     return freeze(model, n_frozen)
-
-
-def subset_per_class(x, y, per_class: int, seed: int = 0):
-    """The first ``per_class`` examples of every class after a seeded shuffle.
-
-    Returns (x_sub, y_sub); raises ValueError if a class has fewer examples.
-    """
-    per_class = check_int("per_class", per_class, 1)
-    y = np.asarray(y)
-    order = np.random.default_rng(seed).permutation(len(y))
-    keep = []
-    for c in np.unique(y):
-        idx = order[y[order] == c]
-        if len(idx) < per_class:
-            raise ValueError(f"class {c} has {len(idx)} examples, fewer than per_class={per_class}")
-        keep.extend(idx[:per_class])
-    keep = np.sort(np.array(keep))
-    return x[keep], y[keep]
-
-
-def transfer_experiment(
-    pretrained: SmallCNN,
-    train,
-    test,
-    sizes=(10, 30, 100),
-    strategies=None,
-    seeds=(0,),
-    steps: int = 150,
-    lr: float = 3e-3,
-    batch_size: int = 32,
-    progress: bool = True,
-    per_seed: bool = False,
-) -> dict:
-    """Test accuracy of every transfer strategy for every training-set size.
-
-    train, test: (x, y) of the new task; sizes: examples per class; strategies: names from
-    STRATEGIES (default all). Each run makes about ``steps`` gradient steps (the same for
-    every size, so a small set is not also trained less) on a seeded subset; the accuracy
-    is averaged over ``seeds``. Returns {strategy: {size: mean test accuracy}}, or with
-    ``per_seed`` {strategy: {size: [test accuracy of each seed]}} (to see the spread).
-    """
-    strategies = list(STRATEGIES) if strategies is None else list(strategies)
-    for s in strategies:
-        if s not in STRATEGIES:
-            raise ValueError(f"unknown strategy {s!r}; valid: {list(STRATEGIES)}")
-    n_classes = len(np.unique(np.asarray(train[1])))
-    runs = [(s, n, seed) for n in sizes for s in strategies for seed in seeds]
-    acc: dict = {s: {n: [] for n in sizes} for s in strategies}
-    for s, n, seed in tqdm(runs, desc="transfer runs", disable=not progress):
-        xs, ys = subset_per_class(*train, n, seed)
-        model = transfer_model(pretrained, n_classes, STRATEGIES[s], seed)
-        epochs = max(1, round(steps / -(-len(ys) // batch_size)))
-        nets.fit(model, (xs, ys), epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-                 progress=False)
-        acc[s][n].append(nets.evaluate(model, *test)[1])
-    if per_seed:
-        return {s: {n: [float(a) for a in v] for n, v in by_n.items()} for s, by_n in acc.items()}
-    return {s: {n: float(np.mean(v)) for n, v in by_n.items()} for s, by_n in acc.items()}
-
-
-@torch.no_grad()
-def predict_proba(model: nn.Module, x, views=None) -> np.ndarray:
-    """Softmax probabilities (N, classes) of ``model`` on x, averaged over ``views``:
-    a function x -> list of transformed batches (e.g. ``augment.crops``), or None for x alone.
-    """
-    model.eval()
-    dev = next(model.parameters()).device
-    x = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32)
-    batches = [x] if views is None else views(x)
-    probs = [torch.softmax(model(b.to(dev)), 1).cpu() for b in batches]
-    return torch.stack(probs).mean(0).numpy()
-
-
-def ensemble_proba(models, x, views=None) -> np.ndarray:
-    """Average of the members' softmax outputs (N, classes): the ensemble's prediction."""
-    models = list(models)
-    if not models:
-        raise ValueError("ensemble_proba needs at least one model")
-    return np.mean([predict_proba(m, x, views) for m in models], axis=0)
-
-
-def accuracy(proba, y) -> float:
-    """Fraction of rows of ``proba`` (N, classes) whose argmax equals y (N,)."""
-    return float(np.mean(np.asarray(proba).argmax(1) == np.asarray(y)))
 
 
 def imagenet_weights(arch: str = "resnet18", hub_dir: str | None = None):

@@ -1,9 +1,11 @@
-"""Lesson 08 checkers accept the reference answers and name the typical mistakes."""
+"""cnnlab.resnet.check: the ResNet checkers accept the reference answers and name the
+typical mistakes."""
 
 import pytest
 import torch
 
-from cnnlab import check, resnet
+from cnnlab import resnet
+from cnnlab.resnet import check
 
 # exercise 1: the projection shortcut's weights
 

@@ -1,5 +1,5 @@
 """Translation equivariance, measured: shift operators and how far an operation is from
-commuting with them.
+commuting with them. Used by lesson 05 (pooling, downsampling and translation equivariance).
 
 An operation F is *translation equivariant* when shifting the input shifts the output
 by the same amount: ``F(T(x)) = T(F(x))``. The feature a convolution detects does not
@@ -17,8 +17,8 @@ checkable with numbers:
   output by 1 when its input moves by ``scale``), and says which cells were compared.
 - ``closest_shift`` asks whether *any* shift of one output explains another: a stride-2
   layer fed a 1-pixel shift gives an output that no shift matches.
-- ``shift_robustness`` measures, on a real image, how much a feature map changes at fixed
-  positions when the scene moves by a few pixels, with and without pooling.
+- ``equivariance_sides`` gathers both sides of the equation for one image, as
+  ``plot.plot_equivariance`` shows them.
 
 All arrays have their two spatial axes last: (H, W), (C, H, W) or (N, C, H, W).
 """
@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arith import as_tuple, check_int
-from .conv import conv2d
-from .pool import avg_pool2d, max_pool2d
+from ..conv import conv2d
+from ..validate import as_tuple, check_int
 
 SHIFT_MODES = ("circular", "zero")
 
@@ -154,68 +153,47 @@ def closest_shift(a, b, max_shift: int = 2, *, crop=0):
     return best
 
 
-def shift_robustness(image, kernel, shifts=range(6), *, pool_size=2, pools=("none", "max", "avg")):
-    """How much a feature map changes, at fixed positions, when the scene moves sideways.
+def equivariance_sides(
+    op, image, dy: int, dx: int, *, scale=1, mode="circular", crop=0, max_shift: int = 2
+) -> dict:
+    """Both sides of ``F(T(x)) = T'(F(x))`` for one (H, W) image, and where they differ.
 
-    For each shift d, two windows of ``image`` are cut, the second ``d`` pixels to the right
-    of the first: a true translation (nothing wraps, nothing is padded; the content at the
-    edges really changes). Both go through ``relu(conv2d(., kernel))``, then no pooling,
-    ``pool_size`` max pooling or average pooling (stride = pool_size). The two maps are
-    compared cell by cell *without* re-aligning them: what a next layer would see change.
+    op: function of a (1, C, H, W) array returning (1, C', H', W') (channel 0 is kept).
+    T shifts the image by (dy, dx) with ``mode``; T' shifts the output by
+    (dy/scale, dx/scale). When the shift is not a multiple of ``scale`` no output shift
+    exists, and the closest circular shift of F(x) (within ``max_shift``) stands in.
+    Returns a dict of (H, W) ``"shifted_input"`` T(x); (H', W') ``"f_of_shifted"`` F(T(x)),
+    ``"f"`` F(x), ``"shifted_f"`` T'(F(x)) and ``"difference"`` |F(T(x)) - T'(F(x))|;
+    ``"output_shift"`` (u, v); ``"exact"`` (whether (u, v) is dy/scale, dx/scale) and
+    ``"error"``, the largest difference outside the ``crop`` border.
 
-    image: (H, W) grey image; kernel: (KH, KW) one feature detector.
-    Returns a dict: ``"shift"`` (array of d), ``"pool_size"`` and, for every pooling in ``pools``,
-    ``"<pool>_corr"`` (Pearson correlation of the two maps, 1 = unchanged) and
-    ``"<pool>_kept"`` (of the cells holding a strong detection, above half the map's
-    largest value, the fraction that still hold one after the shift).
+    >>> x = np.arange(16.0).reshape(4, 4)
+    >>> sides = equivariance_sides(lambda t: 2 * t, x, 1, 2)
+    >>> sides["output_shift"], sides["exact"], sides["error"]
+    ((1, 2), True, 0.0)
     """
-    img = np.asarray(image, dtype=float)
-    if img.ndim != 2:
-        raise ValueError(f"image must be a 2D grey image (H, W), got shape {img.shape}")
-    k = np.asarray(kernel, dtype=float)
-    if k.ndim != 2:
-        raise ValueError(f"kernel must be 2D (KH, KW), got shape {k.shape}")
-    shifts = [check_int("shift", d, 0) for d in shifts]
-    if not shifts:
-        raise ValueError("shifts must list at least one shift, e.g. range(6)")
-    p = check_int("pool_size", pool_size, 1)
-    valid = {"none", "max", "avg"}
-    if not set(pools) <= valid or not pools:
-        raise ValueError(f"pools must be a non-empty subset of {sorted(valid)}, got {pools!r}")
-    width = img.shape[1] - max(shifts)
-    if width < k.shape[1] + p:
-        raise ValueError(
-            f"image width {img.shape[1]} is too small for shifts up to {max(shifts)} "
-            f"with a {k.shape[1]}-wide kernel and pool {p}"
-        )
-
-    def features(d, kind):
-        fmap = np.maximum(conv2d(img[None, None, :, d : d + width], k[None, None]), 0.0)
-        if kind == "max":
-            fmap = max_pool2d(fmap, p)
-        elif kind == "avg":
-            fmap = avg_pool2d(fmap, p)
-        return fmap[0, 0]
-
-    result = {"shift": np.array(shifts), "pool_size": p}
-    for kind in pools:
-        base = features(0, kind)
-        top = base.max() if base.max() > 0 else 1.0
-        strong = base > 0.5 * top
-        corr, kept = [], []
-        for d in shifts:
-            moved = features(d, kind)
-            corr.append(_corr(base, moved))
-            kept.append(float((moved[strong] > 0.5 * top).mean()) if strong.any() else 1.0)
-        result[f"{kind}_corr"] = np.array(corr)
-        result[f"{kind}_kept"] = np.array(kept)
-    return result
-
-
-def _corr(a, b) -> float:
-    a, b = a.ravel() - a.mean(), b.ravel() - b.mean()
-    den = np.sqrt((a * a).sum() * (b * b).sum())
-    return float((a * b).sum() / den) if den > 0 else float(np.array_equal(a, b))
+    x = np.asarray(image, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"image must be 2D (H, W), got shape {x.shape}")
+    sy, sx = as_tuple("scale", scale, 2, 1)
+    tx = shift(x[None, None], dy, dx, mode)
+    fx, ftx = np.asarray(op(x[None, None]))[0, 0], np.asarray(op(tx))[0, 0]
+    exact = dy % sy == 0 and dx % sx == 0
+    if exact:
+        u, v = dy // sy, dx // sx
+    else:
+        _, (u, v) = closest_shift(ftx, fx, max_shift, crop=crop)
+    tfx = shift(fx, u, v, mode)
+    return {
+        "shifted_input": tx[0, 0],
+        "f": fx,
+        "f_of_shifted": ftx,
+        "shifted_f": tfx,
+        "difference": np.abs(ftx - tfx),
+        "output_shift": (u, v),
+        "exact": exact,
+        "error": _max_abs(_crop(ftx, crop), _crop(tfx, crop)),
+    }
 
 
 def _span(d, n):

@@ -1,9 +1,11 @@
-"""Lesson 09 checkers accept the reference answers and name the typical mistakes."""
+"""cnnlab.transfer.check: the transfer checkers accept the reference answers and name the
+typical mistakes."""
 
 import pytest
 import torch
 
-from cnnlab import check, transfer
+from cnnlab import transfer
+from cnnlab.transfer import check
 
 
 def test_trainable_reference():

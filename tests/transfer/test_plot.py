@@ -1,12 +1,9 @@
-"""Lesson 09 drawing: the transfer curves figure."""
+"""cnnlab.transfer.plot: the transfer curves figure."""
 
-import matplotlib
+import matplotlib.figure
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from cnnlab import plot  # noqa: E402
+from cnnlab.transfer import plot
 
 
 def test_transfer_curves_one_line_per_strategy():
@@ -16,7 +13,7 @@ def test_transfer_curves_one_line_per_strategy():
     assert len(ax.lines) == 2
     assert ax.lines[0].get_linestyle() == "--"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(res)
-    plt.close(fig)
+    assert isinstance(fig, matplotlib.figure.Figure)
 
 
 def test_transfer_curves_rejects_empty():

@@ -1,0 +1,33 @@
+"""The pooling explorer of lesson 05: one pooling window at a time, under the learner's
+control. The picture is ``plot.plot_pooling``, tested without a browser; the widget itself
+is tested in JupyterLab (tests/test_lab_browser.py reads its title and error message).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..explorer import explorer, int_slider
+from . import plot
+
+
+def pooling_explorer(size: int = 6) -> W.VBox:
+    """Pooling on a small grid of digits: kernel, stride, padding, type (max/average/min)
+    and which output cell to explain. Draws ``cnnlab.pooling.plot.plot_pooling``; impossible
+    settings (window larger than the padded input, padding over half the kernel) show
+    cnnlab.pool's message in place of the picture.
+    """
+    controls = {
+        "kernel": int_slider("kernel", 2, 1, 5),
+        "stride": int_slider("stride", 2, 1, 5),
+        "padding": int_slider("padding", 0, 0, 2),
+        "mode": W.Dropdown(
+            options=[("max", "max"), ("average", "avg"), ("min", "min")],
+            value="max",
+            description="type",
+            layout=W.Layout(width="170px"),
+        ),
+        "size": int_slider("input size", size, 3, 9),
+        "position": int_slider("output cell", 0, 0, 80),
+    }
+    return explorer(plot.plot_pooling, controls, title="Pooling: one window per output cell")
