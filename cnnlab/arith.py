@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .validate import as_tuple, check_flag, check_int  # noqa: F401  (as_tuple: re-exported until every topic imports it from validate)
+from .validate import check_flag, check_int
 
 CONV_FORMULA = "out = floor((n + 2p - d(f-1) - 1) / s) + 1"
 

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .arith import check_int
+from .validate import check_int
 
 _ANNOUNCED: set[str] = set()
 

@@ -315,22 +315,8 @@ def test_conv_macs_counts_the_multiplications_conv2d_does():
         (lambda: arith.conv_macs(0, 3, 3, 3), r"out_size must be an integer >= 1, got 0"),
         (lambda: arith.conv_macs((28, 28, 28), 5, 3, 3), r"out_size \(28, 28, 28\) and kernel \(5, 5\) must have the same number of dimensions"),
         (lambda: arith.conv_macs(28, 5, 3, 0), r"c_out must be an integer >= 1, got 0"),
-        (lambda: arith.as_tuple("stride", (1, 2, 3), 2, 1), r"stride must be one integer or 2 integers \(one per spatial dimension\), got \(1, 2, 3\)"),
-        (lambda: arith.as_tuple("stride", 1.5, 2, 1), r"stride must be an integer >= 1, got 1.5"),
-        (lambda: arith.check_int("epochs", None, 1), r"epochs must be an integer >= 1, got None"),
     ],
 )  # fmt: skip
 def test_bad_input_raises_value_error_saying_what_is_valid(call, match):
     with pytest.raises(ValueError, match=match):
         call()
-
-
-def test_as_tuple_forms():
-    assert arith.as_tuple("stride", 2, 2, 1) == (2, 2)
-    assert arith.as_tuple("stride", (1, 2), 2, 1) == (1, 2)
-    assert arith.as_tuple("stride", [3], 1, 1) == (3,)
-    assert arith.as_tuple("padding", np.int64(0), 3, 0) == (0, 0, 0)
-    assert (
-        arith.check_int("n", np.int16(4), 1) == 4
-        and type(arith.check_int("n", np.int16(4), 1)) is int
-    )

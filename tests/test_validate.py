@@ -158,3 +158,28 @@ def test_huge_calls_are_refused_before_allocating(name):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "refused:" in proc.stdout and "MEMORY_LIMIT_BYTES" in proc.stdout, proc.stdout
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: validate.as_tuple("stride", (1, 2, 3), 2, 1), r"stride must be one integer or 2 integers \(one per spatial dimension\), got \(1, 2, 3\)"),
+        (lambda: validate.as_tuple("stride", 1.5, 2, 1), r"stride must be an integer >= 1, got 1.5"),
+        (lambda: validate.check_int("epochs", None, 1), r"epochs must be an integer >= 1, got None"),
+        (lambda: validate.check_int("epochs", True, 1), r"epochs must be an integer >= 1, got True"),
+    ],
+)  # fmt: skip
+def test_integer_checks_say_what_is_valid(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_as_tuple_forms():
+    assert validate.as_tuple("stride", 2, 2, 1) == (2, 2)
+    assert validate.as_tuple("stride", (1, 2), 2, 1) == (1, 2)
+    assert validate.as_tuple("stride", [3], 1, 1) == (3,)
+    assert validate.as_tuple("padding", np.int64(0), 3, 0) == (0, 0, 0)
+    assert (
+        validate.check_int("n", np.int16(4), 1) == 4
+        and type(validate.check_int("n", np.int16(4), 1)) is int
+    )
