@@ -81,3 +81,28 @@ def short(x) -> str:
             else repr(x)
         )
     return f"an array of shape {arr.shape}"
+
+
+def check_number(
+    answer, expected, slips: list, generic: str, what: str = "number", *, rtol=1e-6, atol=1e-8
+) -> Feedback:
+    """``diagnose`` for an exercise whose answer is one number.
+
+    slips: [(the value a mistake gives, the hint that names it)], first match wins (a slip
+    equal to the right answer is ignored). A wrong answer that matches no slip gets
+    ``generic``, a hint that does not give the answer away. ``None`` (the exercise's
+    placeholder, not yet replaced) gets a reminder.
+
+    >>> check_number(270, 280, [(270, "Each filter has a bias too.")], "Count again.").message
+    'Each filter has a bias too.'
+    """
+    if answer is None:
+        return Feedback(False, f"Replace None with your {what}.")
+    mistakes: dict = {}
+    for value, hint in slips:
+        if value != expected and hint not in mistakes:
+            mistakes[hint] = value
+    fb = diagnose(answer, expected, mistakes, rtol=rtol, atol=atol, what=what)
+    if fb.ok or fb.message in mistakes:
+        return fb
+    return Feedback(False, f"{answer!r} is not right yet. {generic}")

@@ -9,19 +9,7 @@ wrong answer that matches no known slip gets a hint that does not give the answe
 from __future__ import annotations
 
 from ..arith import conv_output_size, conv_params
-from ..feedback import Feedback, diagnose
-
-
-def _count_feedback(answer, expected: int, slips: list, generic: str) -> Feedback:
-    """diagnose() for one count. slips: [(wrong value, hint)]; a wrong answer that matches
-    no slip gets the generic hint, not the answer."""
-    if answer is None:
-        return Feedback(False, "Replace None with your number.")
-    mistakes = {hint: value for value, hint in slips if value != expected}
-    fb = diagnose(answer, expected, mistakes, what="count")
-    if fb.ok or fb.message in mistakes:
-        return fb
-    return Feedback(False, f"{answer!r} is not right yet. {generic}")
+from ..feedback import Feedback, check_number
 
 
 def fc_layer_params(answer, h: int = 32, w: int = 32, c: int = 3, units: int = 100) -> Feedback:
@@ -52,7 +40,7 @@ def fc_layer_params(answer, h: int = 32, w: int = 32, c: int = 3, units: int = 1
         f"Each of the {units} units has one weight per input number and one bias: "
         "count the inputs (H x W x C) first."
     )
-    return _count_feedback(answer, n_in * units + units, slips, generic)
+    return check_number(answer, n_in * units + units, slips, generic, "count")
 
 
 def inputs_per_conv_output(answer, f: int = 5, c_in: int = 3, n: int = 32) -> Feedback:
@@ -89,7 +77,7 @@ def inputs_per_conv_output(answer, f: int = 5, c_in: int = 3, n: int = 32) -> Fe
         "One output value is one dot product of the filter with the window under it: "
         "count the numbers in that window."
     )
-    return _count_feedback(answer, f * f * c_in, slips, generic)
+    return check_number(answer, f * f * c_in, slips, generic, "count")
 
 
 def params_without_sharing(
@@ -132,4 +120,4 @@ def params_without_sharing(
         f"Count the outputs ({out}x{out}x{c_out}), then the parameters each output has on "
         f"its own (its {f}x{f}x{c_in} window plus a bias)."
     )
-    return _count_feedback(answer, outputs * per, slips, generic)
+    return check_number(answer, outputs * per, slips, generic, "count")

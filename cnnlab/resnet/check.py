@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from ..feedback import Feedback, diagnose
+from ..feedback import Feedback, check_number
 from .blocks import Block
 
 
@@ -39,7 +39,7 @@ def projection_shortcut_params(answer) -> Feedback:
         "A 1x1 conv from C_in to C_out channels has one weight per (input channel, output "
         "channel) pair; the stride changes the output size, not the weights."
     )
-    return _count_feedback(answer, c_in * c_out, slips, generic, "parameter count")
+    return check_number(answer, c_in * c_out, slips, generic, "parameter count")
 
 
 def residual_identity(block) -> Feedback:
@@ -89,21 +89,4 @@ def vanishing_factor(answer) -> Feedback:
         (1 - 0.5**20, "That is how much is lost; the question asks for what is left."),
     ]
     generic = "Each layer multiplies the gradient by 0.5; what is the product over 20 layers?"
-    return _count_feedback(answer, 0.5**20, slips, generic, "factor", rtol=1e-3, atol=0)
-
-
-def _count_feedback(
-    answer, expected, slips: list, generic: str, what: str, *, rtol=1e-6, atol=1e-8
-) -> Feedback:
-    """diagnose() for one number. slips: [(wrong value, hint)], first match wins; a wrong
-    answer that matches no slip gets the generic hint, not the answer."""
-    if answer is None:
-        return Feedback(False, f"Replace None with your {what}.")
-    mistakes = {}
-    for value, hint in slips:
-        if value != expected and hint not in mistakes:
-            mistakes[hint] = value
-    fb = diagnose(answer, expected, mistakes, rtol=rtol, atol=atol, what=what)
-    if fb.ok or fb.message in mistakes:
-        return fb
-    return Feedback(False, f"{answer!r} is not right yet. {generic}")
+    return check_number(answer, 0.5**20, slips, generic, "factor", rtol=1e-3, atol=0)

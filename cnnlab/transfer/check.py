@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from ..feedback import Feedback, diagnose
+from ..feedback import Feedback, check_number
 from .freezing import SmallCNN
 
 
@@ -32,7 +32,7 @@ def head_only_trainable(answer) -> Feedback:
         "Only the head trains: find how many numbers it reads (conv3's output, flattened), "
         "then count one weight per (input, output) pair plus one bias per output."
     )
-    return _count_feedback(answer, n_in * units + units, slips, generic, "parameter count")
+    return check_number(answer, n_in * units + units, slips, generic, "parameter count")
 
 
 def freeze_function(freeze_all_but_head) -> Feedback:
@@ -95,20 +95,3 @@ def mirror_function(mirror) -> Feedback:
         if torch.equal(got, w):
             return Feedback(False, hint)
     return Feedback(False, "Not a left-right mirror yet: output[..., j] must be x[..., W-1-j].")
-
-
-def _count_feedback(
-    answer, expected, slips: list, generic: str, what: str, *, rtol=1e-6, atol=1e-8
-) -> Feedback:
-    """diagnose() for one number. slips: [(wrong value, hint)], first match wins; a wrong
-    answer that matches no slip gets the generic hint, not the answer."""
-    if answer is None:
-        return Feedback(False, f"Replace None with your {what}.")
-    mistakes = {}
-    for value, hint in slips:
-        if value != expected and hint not in mistakes:
-            mistakes[hint] = value
-    fb = diagnose(answer, expected, mistakes, rtol=rtol, atol=atol, what=what)
-    if fb.ok or fb.message in mistakes:
-        return fb
-    return Feedback(False, f"{answer!r} is not right yet. {generic}")
