@@ -1,4 +1,5 @@
-"""Size arithmetic of convolutional layers: the notes' formulas as functions.
+"""Size arithmetic of convolutional layers: the notes' formulas as functions (lessons 01-13:
+output sizes in 03, receptive fields in 04, parameters and multiply-adds in 01, 06 and 07).
 
 Every function checks its input and, when a setting is impossible, raises a
 ``ValueError`` that names what was received, what would be valid and the formula

@@ -218,9 +218,35 @@ def correlate_im2col_backward(dout, x, w, stride, padding, dilation):
 
 
 def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
-    """Validate and normalise conv arguments; raise ValueError with an actionable message."""
-    x = as_real_array("x", x)
-    w = as_real_array("w", w)
+    """Validate and normalise conv arguments; raise ValueError with an actionable message.
+
+    Returns (x, w, b, stride, padding, dilation): floating arrays and per-axis tuples.
+    """
+    x, w = as_real_array("x", x), as_real_array("w", w)
+    _check_layouts(x, w, nd)
+    _check_channels(x, w, check_int("groups", groups, 1))
+    x = x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+    w = w if np.issubdtype(w.dtype, np.floating) else w.astype(np.float64)
+    if b is not None:
+        b = as_real_array("bias", b)
+        if b.shape != (w.shape[0],):
+            raise ValueError(
+                f"bias must have shape (C_out,) = ({w.shape[0]},), one per filter, got {b.shape}"
+            )
+    stride = as_tuple("stride", stride, nd, 1)
+    padding = as_tuple("padding", padding, nd, 0)
+    dilation = as_tuple("dilation", dilation, nd, 1)
+    _check_spans(x.shape[2:], w.shape[2:], padding, dilation)
+    check_memory(
+        f"conv{nd}d of x {x.shape} with w {w.shape} (padding {padding})",
+        conv_fast.workspace_bytes(x.shape, w.shape, stride, padding, dilation, 8),
+        "use a smaller input, batch, padding or number of filters",
+    )
+    return x, w, b, stride, padding, dilation
+
+
+def _check_layouts(x, w, nd):
+    """x is (N, C, *S) and w (C_out, C_in/groups, *K) with nd spatial axes, none empty."""
     names = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
     wnames = {1: "(C_out, C_in, K)", 2: "(C_out, C_in, KH, KW)", 3: "(C_out, C_in, KD, KH, KW)"}
     if x.ndim != nd + 2:
@@ -236,7 +262,10 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
         )
     if 0 in x.shape or 0 in w.shape:
         raise ValueError(f"sizes must be positive, got x {x.shape} and w {w.shape}")
-    groups = check_int("groups", groups, 1)
+
+
+def _check_channels(x, w, groups):
+    """Each of the groups convolves C_in/groups channels into C_out/groups."""
     if x.shape[1] % groups or w.shape[0] % groups:
         raise ValueError(
             f"groups={groups} must divide both C_in={x.shape[1]} and C_out={w.shape[0]}: "
@@ -253,20 +282,11 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
             f"{w.shape[1]} (w is (C_out, C_in/groups, ...) = {w.shape}, groups={groups}); "
             f"a filter must be as deep as the channels it sees: {per}"
         )
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
-    if not np.issubdtype(w.dtype, np.floating):
-        w = w.astype(np.float64)
-    if b is not None:
-        b = as_real_array("bias", b)
-        if b.shape != (w.shape[0],):
-            raise ValueError(
-                f"bias must have shape (C_out,) = ({w.shape[0]},), one per filter, got {b.shape}"
-            )
-    stride = as_tuple("stride", stride, nd, 1)
-    padding = as_tuple("padding", padding, nd, 0)
-    dilation = as_tuple("dilation", dilation, nd, 1)
-    for axis, (n, k, p, d) in enumerate(zip(x.shape[2:], w.shape[2:], padding, dilation)):
+
+
+def _check_spans(spatial, kernel, padding, dilation):
+    """The kernel's span fits in the padded input along every axis."""
+    for axis, (n, k, p, d) in enumerate(zip(spatial, kernel, padding, dilation)):
         span = effective_kernel(k, d)
         if span > n + 2 * p:
             raise ValueError(
@@ -275,9 +295,3 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
                 f"d(f-1)+1 = {span} (f={k}, d={d}); use padding >= "
                 f"{-(-(span - n) // 2)} or a smaller kernel/dilation. Formula: {CONV_FORMULA}"
             )
-    check_memory(
-        f"conv{nd}d of x {x.shape} with w {w.shape} (padding {padding})",
-        conv_fast.workspace_bytes(x.shape, w.shape, stride, padding, dilation, 8),
-        "use a smaller input, batch, padding or number of filters",
-    )
-    return x, w, b, stride, padding, dilation

@@ -1,5 +1,6 @@
 """Data that needs no network: images shipped with scikit-image, digits with scikit-learn,
-and shapes cnnlab draws itself.
+and shapes cnnlab draws itself. Used by every lesson that needs a photo (01-05, 07, 09-12) or
+digits (01, 06-09).
 
 All images come back as float arrays in [0, 1]; colour images are (H, W, 3) like the
 notes' H x W x C, and ``to_nchw`` turns them into PyTorch's (N, C, H, W).

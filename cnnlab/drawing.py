@@ -90,23 +90,8 @@ def draw_grid(
         vmax=vmax,
         extent=(ox - 0.5, ox + w - 0.5, oy + h - 0.5, oy - 0.5),
     )
-    # text colour from the cell's drawn colour, so numbers stay readable on any scale
-    rgba = im.cmap(im.norm(values))
-    dark = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5
     if fmt and h * w <= 400:
-        for r in range(h):
-            for c in range(w):
-                v = values[r, c]
-                if np.isfinite(v):
-                    ax.text(
-                        ox + c,
-                        oy + r,
-                        fmt.format(v),
-                        ha="center",
-                        va="center",
-                        fontsize=fontsize,
-                        color="white" if dark[r, c] else "black",
-                    )
+        _write_numbers(ax, values, im, fmt, fontsize, origin)
     for k in range(w + 1):
         ax.plot([ox + k - 0.5] * 2, [oy - 0.5, oy + h - 0.5], color="0.6", lw=0.5)
     for k in range(h + 1):
@@ -121,6 +106,25 @@ def draw_grid(
     ax.set_xticks([])
     ax.set_yticks([])
     return ax
+
+
+def _write_numbers(ax, values, im, fmt, fontsize, origin):
+    """Each finite value as text on its cell, white on dark cells and black on light ones
+    (the colour the image drew, so the numbers stay readable on any colour scale)."""
+    ox, oy = origin
+    rgba = im.cmap(im.norm(values))
+    dark = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5
+    for (r, c), v in np.ndenumerate(values):
+        if np.isfinite(v):
+            ax.text(
+                ox + c,
+                oy + r,
+                fmt.format(v),
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color="white" if dark[r, c] else "black",
+            )
 
 
 def contrast_text(texts, values, lo, hi, origin=(0, 0)):
@@ -250,8 +254,9 @@ def draw_image(ax, image):
     """imshow with pixel (i, j) covering [j, j+1] x [i, i+1], the boxes' coordinates."""
     img = to_hwc(image)
     h, w = img.shape[:2]
-    ax.imshow(img, extent=(0, w, h, 0), cmap=None if img.ndim == 3 else "gray",
-              interpolation="nearest")
+    ax.imshow(
+        img, extent=(0, w, h, 0), cmap=None if img.ndim == 3 else "gray", interpolation="nearest"
+    )
     ax.set_xlim(0, w)
     ax.set_ylim(h, 0)
     ax.set_xticks([])

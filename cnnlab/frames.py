@@ -7,6 +7,12 @@ one self-contained HTML player. Used by the kernel-free versions of the lessons'
 
 from __future__ import annotations
 
+import base64
+import html as html_mod
+import io
+import json
+import uuid
+
 import matplotlib.pyplot as plt
 
 
@@ -21,12 +27,6 @@ def scrubber(draw, frames, labels=None, interval_ms: int = 700, dpi: int = 72):
     draw: pure function returning a Figure; frames: list of keyword dicts; labels: one
     string per frame (default: the keyword values).
     """
-    import base64
-    import html as html_mod
-    import io
-    import json
-    import uuid
-
     from IPython.display import HTML
 
     frames = list(frames)
@@ -36,6 +36,13 @@ def scrubber(draw, frames, labels=None, interval_ms: int = 700, dpi: int = 72):
         labels = [", ".join(f"{k}={v}" for k, v in f.items()) for f in frames]
     if len(labels) != len(frames):
         raise ValueError(f"got {len(labels)} labels for {len(frames)} frames")
+    images, texts = render_frames(draw, frames, labels, dpi)
+    return HTML(scrubber_html(images, texts, interval_ms))
+
+
+def render_frames(draw, frames, labels, dpi: int = 72):
+    """(PNG data URLs, labels): ``draw(**frame)`` for every frame; a frame whose draw raises
+    ValueError gets an empty image and its message in the label, as the live widget shows."""
     images, texts = [], []
     for frame, label in zip(frames, labels):
         try:
@@ -49,12 +56,17 @@ def scrubber(draw, frames, labels=None, interval_ms: int = 700, dpi: int = 72):
         plt.close(fig)
         images.append("data:image/png;base64," + base64.b64encode(buf.getvalue()).decode())
         texts.append(label)
+    return images, texts
+
+
+def scrubber_html(images, texts, interval_ms: int = 700) -> str:
+    """One self-contained HTML player: a range slider, a play button, the frame's label."""
     uid = "cnnlab-scrub-" + uuid.uuid4().hex[:8]
     first = html_mod.escape(texts[0])
     page = f"""
 <div class="cnnlab-scrubber" id="{uid}">
   <div><button type="button">▶ play</button>
-  <input type="range" min="0" max="{len(frames) - 1}" value="0" step="1" style="width:60%">
+  <input type="range" min="0" max="{len(images) - 1}" value="0" step="1" style="width:60%">
   <span class="cnnlab-scrubber-label">{first}</span></div>
   <img src="{images[0]}" alt="{first}" style="max-width:100%">
 </div>
@@ -77,4 +89,4 @@ def scrubber(draw, frames, labels=None, interval_ms: int = 700, dpi: int = 72):
   }});
 }})();
 </script>"""
-    return HTML(page)
+    return page

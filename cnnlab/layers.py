@@ -4,7 +4,7 @@ Every ``X_forward(...)`` returns ``(out, cache)``; ``X_backward(dout, cache)`` t
 upstream gradient dL/d(out) and the cache, and returns the gradients with respect to the
 forward's inputs, in the same order (``dx`` or ``(dx, dw, db)``). Chaining them forward,
 then backward in reverse order, is backpropagation through a whole network (see
-``cnnlab.lenet``).
+``cnnlab.lenet``, lesson 06; lesson 07 reuses the conv-as-matrix view).
 
 Layouts follow PyTorch so weights copy across unchanged: images ``(N, C, H, W)``, conv
 weights ``(C_out, C_in, K, K)``, affine (fully connected) weights ``(M, D)`` with

@@ -107,47 +107,20 @@ def fit(
     """
     epochs = check_int("epochs", epochs, 1)
     batch_size = check_int("batch_size", batch_size, 1)
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
-        raise ValueError(f"lr must be a number > 0, got {lr!r}")
-    for name, pair in (("train", train), ("val", val)):
-        if name == "val" and pair is None:
-            continue
-        if not isinstance(pair, Sequence) or isinstance(pair, (str, bytes)) or len(pair) != 2:
-            raise ValueError(f"{name} must be an (x, y) pair of arrays, got {type(pair).__name__}")
-        if len(pair[0]) != len(pair[1]):  # before training, not after the first epoch
-            raise ValueError(
-                f"{name}: x and y must have the same length, got {len(pair[0])} and {len(pair[1])}"
-            )
+    _check_fit_data(train, val, lr)
     dev = dev or device(verbose=False)
     x, y = as_tensors(*train)
     model.to(dev)
-    if optimizer == "adam":
-        opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    elif optimizer == "sgd":
-        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=weight_decay)
-    else:
-        raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+    opt = _optimizer(model, optimizer, lr, weight_decay)
     gen = torch.Generator().manual_seed(seed)
     history: dict = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
     start = time.perf_counter()
     bar = tqdm(range(epochs), desc="training", disable=not progress, leave=True)
     for _ in bar:
-        model.train()
-        loss_sum, correct = 0.0, 0
-        for xb, yb in _batches(x, y, batch_size, True, gen):
-            xb, yb = xb.to(dev), yb.to(dev)
-            if augment is not None:
-                xb = augment(xb)
-            logits = model(xb)
-            loss = nn.functional.cross_entropy(logits, yb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            loss_sum += loss.item() * yb.numel()
-            correct += (logits.argmax(1) == yb).sum().item()
-        history["train_loss"].append(loss_sum / y.numel())
-        history["train_acc"].append(correct / y.numel())
-        shown = {"loss": f"{history['train_loss'][-1]:.3f}"}
+        loss, acc = train_epoch(model, opt, x, y, batch_size, gen, dev, augment)
+        history["train_loss"].append(loss)
+        history["train_acc"].append(acc)
+        shown = {"loss": f"{loss:.3f}"}
         if val is not None:
             vl, va = evaluate(model, *val, dev=dev)
             history["val_loss"].append(vl)
@@ -157,3 +130,47 @@ def fit(
     history["seconds"] = time.perf_counter() - start
     history["device"] = str(dev)
     return history
+
+
+def train_epoch(model, opt, x, y, batch_size, generator, dev, augment=None):
+    """One pass over (x, y) in shuffled mini-batches; returns (mean loss, accuracy), per label
+    (per image, or per pixel for (N, H, W) labels)."""
+    model.train()
+    loss_sum, correct = 0.0, 0
+    for xb, yb in _batches(x, y, batch_size, True, generator):
+        xb, yb = xb.to(dev), yb.to(dev)
+        if augment is not None:
+            xb = augment(xb)
+        logits = model(xb)
+        loss = nn.functional.cross_entropy(logits, yb)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        loss_sum += loss.item() * yb.numel()
+        correct += (logits.argmax(1) == yb).sum().item()
+    return loss_sum / y.numel(), correct / y.numel()
+
+
+def _check_fit_data(train, val, lr):
+    """train and val are (x, y) pairs of equal lengths (checked before training, not after
+    the first epoch); lr is a positive number."""
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
+        raise ValueError(f"lr must be a number > 0, got {lr!r}")
+    for name, pair in (("train", train), ("val", val)):
+        if name == "val" and pair is None:
+            continue
+        if not isinstance(pair, Sequence) or isinstance(pair, (str, bytes)) or len(pair) != 2:
+            raise ValueError(f"{name} must be an (x, y) pair of arrays, got {type(pair).__name__}")
+        if len(pair[0]) != len(pair[1]):
+            raise ValueError(
+                f"{name}: x and y must have the same length, got {len(pair[0])} and {len(pair[1])}"
+            )
+
+
+def _optimizer(model, name, lr, weight_decay):
+    """Adam, or SGD with momentum 0.9, over the model's parameters."""
+    if name == "adam":
+        return torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    if name == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=weight_decay)
+    raise ValueError(f"optimizer must be 'adam' or 'sgd', got {name!r}")

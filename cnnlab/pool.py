@@ -4,6 +4,7 @@ x is (N, C, H, W); pooling works on every channel separately, so C is unchanged,
 has no parameters to learn. ``stride`` defaults to ``kernel_size`` (non-overlapping
 windows, the usual choice); ``padding`` pads with -inf for max pooling and with zeros
 (counted in the average) for average pooling, as ``torch.nn.functional`` does.
+Used by lessons 04-07 (receptive fields, pooling, LeNet-5, classic networks).
 """
 
 from __future__ import annotations

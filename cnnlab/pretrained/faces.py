@@ -223,19 +223,7 @@ def detect_faces(
             return np.zeros(0, dtype=np.int64)
         return np.asarray(nms(boxes, scores, iou), dtype=np.int64).reshape(-1)
 
-    # Stage 1: P-Net slides its 12x12 window (stride 2) over every level of the pyramid.
-    found, per_scale = [], []
-    for scale in scales:
-        prob, offsets = _pnet_raw(x, scale, pnet)
-        b, s, o = windows_from_map(prob, offsets, scale, t_p)
-        b = apply_regression(b, o)
-        b, s = b[_valid(b)], s[_valid(b)]
-        found.append((b, s))
-        k = keep(b, s, NMS_IOU["pnet_scale"])  # one face, found by neighbouring windows
-        per_scale.append((b[k], s[k]))
-    boxes, scores = _concat(per_scale)
-    k = keep(boxes, scores, NMS_IOU["pnet"])  # one face, found at neighbouring scales
-    boxes, scores = boxes[k], scores[k]
+    boxes, scores, found = pnet_stage(x, scales, pnet, t_p, keep)
     stages = {
         "scales": scales,
         "pnet": {"before_nms": _concat(found), "after_nms": (boxes, scores)},
@@ -254,6 +242,27 @@ def detect_faces(
     order = k[np.argsort(-scores[k], kind="stable")]
     result = boxes[order], scores[order], landmarks[order]
     return (*result, stages) if return_stages else result
+
+
+def pnet_stage(x, scales, pnet, threshold, keep):
+    """Stage 1 of MTCNN: P-Net slides its 12x12 window (stride 2) over every pyramid level.
+
+    x: the (1, 3, H, W) input tensor; keep(boxes, scores, iou) -> indices kept (the NMS).
+    Returns (boxes (K, 4), scores (K,)) after NMS within each scale and across scales, and
+    the per-scale (boxes, scores) before any NMS.
+    """
+    found, per_scale = [], []
+    for scale in scales:
+        prob, offsets = _pnet_raw(x, scale, pnet)
+        b, s, o = windows_from_map(prob, offsets, scale, threshold)
+        b = apply_regression(b, o)
+        b, s = b[_valid(b)], s[_valid(b)]
+        found.append((b, s))
+        k = keep(b, s, NMS_IOU["pnet_scale"])  # one face, found by neighbouring windows
+        per_scale.append((b[k], s[k]))
+    boxes, scores = _concat(per_scale)
+    k = keep(boxes, scores, NMS_IOU["pnet"])  # one face, found at neighbouring scales
+    return boxes[k], scores[k], found
 
 
 def _concat(pairs):

@@ -1,4 +1,5 @@
-"""Checking the images given to the pretrained networks (VGG16, HED, MTCNN).
+"""Checking the images given to the pretrained networks (VGG16, HED, MTCNN; lessons 02, 04,
+07, 09-12).
 
 Every network here was trained on colour photographs, so the one accepted form is an RGB image
 of shape (H, W, 3): floats in [0, 1] (what ``cnnlab.data.image`` returns) or uint8 in 0..255
