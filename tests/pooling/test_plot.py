@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from cnnlab import arith, conv, data, drawing, pooling
+from cnnlab import arith, conv, data, pooling
 from cnnlab.pooling import plot
 
 from tests.figures import figure_text
@@ -144,18 +144,6 @@ def test_plot_subsampling_validates():
 
 
 # plot_grids (the shared drawing.plot_grids the lesson shows its small grids with)
-
-
-def test_plot_grids():
-    fig = drawing.plot_grids([np.eye(3), np.ones((2, 4))], ["a", "b"])
-    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
-    assert len(fig.axes[0].texts) == 9 and len(fig.axes[1].texts) == 8
-    with pytest.raises(ValueError, match="2D arrays"):
-        drawing.plot_grids([np.zeros(3)])
-    with pytest.raises(ValueError, match="2D arrays"):
-        drawing.plot_grids([])
-    with pytest.raises(ValueError, match="titles"):
-        drawing.plot_grids([np.eye(2)], ["a", "b"])
 
 
 # plot_equivariance and plot_shift_robustness
