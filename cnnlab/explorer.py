@@ -18,15 +18,7 @@ from IPython.display import display
 
 def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1) -> W.IntSlider:
     """An IntSlider that updates on release of the mouse as well as on keyboard moves."""
-    return W.IntSlider(
-        value=value,
-        min=lo,
-        max=hi,
-        step=step,
-        description=description,
-        continuous_update=False,
-        style={"description_width": "initial"},
-    )
+    return _slider(W.IntSlider, description, value, lo, hi, step)
 
 
 def explorer(draw, controls: dict, title: str | None = None) -> W.VBox:
@@ -76,15 +68,23 @@ def explorer(draw, controls: dict, title: str | None = None) -> W.VBox:
     return box
 
 
-def float_slider(description: str, value: float, lo: float, hi: float, step: float) -> W.FloatSlider:
+def float_slider(
+    description: str, value: float, lo: float, hi: float, step: float
+) -> W.FloatSlider:
     """A FloatSlider that updates on release of the mouse as well as on keyboard moves."""
-    return W.FloatSlider(
+    return _slider(W.FloatSlider, description, value, lo, hi, step, readout_format=".2f")
+
+
+def _slider(kind, description, value, lo, hi, step, **extra):
+    # continuous_update=False: one redraw when the mouse is released, not one per pixel
+    # dragged (a keyboard step still redraws at once)
+    return kind(
         value=value,
         min=lo,
         max=hi,
         step=step,
         description=description,
         continuous_update=False,
-        readout_format=".2f",
         style={"description_width": "initial"},
+        **extra,
     )
