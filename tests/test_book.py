@@ -256,15 +256,16 @@ def test_a_lesson_has_typeset_math_and_launch_and_download_buttons(page, base_ur
     _assert_served_locally(page)
 
 
-def test_solutions_tagged_hide_input_are_collapsed(page, base_url, lessons):
-    tagged = [nb for nb in lessons if _has_tag(nb, "hide-input")]
-    if not tagged:
-        pytest.skip("no lesson has a cell tagged hide-input yet")
+def test_solutions_are_collapsed_input_and_output(page, base_url, lessons):
+    tagged = [nb for nb in lessons if _has_tag(nb, "hide-cell")]
+    assert tagged, "no lesson has a solution cell tagged hide-cell"
     _open(page, base_url + _page(tagged[0]))
-    cell = page.locator(".cell.tag_hide-input").first
+    cell = page.locator(".cell.tag_hide-cell").first
     assert cell.count() == 1
     assert not cell.locator("details").first.evaluate("d => d.open")
     assert not cell.locator(".cell_input").first.is_visible()
+    outputs = cell.locator(".cell_output")
+    assert outputs.count() == 0 or not outputs.first.is_visible()  # the answer is hidden too
     cell.locator("summary").first.click()
     assert cell.locator(".cell_input").first.is_visible()
     _assert_served_locally(page)
