@@ -1,6 +1,7 @@
 """Every exercise's solution is hidden, its answer included: in JupyterLab the cell is
 collapsed (source and outputs), in the book it sits behind one toggle (Jupyter Book's
-``hide-cell`` tag). Solution cells are the code cells that begin with ``# Solution``."""
+``hide-cell`` tag). A solution cell is a code cell with a ``# Solution`` comment among its
+first lines (after any nbval marker), or one tagged to be hidden."""
 
 from __future__ import annotations
 
@@ -15,10 +16,16 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
 )
 
 
+def _is_solution(cell):
+    head = [line.strip() for line in cell.source.strip().splitlines()[:3]]
+    tags = set(cell.metadata.get("tags", []))
+    return any(line.startswith("# Solution") for line in head) or bool(
+        tags & {"hide-input", "hide-cell", "hide-output"}
+    )
+
+
 def solution_cells(nb):
-    return [
-        c for c in nb.cells if c.cell_type == "code" and c.source.lstrip().startswith("# Solution")
-    ]
+    return [c for c in nb.cells if c.cell_type == "code" and _is_solution(c)]
 
 
 def test_lessons_have_solutions():
