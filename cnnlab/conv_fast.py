@@ -86,7 +86,7 @@ def chunks(x, padding, shape, dtype=None):
     """
     n = x.shape[0]
     dtype = x.dtype if dtype is None else np.dtype(dtype)
-    per_image = int(np.prod(shape))
+    per_image = math.prod(shape)
     step = min(n, max(1, CHUNK_BYTES // max(per_image * dtype.itemsize, 1)))
     scratch = np.empty(step * per_image, dtype=dtype)
     padded = None
@@ -120,7 +120,7 @@ def im2col_into(xp, kernel, stride, dilation, out):
     win = windows(xp, kernel, stride, dilation)  # (N, C, *S_out, *K), a view
     order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
     np.copyto(out, win.transpose(order))
-    return out.reshape(xp.shape[0], xp.shape[1] * int(np.prod(kernel)), -1)
+    return out.reshape(xp.shape[0], xp.shape[1] * math.prod(kernel), -1)
 
 
 def correlate(x, w, stride, padding, dilation):
@@ -134,10 +134,10 @@ def correlate(x, w, stride, padding, dilation):
     n, c_in, c_out = x.shape[0], x.shape[1], w.shape[0]
     dtype = np.result_type(x, w)
     shape = patch_shape(c_in, kernel, out_sp)
-    if use_taps(int(np.prod(shape)) * x.itemsize):
+    if use_taps(math.prod(shape) * x.itemsize):
         return correlate_taps(pad(x, padding), w, stride, dilation, out_sp)
     w_mat = w.reshape(c_out, -1).astype(dtype, copy=False)  # (C_out, C_in*prod(K))
-    out = np.empty((n, c_out, int(np.prod(out_sp))), dtype=dtype)
+    out = np.empty((n, c_out, math.prod(out_sp)), dtype=dtype)
     for batch, xp, scratch in chunks(x, padding, shape):
         np.matmul(w_mat, im2col_into(xp, kernel, stride, dilation, scratch), out=out[batch])
     return out.reshape((n, c_out) + out_sp)
@@ -146,7 +146,7 @@ def correlate(x, w, stride, padding, dilation):
 def correlate_taps(xp, w, stride, dilation, out_sp):
     """Correlation as a sum over kernel taps: out += w[:, :, j] @ (inputs tap j meets)."""
     n, c_out = xp.shape[0], w.shape[0]
-    out = np.zeros((n, c_out, int(np.prod(out_sp))), dtype=np.result_type(xp, w))
+    out = np.zeros((n, c_out, math.prod(out_sp)), dtype=np.result_type(xp, w))
     for j, sl in tap_slices(w.shape[2:], stride, dilation, out_sp):
         x_j = xp[(slice(None), slice(None)) + sl].reshape(n, xp.shape[1], -1)  # a copy
         out += np.matmul(w[(slice(None), slice(None)) + j], x_j)
@@ -160,7 +160,7 @@ def weight_grad(dout, x, kernel, stride, padding, dilation):
     d_mat = dout.reshape(n, c_out, -1)  # (N, C_out, prod(S_out))
     dw = np.zeros((c_out, c_in) + tuple(kernel), dtype=np.result_type(dout, x))
     shape = patch_shape(c_in, kernel, out_sp)
-    if use_taps(int(np.prod(shape)) * x.itemsize):
+    if use_taps(math.prod(shape) * x.itemsize):
         xp = pad(x, padding)
         d_rows = d_mat.transpose(1, 0, 2).reshape(c_out, -1)  # (C_out, N*P), copied once
         for j, sl in tap_slices(kernel, stride, dilation, out_sp):
@@ -184,7 +184,7 @@ def input_grad(dout, w, x_shape, stride, padding, dilation):
     c_in, c_out, kernel = w.shape[1], w.shape[0], w.shape[2:]
     dtype = np.result_type(dout, w)
     shape = patch_shape(c_in, kernel, dout.shape[2:])
-    if use_taps(int(np.prod(shape)) * np.dtype(dtype).itemsize):
+    if use_taps(math.prod(shape) * np.dtype(dtype).itemsize):
         return input_grad_taps(dout, w, x_shape, stride, padding, dilation)
     if use_transposed(stride, c_in, c_out):
         return input_grad_transposed(dout, w, x_shape, padding, dilation)

@@ -14,7 +14,7 @@ array([[0., 1., 2.],
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from .arith import effective_kernel
 
@@ -44,15 +44,19 @@ def out_shape(spatial, kernel, stride, padding, dilation):
 def windows(xp, kernel, stride, dilation):
     """Every kernel-sized window of a padded input, as a view (no copy).
 
-    xp: (N, C, *S) -> (N, C, *S_out, *K), where ``[..., o, j] = xp[..., o*s + j*d]``.
+    xp: (N, C, *S) -> (N, C, *S_out, *K), where ``[..., o, j] = xp[..., o*s + j*d]``: moving
+    one output position steps s elements of the input, one kernel tap steps d.
     """
-    nd = len(kernel)
-    spans = [effective_kernel(k, d) for k, d in zip(kernel, dilation)]
-    win = sliding_window_view(xp, spans, axis=tuple(range(2, 2 + nd)))
-    index = (slice(None), slice(None))
-    index += tuple(slice(None, None, s) for s in stride)
-    index += tuple(slice(None, None, d) for d in dilation)
-    return win[index]
+    spatial = xp.strides[2:]
+    out_sp = out_shape(xp.shape[2:], kernel, stride, (0,) * len(kernel), dilation)
+    strides = (
+        xp.strides[:2]
+        + tuple(st * s for st, s in zip(spatial, stride))
+        + tuple(st * d for st, d in zip(spatial, dilation))
+    )
+    # as_strided rather than sliding_window_view: the same view, built in a fifth of the
+    # time, which matters for the small images learners convolve one call at a time
+    return as_strided(xp, xp.shape[:2] + out_sp + tuple(kernel), strides, writeable=False)
 
 
 def tap_slices(kernel, stride, dilation, out_sp):
