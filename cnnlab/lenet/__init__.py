@@ -3,7 +3,8 @@ PyTorch, computing the same function.
 
 Modules: ``architecture`` (LeNet-5's rows, ``LENET5``), ``inputs`` (8x8 digits to 32x32),
 ``reference`` (the NumPy net: forward, backward, SGD), ``model`` (the PyTorch ``LeNet5``,
-weight copying, feature maps), ``plot``, ``check``. Its per-layer table is
+weight copying, feature maps), ``plot``, ``check`` (with ``backward_check``: the exercise
+that has the learner write the convolution's backward pass, checked by gradient checks). Its per-layer table is
 ``cnnlab.tables`` (``tables.summary(lenet.LeNet5(), layout=tables.SHAPES)``).
 
 >>> from cnnlab import lenet

@@ -1,8 +1,10 @@
 """Exercise checkers of lesson 06 (LeNet-5): three holes in its table, a fully connected
-layer in place of conv2, and which input sizes fit fc3.
+layer in place of conv2, which input sizes fit fc3, and the convolution's backward pass.
 
 Each checker returns a ``cnnlab.feedback.Feedback``; a wrong answer is matched against the
-slips people make (forgot the biases, the channels, the + 1, rounded the pooling up, ...).
+slips people make (forgot the biases, the channels, the + 1, rounded the pooling up, forgot
+the stride or the padding crop in a backward pass, ...). The backward-pass checker lives in
+:mod:`cnnlab.lenet.backward_check` and is re-exported here as ``conv_backward_function``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..feedback import Feedback, diagnose, same
+from .backward_check import CONV_BACKWARD_CASES, conv_backward_function
+
+__all__ = [
+    "lenet_table",
+    "fc_instead_of_conv",
+    "lenet_flat_size",
+    "conv_backward_function",
+    "CONV_BACKWARD_CASES",
+]
 
 
 def _lenet_entry(answer, expected, slips, what: str, generic: str) -> Feedback:

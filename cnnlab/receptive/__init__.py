@@ -2,7 +2,9 @@
 
 Modules: ``stacks`` (how a stack of layers is written, its feature-map sizes), ``formula``
 (size, jump and start per layer, the square one unit sees, the table), ``measured`` (the
-empirical and effective receptive field, from gradients), ``plot``, ``check``, ``widgets``.
+empirical and effective receptive field, from gradients), ``side_outputs`` (HED's five side
+outputs: their receptive fields against how coarse each looks; loads torch, so it is
+imported on first use), ``plot``, ``check``, ``widgets``.
 Lesson 07 uses the formula too ("why 3x3"); the layer table is ``cnnlab.tables``.
 
 >>> from cnnlab import receptive

@@ -111,6 +111,13 @@ def receptive_field_function(fn) -> Feedback:
     for layers in RF_TEST_STACKS:
         try:
             value = fn([tuple(layer) for layer in layers])
+        except NotImplementedError:
+            return Feedback(
+                False,
+                "rf_size is not written yet (NotImplementedError). It takes a list of "
+                "(kernel, stride) pairs, first layer first, and returns one int: the side, in "
+                "input pixels, of the receptive field of one unit of the last layer.",
+            )
         except Exception as err:  # the learner's code: report whatever it raised
             return Feedback(
                 False,

@@ -1,5 +1,6 @@
 """Pictures of the receptive field (lesson 04): path counts layer by layer, one unit's field
-over an image, the effective field's profile, and the explorer's view.
+over an image, the effective field's profile, the explorer's view, and HED's side outputs
+next to their receptive fields (:mod:`cnnlab.receptive.side_outputs`).
 
 Every picture is drawn from ``cnnlab.receptive``'s own numbers (the gradients and the
 formula), following the convention of :mod:`cnnlab.drawing`: ``plot_*`` returns a new
@@ -223,3 +224,87 @@ def view_notes(n_layers, kernel, stride, dilation, pool, same, *, size=64) -> li
         f"last map {shapes[-1][0]}x{shapes[-1][1]}",
         f"RF per layer: {sizes}",
     ]
+
+
+def plot_side_outputs(image, sides, fields, *, size: float = 2.2):
+    """A photo and HED's five side outputs, each titled with its layer, receptive field and
+    jump, with a dashed square of the receptive field's size at the centre of the map.
+
+    image: (H, W, 3) in [0, 1]; sides: five (H, W) edge probabilities
+    (``pretrained.edges(image)[1]``); fields: the five ``side_outputs.SideField``
+    (``side_outputs.side_output_fields()``). Dark: edge. Returns the Figure.
+    """
+    sides, fields = list(sides), list(fields)
+    if len(sides) != len(fields) or not sides:
+        raise ValueError(
+            f"give one field per side output, got {len(sides)} maps and {len(fields)} fields"
+        )
+    h, w = np.asarray(image).shape[:2]
+    fig = figure((size * (len(sides) + 1), size + 0.55))
+    axes = fig.subplots(1, len(sides) + 1)
+    axes[0].imshow(image)
+    axes[0].set_title("input (HED's VGG16:\nImageNet, then BSDS500 edges)", fontsize=8)
+    for ax, side, f in zip(axes[1:], sides, fields):
+        if np.shape(side) != (h, w):
+            raise ValueError(f"side {f.side} has shape {np.shape(side)}, the image is {(h, w)}")
+        ax.imshow(side, cmap="gray_r", vmin=0, vmax=1)
+        top, left = (h - f.size) // 2, (w - f.size) // 2
+        box = (top, left, top + f.size - 1, left + f.size - 1)
+        ax.add_patch(_box_patch(box, ec="tab:orange", lw=1.4, ls="--"))
+        ax.set_xlim(-0.5, w - 0.5)
+        ax.set_ylim(h - 0.5, -0.5)
+        ax.set_title(f"side {f.side} ({f.layer})\nRF {f.size} px, jump {f.jump}", fontsize=8)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.subplots_adjust(left=0.005, right=0.995, bottom=0.02, top=0.8, wspace=0.05)
+    return fig
+
+
+def plot_side_coarseness(rows, *, title=None):
+    """How coarse each side output looks, against its receptive field.
+
+    rows: ``side_outputs.side_output_coarseness(...)``. Left: each side output's mean
+    response across the photo's edges (offset along the edge normal, px), its half-height
+    width marked. Right: that width against the receptive field size (log-log), with the
+    lines width = RF and width = jump for comparison. Returns the Figure.
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("plot_side_coarseness needs at least one side output")
+    fig = figure((8.4, 3.2))
+    ax0, ax1 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
+    colors = matplotlib.colormaps["viridis"](np.linspace(0, 0.9, len(rows)))
+    for r, c in zip(rows, colors):
+        radius = (len(r.profile) - 1) // 2
+        t = np.arange(-radius, radius + 1)
+        label = f"side {r.field.side}: {r.width:.1f} px"
+        ax0.plot(t, r.profile, color=c, lw=1.6, label=label)
+        low = r.profile.min()
+        ax0.hlines(low + (r.profile.max() - low) / 2, -r.width / 2, r.width / 2, color=c, lw=3)
+    ax0.set_xlabel("offset across the edge (px)", fontsize=8)
+    ax0.set_ylabel("mean edge probability", fontsize=8)
+    ax0.set_title("response across the photo's edges (bar: half-height width)", fontsize=9)
+    ax0.legend(fontsize=7, frameon=False)
+    sizes = np.array([r.field.size for r in rows], float)
+    jumps = np.array([r.field.jump for r in rows], float)
+    widths = np.array([r.width for r in rows])
+    ax1.plot(sizes, sizes, color="0.6", ls="--", lw=1, label="width = RF")
+    ax1.plot(sizes, jumps, color="0.3", ls=":", lw=1.2, label="width = jump")
+    ax1.scatter(sizes, widths, c=colors, s=40, zorder=3, label="measured width")
+    for r, x, y in zip(rows, sizes, widths):
+        ax1.annotate(
+            f"{r.field.side}", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7
+        )
+    ax1.set_xscale("log")
+    ax1.set_yscale("log")
+    ax1.set_xlabel("receptive field (px)", fontsize=8)
+    ax1.set_ylabel("edge width (px)", fontsize=8)
+    ax1.set_title("width against receptive field", fontsize=9)
+    ax1.legend(fontsize=7, frameon=False, loc="upper left")
+    for ax in (ax0, ax1):
+        ax.tick_params(labelsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.8 if title else 0.88, wspace=0.28)
+    return fig

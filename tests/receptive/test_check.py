@@ -127,3 +127,14 @@ def _crash(layers):
 def test_function_names_the_mistake(fn, hint):
     fb = check.receptive_field_function(fn)
     assert not fb.ok and hint in fb.message
+
+
+def test_the_stub_states_the_task_not_the_method():
+    def rf_size(layers):
+        raise NotImplementedError
+
+    fb = check.receptive_field_function(rf_size)
+    assert not fb.ok and "not written yet" in fb.message and "(kernel, stride)" in fb.message
+    # no step of the recursion in the stub's message: it is what the learner works out
+    for step in ("jump", "K-1", "(K - 1)", "multiply", "product"):
+        assert step not in fb.message, step

@@ -74,3 +74,47 @@ def test_fields_of_several_units():
     assert all(len(ax.patches) == 1 for ax in fig.axes)
     with pytest.raises(ValueError, match="at least one"):
         plot.plot_receptive_fields(vgg, img, [])
+
+
+def _side_maps(size=64):
+    yy, xx = np.mgrid[:size, :size]
+    d = np.hypot(yy - size / 2, xx - size / 2)
+    gray = np.where(d < 20, 0.8, 0.2)
+    sides = [np.exp(-((d - 20) ** 2) / (2 * s**2)) for s in (1, 2, 3, 4, 5)]
+    return np.repeat(gray[..., None], 3, axis=2), sides
+
+
+def test_side_outputs_are_titled_with_their_receptive_fields():
+    from cnnlab.receptive import side_outputs
+
+    image, sides = _side_maps()
+    fields = side_outputs.side_output_fields()
+    fig = plot.plot_side_outputs(image, sides, fields)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "BSDS500" in titles[0] and "ImageNet" in titles[0]  # provenance on the picture
+    assert titles[1:] == [
+        f"side {f.side} ({f.layer})\nRF {f.size} px, jump {f.jump}" for f in fields
+    ]
+    # the dashed square is the field's size, centred, even when it overflows a small map
+    widths = [ax.patches[0].get_width() for ax in fig.axes[1:]]
+    assert widths == [f.size for f in fields]
+    with pytest.raises(ValueError, match="one field per side"):
+        plot.plot_side_outputs(image, sides[:4], fields)
+    with pytest.raises(ValueError, match="side 1 has shape"):
+        plot.plot_side_outputs(image, [np.zeros((3, 3))] + sides[1:], fields)
+
+
+def test_side_coarseness_plots_the_measured_widths():
+    from cnnlab.receptive import side_outputs
+
+    image, sides = _side_maps()
+    rows = side_outputs.side_output_coarseness(image, sides, radius=16)
+    fig = plot.plot_side_coarseness(rows, title="disk")
+    left, right = fig.axes
+    labels = [t.get_text() for t in left.get_legend().get_texts()]
+    assert labels == [f"side {r.field.side}: {r.width:.1f} px" for r in rows]
+    points = right.collections[0].get_offsets()
+    assert np.allclose(points, [(r.field.size, r.width) for r in rows])
+    assert right.get_xscale() == "log" and fig.texts[0].get_text() == "disk"
+    with pytest.raises(ValueError, match="at least one"):
+        plot.plot_side_coarseness([])
