@@ -23,7 +23,8 @@ The shared bases: ``validate`` (input checks with messages that say what is vali
 ``drawing`` (figures, value grids, image panels; the picture convention below), ``feedback``
 (``Feedback`` and ``diagnose``, the core of every checker), ``explorer`` (controls + output +
 in-place message, the scaffolding of every widget), ``frames`` (kernel-free explorers for
-the book), ``lazy`` (submodules that load on first use).
+the book), ``lazy`` (submodules that load on first use), ``i18n`` (English or Vietnamese:
+``cnnlab.set_language("vi")``).
 
 The topics, one subpackage each, in the order of the course:
 
@@ -93,6 +94,7 @@ __all__ = [
     "conv",
     "pool",
     "device",
+    "set_language",
     "conv_output_size",
     "same_padding",
     "receptive_field",
@@ -116,6 +118,14 @@ __all__ = [
     "max_pool2d_backward",
     "avg_pool2d_backward",
 ]
+
+
+def set_language(language: str) -> None:
+    """Make cnnlab speak "en" (English, the default) or "vi" (Vietnamese): hints, widget
+    labels, messages (see cnnlab.i18n). The environment variable CNNLAB_LANG does the same."""
+    from .i18n import set_language as _set
+
+    _set(language)
 
 
 def device(verbose: bool = True):

@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from .i18n import tr
 from .validate import check_flag, check_int
 
 CONV_FORMULA = "out = floor((n + 2p - d(f-1) - 1) / s) + 1"
@@ -43,21 +44,32 @@ def conv_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> int:
     >>> conv_output_size(6, 3, p=1)   # "same" padding keeps 6
     6
     """
-    n = check_int("input size n", n, 1)
-    f = check_int("kernel size f", f, 1)
-    p = check_int("padding p", p, 0)
-    s = check_int("stride s", s, 1)
-    d = check_int("dilation d", d, 1)
+    n = check_int(tr("input size n"), n, 1)
+    f = check_int(tr("kernel size f"), f, 1)
+    p = check_int(tr("padding p"), p, 0)
+    s = check_int(tr("stride s"), s, 1)
+    d = check_int(tr("dilation d"), d, 1)
     span = effective_kernel(f, d)
     padded = n + 2 * p
     if span > padded:
-        dil = f" with dilation {d} spans {span}" if d > 1 else f" ({f})"
-        fix_p = math.ceil((span - n) / 2)
-        max_f = (padded - 1) // d + 1
+        dil = tr(" with dilation {d} spans {span}").format(d=d, span=span) if d > 1 else f" ({f})"
         raise ValueError(
-            f"conv output size for n={n}, f={f}, p={p}, s={s}, d={d} is not positive: "
-            f"the kernel{dil} is larger than the padded input ({padded}); "
-            f"use padding >= {fix_p} or a kernel <= {max_f}. Formula: {CONV_FORMULA}"
+            tr(
+                "conv output size for n={n}, f={f}, p={p}, s={s}, d={d} is not positive: "
+                "the kernel{dil} is larger than the padded input ({padded}); "
+                "use padding >= {fix_p} or a kernel <= {max_f}. Formula: {formula}"
+            ).format(
+                n=n,
+                f=f,
+                p=p,
+                s=s,
+                d=d,
+                dil=dil,
+                padded=padded,
+                fix_p=math.ceil((span - n) / 2),
+                max_f=(padded - 1) // d + 1,
+                formula=CONV_FORMULA,
+            )
         )
     return (padded - span) // s + 1
 
@@ -79,24 +91,39 @@ def conv_transpose_output_size(
     >>> conv_transpose_output_size(3, 3, s=2, output_padding=1)
     8
     """
-    n = check_int("input size n", n, 1)
-    f = check_int("kernel size f", f, 1)
-    p = check_int("padding p", p, 0)
-    s = check_int("stride s", s, 1)
-    d = check_int("dilation d", d, 1)
-    op = check_int("output_padding", output_padding, 0)
+    n = check_int(tr("input size n"), n, 1)
+    f = check_int(tr("kernel size f"), f, 1)
+    p = check_int(tr("padding p"), p, 0)
+    s = check_int(tr("stride s"), s, 1)
+    d = check_int(tr("dilation d"), d, 1)
+    op = check_int(tr("output_padding"), output_padding, 0)
     if op >= max(s, d):
         raise ValueError(
-            f"output_padding must be smaller than the stride ({s}) or the dilation ({d}), "
-            f"got {op}: it only chooses among the {max(s, d)} input sizes a strided "
-            f"convolution maps to the same n; use output_padding <= {max(s, d) - 1}"
+            tr(
+                "output_padding must be smaller than the stride ({s}) or the dilation ({d}), "
+                "got {op}: it only chooses among the {k} input sizes a strided "
+                "convolution maps to the same n; use output_padding <= {most}"
+            ).format(s=s, d=d, op=op, k=max(s, d), most=max(s, d) - 1)
         )
     full = (n - 1) * s + effective_kernel(f, d) + op
     if full - 2 * p < 1:
         raise ValueError(
-            f"transposed conv output size for n={n}, f={f}, p={p}, s={s}, d={d}, "
-            f"output_padding={op} is not positive: the padding crops {2 * p} from a "
-            f"result of {full}; use padding <= {(full - 1) // 2}. Formula: {TRANSPOSE_FORMULA}"
+            tr(
+                "transposed conv output size for n={n}, f={f}, p={p}, s={s}, d={d}, "
+                "output_padding={op} is not positive: the padding crops {crop} from a "
+                "result of {full}; use padding <= {most}. Formula: {formula}"
+            ).format(
+                n=n,
+                f=f,
+                p=p,
+                s=s,
+                d=d,
+                op=op,
+                crop=2 * p,
+                full=full,
+                most=(full - 1) // 2,
+                formula=TRANSPOSE_FORMULA,
+            )
         )
     return full - 2 * p
 
@@ -109,13 +136,15 @@ def same_padding(f: int, d: int = 1) -> int:
     >>> same_padding(3), same_padding(5), same_padding(3, d=2)
     (1, 2, 2)
     """
-    f = check_int("kernel size f", f, 1)
-    d = check_int("dilation d", d, 1)
+    f = check_int(tr("kernel size f"), f, 1)
+    d = check_int(tr("dilation d"), d, 1)
     total = d * (f - 1)
     if total % 2:
         raise ValueError(
-            f"no symmetric 'same' padding for f={f}, d={d}: it needs p = d(f-1)/2 = "
-            f"{total}/2, which is not an integer; use an odd kernel size (3, 5, 7, ...)"
+            tr(
+                "no symmetric 'same' padding for f={f}, d={d}: it needs p = d(f-1)/2 = "
+                "{total}/2, which is not an integer; use an odd kernel size (3, 5, 7, ...)"
+            ).format(f=f, d=d, total=total)
         )
     return total // 2
 
@@ -157,20 +186,24 @@ def receptive_field(layers) -> list[LayerRF]:
     """
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or not layers:
         raise ValueError(
-            "layers must be a non-empty list of (kernel, stride[, dilation[, padding]]) "
-            f"tuples, e.g. [(3, 1), (2, 2)], got {layers!r}"
+            tr(
+                "layers must be a non-empty list of (kernel, stride[, dilation[, padding]]) "
+                "tuples, e.g. [(3, 1), (2, 2)], got {layers}"
+            ).format(layers=repr(layers))
         )
     size, jump, start = 1, 1, 0.0
     out = []
     for i, layer in enumerate(layers):
         if not isinstance(layer, Sequence) or not 2 <= len(layer) <= 4:
             raise ValueError(
-                f"layer {i} must be (kernel, stride[, dilation[, padding]]), got {layer!r}"
+                tr("layer {i} must be (kernel, stride[, dilation[, padding]]), got {layer}").format(
+                    i=i, layer=repr(layer)
+                )
             )
-        k = check_int(f"layer {i} kernel", layer[0], 1)
-        s = check_int(f"layer {i} stride", layer[1], 1)
-        d = check_int(f"layer {i} dilation", layer[2], 1) if len(layer) > 2 else 1
-        p = check_int(f"layer {i} padding", layer[3], 0) if len(layer) > 3 else 0
+        k = check_int(tr("layer {i} kernel").format(i=i), layer[0], 1)
+        s = check_int(tr("layer {i} stride").format(i=i), layer[1], 1)
+        d = check_int(tr("layer {i} dilation").format(i=i), layer[2], 1) if len(layer) > 2 else 1
+        p = check_int(tr("layer {i} padding").format(i=i), layer[3], 0) if len(layer) > 3 else 0
         span = effective_kernel(k, d)
         start = start + ((span - 1) / 2 - p) * jump
         size = size + (span - 1) * jump
@@ -189,8 +222,8 @@ def conv_params(f, c_in: int, c_out: int, bias: bool = True) -> int:
     280
     """
     ks = _kernel_tuple(f)
-    c_in = check_int("c_in", c_in, 1)
-    c_out = check_int("c_out", c_out, 1)
+    c_in = check_int(tr("c_in"), c_in, 1)
+    c_out = check_int(tr("c_out"), c_out, 1)
     bias = check_flag("bias", bias)
     return c_out * (math.prod(ks) * c_in + (1 if bias else 0))
 
@@ -208,19 +241,26 @@ def conv_macs(out_size, f, c_in: int, c_out: int) -> int:
     """
     ks = _kernel_tuple(f)
     if isinstance(out_size, Sequence):
-        outs = tuple(check_int("out_size", o, 1) for o in out_size)
+        outs = tuple(check_int(tr("out_size"), o, 1) for o in out_size)
     else:
-        outs = (check_int("out_size", out_size, 1),) * len(ks)
+        outs = (check_int(tr("out_size"), out_size, 1),) * len(ks)
     if len(outs) != len(ks):
-        raise ValueError(f"out_size {outs} and kernel {ks} must have the same number of dimensions")
+        raise ValueError(
+            tr("out_size {outs} and kernel {ks} must have the same number of dimensions").format(
+                outs=outs, ks=ks
+            )
+        )
     return (
-        math.prod(outs) * check_int("c_out", c_out, 1) * math.prod(ks) * check_int("c_in", c_in, 1)
+        math.prod(outs)
+        * check_int(tr("c_out"), c_out, 1)
+        * math.prod(ks)
+        * check_int(tr("c_in"), c_in, 1)
     )
 
 
 def _kernel_tuple(f) -> tuple[int, ...]:
     if isinstance(f, Sequence) and not isinstance(f, str):
         if not f:
-            raise ValueError("kernel size f must be an int or a non-empty tuple of ints")
-        return tuple(check_int("kernel size f", v, 1) for v in f)
-    return (check_int("kernel size f", f, 1),) * 2
+            raise ValueError(tr("kernel size f must be an int or a non-empty tuple of ints"))
+        return tuple(check_int(tr("kernel size f"), v, 1) for v in f)
+    return (check_int(tr("kernel size f"), f, 1),) * 2

@@ -15,6 +15,8 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+from .i18n import tr
+
 
 def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1) -> W.IntSlider:
     """An IntSlider that updates on release of the mouse as well as on keyboard moves."""
@@ -42,10 +44,11 @@ def explorer(draw, controls: dict, title: str | None = None) -> W.VBox:
             fig = draw(**values)
         except ValueError as err:
             state["figure"], state["error"] = None, str(err)
+            not_possible = tr("Not possible:")
             message.value = (
                 '<div class="cnnlab-error" style="color:#a40000;background:#fff0f0;'
                 'border:1px solid #e0a0a0;padding:8px;border-radius:4px;max-width:640px">'
-                f"<b>Not possible:</b> {html.escape(str(err))}</div>"
+                f"<b>{html.escape(not_possible)}</b> {html.escape(str(err))}</div>"
             )
             out.clear_output(wait=True)
             return

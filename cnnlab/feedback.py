@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .i18n import tr
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -48,17 +50,24 @@ def diagnose(
     compared by shape first, then values (to rtol/atol).
     """
     if same(answer, expected, rtol, atol):
-        return Feedback(True, f"Correct {what}.")
+        return Feedback(True, tr("Correct {what}.").format(what=what))
     for hint, wrong in (mistakes or {}).items():
         if same(answer, wrong, rtol, atol):
             return Feedback(False, hint)
     a, e = np.asarray(answer), np.asarray(expected)
     if a.shape != e.shape:
-        return Feedback(False, f"Your {what} has shape {a.shape}, expected {e.shape}.")
+        return Feedback(
+            False,
+            tr("Your {what} has shape {got}, expected {shape}.").format(
+                what=what, got=a.shape, shape=e.shape
+            ),
+        )
     return Feedback(
         False,
-        f"Your {what} is not right yet: you gave {short(answer)}, which matches none of the "
-        "usual slips; go back over the formula step by step.",
+        tr(
+            "Your {what} is not right yet: you gave {answer}, which matches none of the "
+            "usual slips; go back over the formula step by step."
+        ).format(what=what, answer=short(answer)),
     )
 
 
@@ -80,7 +89,7 @@ def short(x) -> str:
             if arr.dtype.kind in "fiu"
             else repr(x)
         )
-    return f"an array of shape {arr.shape}"
+    return tr("an array of shape {shape}").format(shape=arr.shape)
 
 
 def check_number(
@@ -97,7 +106,7 @@ def check_number(
     'Each filter has a bias too.'
     """
     if answer is None:
-        return Feedback(False, f"Replace None with your {what}.")
+        return Feedback(False, tr("Replace None with your {what}.").format(what=what))
     mistakes: dict = {}
     for value, hint in slips:
         if value != expected and hint not in mistakes:
@@ -105,4 +114,6 @@ def check_number(
     fb = diagnose(answer, expected, mistakes, rtol=rtol, atol=atol, what=what)
     if fb.ok or fb.message in mistakes:
         return fb
-    return Feedback(False, f"{answer!r} is not right yet. {generic}")
+    return Feedback(
+        False, tr("{answer} is not right yet. {hint}").format(answer=repr(answer), hint=generic)
+    )

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from .i18n import tr
 from .validate import check_int
 
 _ANNOUNCED: set[str] = set()
@@ -28,14 +29,20 @@ def device(verbose: bool = True) -> torch.device:
     True
     """
     if torch.cuda.is_available():
-        dev, why = torch.device("cuda"), f"CUDA GPU: {torch.cuda.get_device_name(0)}"
+        dev, why = (
+            torch.device("cuda"),
+            tr("CUDA GPU: {name}").format(name=torch.cuda.get_device_name(0)),
+        )
     elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        dev, why = torch.device("mps"), "Apple GPU (MPS)"
+        dev, why = torch.device("mps"), tr("Apple GPU (MPS)")
     else:
-        dev, why = torch.device("cpu"), f"CPU, {torch.get_num_threads()} threads (no GPU found)"
+        dev, why = (
+            torch.device("cpu"),
+            tr("CPU, {n} threads (no GPU found)").format(n=torch.get_num_threads()),
+        )
     if verbose and why not in _ANNOUNCED:
         _ANNOUNCED.add(why)
-        print(f"cnnlab: using {why}")
+        print(tr("cnnlab: using {device}").format(device=why))
     return dev
 
 
@@ -115,7 +122,7 @@ def fit(
     gen = torch.Generator().manual_seed(seed)
     history: dict = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
     start = time.perf_counter()
-    bar = tqdm(range(epochs), desc="training", disable=not progress, leave=True)
+    bar = tqdm(range(epochs), desc=tr("training"), disable=not progress, leave=True)
     for _ in bar:
         loss, acc = train_epoch(model, opt, x, y, batch_size, gen, dev, augment)
         history["train_loss"].append(loss)

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .i18n import tr
+
 #: The two box formats: corners ``(x1, y1, x2, y2)`` and centre-and-size ``(cx, cy, w, h)``.
 FORMATS = ("xyxy", "cxcywh")
 
@@ -28,14 +30,15 @@ def check_int(name: str, value, minimum: int) -> int:
 
     Accepts Python and NumPy integers (and bools are refused: ``True`` is not a size).
     """
+    message = tr("{name} must be an integer >= {minimum}, got {value}")
     if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise ValueError(message.format(name=name, minimum=minimum, value=repr(value)))
     try:
         value = operator.index(value)
     except TypeError:  # a NumPy array has __index__ but is not one integer
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}") from None
+        raise ValueError(message.format(name=name, minimum=minimum, value=repr(value))) from None
     if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+        raise ValueError(message.format(name=name, minimum=minimum, value=value))
     return value
 
 
@@ -47,17 +50,41 @@ def as_tuple(name: str, value, ndim: int, minimum: int) -> tuple[int, ...]:
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != ndim:
             raise ValueError(
-                f"{name} must be one integer or {ndim} integers (one per spatial "
-                f"dimension), got {tuple(value)!r}"
+                tr(
+                    "{name} must be one integer or {ndim} integers (one per spatial "
+                    "dimension), got {value}"
+                ).format(name=name, ndim=ndim, value=repr(tuple(value)))
             )
         return tuple(check_int(name, v, minimum) for v in value)
     v = check_int(name, value, minimum)
     return (v,) * ndim
 
 
+def as_hw(name: str, value) -> tuple[int, int]:
+    """An int or (height, width) size as (H, W) positive ints, or a ValueError naming it.
+
+    >>> as_hw("image_size", 32), as_hw("image_size", (24, 32))
+    ((32, 32), (24, 32))
+    """
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or (height, width), got {value!r}")
+        return check_int(f"{name} height", value[0], 1), check_int(f"{name} width", value[1], 1)
+    n = check_int(name, value, 1)
+    return n, n
+
+
 def check_fraction(name: str, value) -> float:
-    """``value`` as a float in [0, 1], or a ValueError saying what was received."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
+    """``value`` as a float in [0, 1], or a ValueError saying what was received.
+
+    Python and NumPy ints and floats are accepted; bools (``True`` is not a threshold), NaN,
+    strings, arrays and complex numbers are refused.
+    """
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, numbers.Real)
+        or not 0 <= value <= 1  # also refuses NaN, for which every comparison is False
+    ):
         raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
     return float(value)
 
@@ -65,20 +92,23 @@ def check_fraction(name: str, value) -> float:
 def as_boxes(boxes, name: str = "boxes", fmt: str = "xyxy") -> np.ndarray:
     """Check and return boxes as a float (N, 4) array (a single box (4,) becomes (1, 4)).
 
-    xyxy: each box must have ``x2 >= x1`` and ``y2 >= y1``; cxcywh: ``w, h >= 0``.
+    boxes: real numbers (ints or floats; not bools, complex numbers, strings or None), shape
+    (N, 4), (4,), or empty ((0,) or (0, 4): no boxes). A (3, 0) array is not "no boxes" but
+    three boxes with no coordinates, and is refused. xyxy: each box must have ``x2 >= x1``
+    and ``y2 >= y1``; cxcywh: ``w, h >= 0``. Coordinates must be finite.
     """
     if fmt not in FORMATS:
         raise ValueError(f"box format must be one of {FORMATS}, got {fmt!r}")
-    try:
-        b = np.asarray(boxes, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers of shape (N, 4), got {boxes!r}") from None
+    b = as_real_array(name, boxes).astype(float, copy=False)
     if b.ndim == 1 and b.shape[0] == 4:
         b = b[None]
-    if b.size == 0:
+    if b.shape in ((0,), (0, 4)):
         return b.reshape(0, 4)
     if b.ndim != 2 or b.shape[1] != 4:
-        raise ValueError(f"{name} must have shape (N, 4), got {b.shape}")
+        raise ValueError(
+            f"{name} must have shape (N, 4) (one row (x1, y1, x2, y2) per box; (0, 4) or [] "
+            f"for no boxes), got {b.shape}"
+        )
     if not np.isfinite(b).all():
         raise ValueError(f"{name} contain NaN or infinite coordinates")
     if fmt == "xyxy":
@@ -102,30 +132,54 @@ def as_boxes(boxes, name: str = "boxes", fmt: str = "xyxy") -> np.ndarray:
 
 
 def as_vector(values, name: str, n: int, dtype=float) -> np.ndarray:
-    """One number per box: ``values`` as a (n,) array, or a ValueError."""
-    if np.ndim(values) > 1:
-        raise ValueError(
-            f"{name} must be one number per box (shape ({n},)), got shape {np.shape(values)}"
-        )
-    v = np.asarray(values, dtype=dtype).reshape(-1)
+    """One real number per box: ``values`` as a (n,) array of ``dtype``, or a ValueError.
+
+    values: ints or floats (not bools, complex numbers, strings or None), shape (n,) (a
+    single number counts as (1,)). dtype: the result's dtype (None keeps the input's).
+    """
+    v = as_real_array(name, values)
+    if v.ndim > 1:
+        raise ValueError(f"{name} must be one number per box (shape ({n},)), got shape {v.shape}")
+    v = v.reshape(-1)
     if v.shape[0] != n:
         raise ValueError(
             f"{name} has {v.shape[0]} values but there are {n} boxes; give exactly one per box"
         )
-    return v
+    return v if dtype is None else v.astype(dtype, copy=False)
+
+
+#: Class ids are stored as int64: a float id must be whole and below 2**63 to convert exactly
+#: (1e19 and 2e19 would otherwise both become the same int64, and two classes would merge).
+_INT64_LIMIT = 2.0**63
 
 
 def as_classes(classes, n: int, name: str = "classes") -> np.ndarray:
-    """One class index per box: ``classes`` as an int64 (n,) array of whole numbers >= 0."""
-    c = as_vector(classes, name, n, dtype=float)
-    if c.size and (np.any(c < 0) or np.any(c != np.round(c))):
+    """One class index per box: ``classes`` as an int64 (n,) array of whole numbers >= 0.
+
+    Integer arrays are taken as they are (uint64 ids must fit in int64); floats must be
+    exactly whole and below 2**63 (``2.0`` is class 2; ``0.5`` and ``1e19`` are refused).
+    Bools, strings, complex numbers and None are refused with a message naming ``name``.
+    """
+    c = as_vector(classes, name, n, dtype=None)
+    if c.dtype.kind == "f":
+        bad = ~np.isfinite(c) | (c != np.floor(c)) | (np.abs(c) >= _INT64_LIMIT)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"{name} must be whole numbers >= 0 (class indices) that fit in int64, got "
+                f"{name}[{i}] = {float(c[i])!r}"
+            )
+    elif c.dtype.kind == "u" and c.size and c.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} must be class indices that fit in int64, got {c.max()}")
+    if c.size and c.min() < 0:
         raise ValueError(f"{name} must be whole numbers >= 0 (class indices), got {c.tolist()}")
     return c.astype(np.int64)
 
 
 def as_sizes(wh, name: str) -> np.ndarray:
-    """(width, height) pairs as a float (K, 2) array (one pair (2,) becomes (1, 2)), all > 0."""
-    w = np.asarray(wh, dtype=float)
+    """(width, height) pairs as a float (K, 2) array (one pair (2,) becomes (1, 2)), all > 0
+    and finite; real numbers only (not bools, complex numbers, strings or None)."""
+    w = as_real_array(name, wh).astype(float, copy=False)
     if w.ndim == 1 and w.shape[0] == 2:
         w = w[None]
     if w.ndim != 2 or w.shape[1] != 2:
@@ -140,7 +194,9 @@ def check_flag(name: str, value) -> bool:
     string (``bias='no'`` would otherwise count a bias)."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise ValueError(f"{name} must be True or False, got {value!r}")
+    raise ValueError(
+        tr("{name} must be True or False, got {value}").format(name=name, value=repr(value))
+    )
 
 
 def as_real_array(name: str, value) -> np.ndarray:
@@ -168,8 +224,7 @@ def as_real_array(name: str, value) -> np.ndarray:
             "S": "bytes",
         }.get(arr.dtype.kind, "not numbers")
         raise ValueError(
-            f"{name} must hold real numbers, got dtype {arr.dtype} ({kind}); "
-            "give ints or floats"
+            f"{name} must hold real numbers, got dtype {arr.dtype} ({kind}); give ints or floats"
         )
     return arr
 

@@ -1,0 +1,110 @@
+"""cnnlab speaks English (the source) or Vietnamese: cnnlab.i18n, the .po catalogue and the
+compiled .mo. The catalogue must translate every message the code marks with ``tr``, with
+the same ``{placeholders}``, and the .mo must be compiled from the current .po."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+import cnnlab
+from cnnlab import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = ROOT / "cnnlab" / "locale" / "vi" / "LC_MESSAGES" / "cnnlab.po"
+MO = PO.with_suffix(".mo")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    yield
+    i18n.set_language("en")
+
+
+def marked_messages() -> set[str]:
+    """Every string literal the code passes to tr(), as Babel extracts it."""
+    found = extract_from_dir(
+        str(ROOT / "cnnlab"), method_map=[("**.py", "python")], keywords={"tr": None}
+    )
+    return {message for _, _, message, *_ in found}
+
+
+def catalogue():
+    with PO.open("rb") as f:
+        return read_po(f)
+
+
+def test_the_code_marks_messages():
+    messages = marked_messages()
+    assert len(messages) >= 30 and "Correct {what}." in messages
+
+
+def test_every_marked_message_has_a_vietnamese_translation():
+    cat = catalogue()
+    missing = sorted(m for m in marked_messages() if not (cat.get(m) and cat.get(m).string))
+    assert not missing, f"{len(missing)} messages have no Vietnamese translation: {missing[:5]}"
+
+
+def test_translations_keep_every_placeholder():
+    for message in catalogue():
+        if message.id:
+            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
+                PLACEHOLDER.findall(message.string)
+            ), f"placeholders differ: {message.id!r} -> {message.string!r}"
+
+
+def test_no_stale_or_fuzzy_entries():
+    cat = catalogue()
+    marked = marked_messages()
+    stale = sorted(m.id for m in cat if m.id and m.id not in marked)
+    assert not stale, f"translations of messages the code no longer has: {stale[:5]}"
+    assert not [m.id for m in cat if m.id and m.fuzzy], "fuzzy entries need a translator's look"
+
+
+def test_the_compiled_catalogue_is_up_to_date():
+    buf = io.BytesIO()
+    write_mo(buf, catalogue())
+    buf.seek(0)
+    fresh = {m.id: m.string for m in read_mo(buf) if m.id}
+    with MO.open("rb") as f:
+        shipped = {m.id: m.string for m in read_mo(f) if m.id}
+    assert shipped == fresh, "cnnlab.mo is stale: run `pybabel compile -d cnnlab/locale -D cnnlab`"
+
+
+def test_set_language_switches_the_messages():
+    with pytest.raises(ValueError, match=r"padding >= 1"):
+        cnnlab.conv_output_size(3, 5)
+    cnnlab.set_language("vi")
+    assert i18n.get_language() == "vi"
+    with pytest.raises(ValueError, match=r"hãy dùng phần đệm >= 1 hoặc hạt nhân <= 3"):
+        cnnlab.conv_output_size(3, 5)
+    cnnlab.set_language("EN")
+    assert i18n.get_language() == "en"
+
+
+@pytest.mark.parametrize("bad", ["fr", "", None, 1, "vietnamese"])
+def test_set_language_refuses_what_it_does_not_speak(bad):
+    with pytest.raises(ValueError, match=r"language must be one of 'en', 'vi', got"):
+        cnnlab.set_language(bad)
+
+
+def test_the_environment_chooses_the_starting_language():
+    code = "import cnnlab\ntry:\n    cnnlab.conv_params(3, 3, 10, bias='no')\nexcept ValueError as e:\n    print(e)"
+    env = dict(os.environ, CNNLAB_LANG="vi")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert "phải là True hoặc False" in out.stdout, out.stderr
+    env["CNNLAB_LANG"] = "klingon"
+    bad = subprocess.run(
+        [sys.executable, "-c", "import cnnlab"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode != 0 and "language must be one of" in bad.stderr
