@@ -78,6 +78,17 @@ def float_slider(
     return _slider(W.FloatSlider, description, value, lo, hi, step, readout_format=".2f")
 
 
+def choice(options, value, description: str) -> W.ToggleButtons:
+    """One of a few named options, as toggle buttons: unlike a Dropdown, whose arrow keys
+    JupyterLab takes for moving between cells, Tab and Space/Enter reach and pick each one."""
+    return W.ToggleButtons(
+        options=list(options),
+        value=value,
+        description=description,
+        style={"description_width": "initial", "button_width": "auto"},
+    )
+
+
 def _slider(kind, description, value, lo, hi, step, **extra):
     # continuous_update=False: one redraw when the mouse is released, not one per pixel
     # dragged (a keyboard step still redraws at once)

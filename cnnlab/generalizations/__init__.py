@@ -2,7 +2,8 @@
 membrane potential, 1D filters, a burst-detection task) and 3D volumes (a CT-like phantom,
 3D edge filters). Used by lesson 13.
 
-Modules: ``signals`` (recordings, 1D kernels, filtering), ``bursts`` (the EEG burst task),
+Modules: ``signals`` (recordings, 1D kernels, filtering), ``ecg`` (a synthetic ECG and a
+matched filter that finds its beats), ``bursts`` (the EEG burst task),
 ``volumes`` (the CT phantom, 3D Sobel, slices), ``plot`` (pictures), ``check`` (exercise
 checkers), ``widgets`` (explorers).
 """
@@ -17,6 +18,7 @@ from .bursts import (
     burst_dataset,
     burst_score,
 )
+from .ecg import ECG_RATE, detect_beats, match_beats, qrs_kernel, synthetic_ecg
 from .signals import (
     EEG_CHANNELS,
     EEG_SECONDS,
@@ -50,6 +52,11 @@ from .volumes import (
 )
 
 __all__ = [
+    "ECG_RATE",
+    "detect_beats",
+    "match_beats",
+    "qrs_kernel",
+    "synthetic_ecg",
     "AXES",
     "EEG_CHANNELS",
     "EEG_SECONDS",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..explorer import explorer, int_slider
+from ..explorer import choice, explorer, int_slider
 from . import signals
 from .plot import plot_signal_filter, plot_volume_slice
 from .volumes import VIEWS, ct_phantom, edge_magnitude, sobel2d_bank
@@ -32,12 +32,10 @@ def signal_filter_explorer() -> W.VBox:
         "mV",
     )
     controls = {
-        "signal": W.Dropdown(options=list(recordings), value="PG3", description="signal"),
-        "kernel_name": W.Dropdown(
-            options=list(signals.KERNELS), value="moving average", description="kernel"
-        ),
+        "signal": choice(list(recordings), "PG3", "signal"),
+        "kernel_name": choice(list(signals.KERNELS), "moving average", "kernel"),
         "width": int_slider("width", 9, 3, 41, step=2),
-        "pad": W.Dropdown(options=["edge", "zeros", "valid"], value="edge", description="padding"),
+        "pad": choice(["edge", "zeros", "valid"], "edge", "padding"),
     }
 
     def draw(signal, kernel_name, width, pad):
@@ -71,9 +69,9 @@ def volume_slice_explorer(size: int = 64) -> W.VBox:
     }
     top = max(float(m.max()) for m in maps.values())
     controls = {
-        "view": W.Dropdown(options=list(VIEWS), value="coronal", description="view"),
+        "view": choice(list(VIEWS), "coronal", "view"),
         "index": int_slider("slice", size // 2, 0, size - 1),
-        "edges": W.Dropdown(options=list(maps), description="edges"),
+        "edges": choice(list(maps), next(iter(maps)), "edges"),
     }
 
     def draw(view, index, edges):

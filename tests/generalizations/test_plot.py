@@ -132,3 +132,17 @@ def test_pictures_are_figures_outside_pyplot(ct):
     ]
     assert all(isinstance(f, matplotlib.figure.Figure) for f in figs)
     assert plt.get_fignums() == []  # a notebook shows each once, as the cell's result
+
+
+def test_plot_ecg_beats_labels_the_recording_synthetic():
+    from cnnlab.generalizations import ecg
+    from cnnlab.generalizations import plot as gplot
+
+    x, truth = ecg.synthetic_ecg(seconds=6, seed=0)
+    response, found = ecg.detect_beats(x)
+    fig = gplot.plot_ecg_beats(x, response, found, truth, rate=ecg.ECG_RATE, threshold=0.5, seconds=4)
+    top, bottom = fig.axes
+    assert "synthetic" in top.get_title(loc="left")
+    marks = {line.get_label(): line for line in top.lines}
+    assert len(marks["true beat"].get_xdata()) == (truth < 4 * ecg.ECG_RATE).sum()
+    assert bottom.lines[1].get_ydata()[0] == 0.5  # the threshold line
