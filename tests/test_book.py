@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import threading
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
@@ -336,4 +337,208 @@ def test_key_explorers_work_without_a_kernel(page, base_url, lessons, stem):
     scrub.locator("input[type=range]").fill("3")
     assert img.get_attribute("src") != first_src and label.inner_text() != first_label
     _shot(page, f"scrubber_{stem[:2]}.png")
+    _assert_served_locally(page)
+
+
+# --- the glossary and the map of the notes (book/glossary.md, book/intro.md, README.md) -----
+
+GLOSSARY = ROOT / "book" / "glossary.md"
+INTRO = ROOT / "book" / "intro.md"
+README = ROOT / "README.md"
+NOTES_MAP = "## The notes, and where each point is taught"
+# The terms issue 13 names, and those a learner meets in the lessons (issue 17's bilingual
+# glossary): each must be the English term of a row (matched in lower case, × as x).
+GLOSSARY_TERMS = [
+    t.strip()
+    for t in (
+        "activation map, adam, anchor box, augmentation, average pooling, batch, "
+        "batch norm, bce, binary cross-entropy, bias, bottleneck, bounding box, "
+        "channel, col2im, convolution, cross-correlation, cross-entropy, "
+        "depthwise-separable convolution, dilation, downsampling, edge detection, "
+        "ensembling, epoch, equivariance, feature map, filter, kernel, fine-tuning, "
+        "fully connected layer, global average pooling, gram matrix, "
+        "gradient descent, hog, hyperparameter, im2col, iou, l-bfgs, landmark, "
+        "learning rate, leaky relu, logistic regression, map, max pooling, "
+        "multi-crop, non-max suppression, one-cycle schedule, overfitting, padding, "
+        "valid, same, parameter, prelu, receptive field, region proposal, "
+        "residual block, relu, semantic segmentation, sigmoid, skip connection, "
+        "sliding window, softmax, stride, style cost, content cost, svm, tanh, "
+        "total variation, transfer learning, transposed convolution, u-net, "
+        "vanishing gradient, weight decay, weight sharing, yolo, 1x1 convolution"
+    ).split(",")
+]
+LESSON_REF = re.compile(r"\b(\d\d)(?: §(\d+))?")
+
+
+def _table_rows(text: str) -> list[list[str]]:
+    """The body rows of the markdown pipe tables in text, as lists of stripped cells (header
+    rows, the line before a |---| separator, are left out)."""
+    lines = text.splitlines()
+    rows = []
+    for i, line in enumerate(lines):
+        if not line.startswith("|") or re.match(r"^\|[-| :]+\|$", line):
+            continue
+        if i + 1 < len(lines) and re.match(r"^\|[-| :]+\|$", lines[i + 1]):
+            continue  # a header
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def _plain(cell: str) -> str:
+    """A cell without its HTML anchor, in lower case, × written x."""
+    return re.sub(r"<[^>]+>", "", cell).lower().replace("×", "x").strip()
+
+
+def _section(text: str, heading: str) -> str:
+    """The text from a ``## heading`` to the next heading of that level."""
+    start = text.index(heading + "\n")
+    end = text.find("\n## ", start + len(heading))
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _lesson_sources() -> dict[str, Path]:
+    """Lesson number ("01") -> its jupytext source."""
+    return {p.name[:2]: p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))}
+
+
+def _headings(source: Path, level: str) -> list[str]:
+    """The markdown headings of a jupytext lesson at one level ("##" or "###")."""
+    prefix = f"# {level} "
+    return [
+        line[len(prefix) :].strip()
+        for line in source.read_text(encoding="utf-8").splitlines()
+        if line.startswith(prefix)
+    ]
+
+
+def test_the_toc_lists_the_glossary_right_after_the_landing_page(tmp_path):
+    pages = ["notebooks/01_why_cnn", "notebooks/02_convolution_filters"]
+    toc = yaml.safe_load(book_build.toc_yaml(pages))
+    assert toc["root"] == "intro"
+    files = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
+    assert files == ["glossary", *pages]
+    # With no lessons yet, the glossary is still there.
+    empty = yaml.safe_load(book_build.toc_yaml([]))
+    assert [ch["file"] for part in empty["parts"] for ch in part["chapters"]] == ["glossary"]
+    # The staged tree holds the page and the generated toc names it.
+    static = tmp_path / "static"
+    (static / "widgets").mkdir(parents=True)
+    book_build.stage(tmp_path / "src", NOTEBOOKS, static)
+    assert (tmp_path / "src" / "glossary.md").read_text() == GLOSSARY.read_text()
+    staged = yaml.safe_load((tmp_path / "src" / "_toc.yml").read_text())
+    assert staged["parts"][0]["chapters"][0]["file"] == "glossary"
+
+
+def test_every_glossary_row_has_four_cells_and_one_term_per_concept():
+    rows = _table_rows(GLOSSARY.read_text(encoding="utf-8"))
+    assert len(rows) >= len(GLOSSARY_TERMS)
+    for row in rows:
+        assert len(row) == 4 and all(_plain(c) for c in row), row
+    english = [_plain(r[0]) for r in rows]
+    vietnamese = [r[1].rstrip(" †‡").lower() for r in rows]
+    for name, column in (("English", english), ("Vietnamese", vietnamese)):
+        twice = sorted({t for t in column if column.count(t) > 1})
+        assert not twice, f"{name} terms listed twice: {twice}"
+    # One anchor per row, term-<slug of the English term>, so pages can link to a term.
+    anchors = [re.match(r'<span id="(term-[a-z0-9-]+)"></span>', r[0]) for r in rows]
+    assert all(anchors), [r[0] for r, a in zip(rows, anchors) if not a]
+    ids = [a.group(1) for a in anchors]
+    assert len(set(ids)) == len(ids)
+    assert "term-im2col" in ids and "term-receptive-field" in ids
+
+
+def _term_names(cell: str) -> set[str]:
+    """The names an English cell gives its term: "padding (valid / same)" gives padding,
+    valid and same; "filter / kernel" gives filter and kernel."""
+    text = _plain(cell)
+    base, _, inner = text.partition(" (")
+    names = set()
+    for part in (base, inner.rstrip(")")):
+        names.update(n.strip() for n in re.split(r" / |, ", part) if n.strip())
+    return names
+
+
+def test_the_glossary_has_every_term_a_learner_meets():
+    rows = _table_rows(GLOSSARY.read_text(encoding="utf-8"))
+    names = set().union(*(_term_names(r[0]) for r in rows))
+    missing = [t for t in GLOSSARY_TERMS if t not in names]
+    assert not missing, f"terms missing from the glossary: {missing}"
+
+
+def test_the_glossary_names_lessons_and_sections_that_exist():
+    sources = _lesson_sources()
+    for row in _table_rows(GLOSSARY.read_text(encoding="utf-8")):
+        for lesson, section in LESSON_REF.findall(row[3]):
+            assert 1 <= int(lesson) <= 13, (row[0], lesson)
+            if lesson not in sources:
+                continue  # a lesson being written (the map's check warns about it)
+            if section:
+                numbered = [h.split(".")[0] for h in _headings(sources[lesson], "##")]
+                assert section in numbered, f"{row[0]}: lesson {lesson} has no section {section}"
+
+
+def test_the_notes_map_is_the_same_in_the_readme_and_on_the_landing_page():
+    readme = README.read_text(encoding="utf-8")
+    intro = INTRO.read_text(encoding="utf-8")
+    # The README's section comes right after "## The course".
+    headings = re.findall(r"^## .+$", readme, re.M)
+    assert headings[headings.index("## The course") + 1] == NOTES_MAP
+    tables = [_table_rows(_section(text, NOTES_MAP)) for text in (readme, intro)]
+    assert tables[0] == tables[1], "the README and book/intro.md map the notes differently"
+    rows = tables[0]
+    assert all(all(cell for cell in row) for row in rows)
+    # Every numbered section of the Vietnamese lecture, in order, then the four weeks.
+    lecture = [r[0].split(" ")[0].rstrip(".,") for r in rows if len(r) == 2]
+    assert [n for n in lecture if "." in n or n.isdigit()][:1] == ["1"]
+    for number in ("1", "2", "3", "3.2", "4", "5", "6", "6.2", "7"):
+        assert number in lecture, f"the lecture's section {number} is not in the map"
+    weeks = [r[0] for r in rows if len(r) == 3]
+    assert weeks == sorted(weeks) and set(weeks) == {"1", "2", "3", "4"}
+
+
+def test_the_notes_map_names_sections_that_exist():
+    """Every "§k Title" of the map is heading "## k. Title" of the lesson it follows (and
+    "› Sub" a "### Sub" of it); every link to a lesson names its notebook."""
+    sources = _lesson_sources()
+    link = re.compile(r"\[(\d\d) [^\]]+\]\(notebooks/([^)]+)\.ipynb\)")
+    for row in _table_rows(_section(INTRO.read_text(encoding="utf-8"), NOTES_MAP)):
+        cell = row[-1]
+        parts = link.split(cell)  # text, number, stem, refs, number, stem, refs, ...
+        if len(parts) == 1:
+            assert cell.startswith("not covered"), row
+            continue
+        for number, stem, refs in zip(parts[1::3], parts[2::3], parts[3::3]):
+            if number not in sources:
+                warnings.warn(
+                    f"the map links lesson {number} ({stem}), not written yet", stacklevel=1
+                )
+                continue
+            assert sources[number].stem == stem, f"lesson {number} is {sources[number].stem}"
+            sections = _headings(sources[number], "##")
+            for ref in re.findall(r"§(\d+) ([^;]+)", refs):
+                title, *sub = [t.strip() for t in ref[1].split(" › ")]
+                assert f"{ref[0]}. {title}" in sections, (number, ref, sections)
+                for s in sub:
+                    assert s in _headings(sources[number], "###"), (number, s)
+
+
+def test_the_glossary_page_renders_its_table(page, base_url):
+    rows = _table_rows(GLOSSARY.read_text(encoding="utf-8"))
+    # In the sidebar of the landing page, the glossary comes first, before the lessons.
+    _open(page, base_url)
+    sidebar = page.locator("nav.bd-docs-nav a.reference.internal")
+    assert sidebar.first.get_attribute("href") == "glossary.html"
+    sidebar.first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/glossary.html"), page.url
+    assert page.locator("main h1").first.inner_text().startswith("Glossary")
+    table = page.locator("main table").first
+    headers = [h.inner_text().strip() for h in table.locator("thead th").all()]
+    assert headers == ["English", "Tiếng Việt", "Meaning", "Lesson"], headers
+    assert table.locator("tbody tr").count() == len(rows)
+    row = table.locator("tbody tr", has=page.locator("#term-receptive-field"))
+    assert row.count() == 1 and "vùng tiếp nhận" in row.inner_text()
+    assert row.locator("td").count() == 4
+    row.scroll_into_view_if_needed()
+    _shot(page, "glossary.png")
     _assert_served_locally(page)
