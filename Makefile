@@ -48,6 +48,7 @@ browser:
 bench: install
 	$(BIN)/python benchmarks/bench_conv.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_lessons.py
 
 # The course site (Jupyter Book 1) in book/_build/html, from the executed notebooks, offline.
 # Needs npm once: the pages' JavaScript is fetched at pinned versions into book/_offline/.
