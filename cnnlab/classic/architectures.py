@@ -1,4 +1,5 @@
-"""The classic ConvNets as data: AlexNet, VGG and GoogLeNet as tuples of ``tables`` rows.
+"""The classic ConvNets as data: the course's simple ConvNet, AlexNet, VGG and GoogLeNet as
+tuples of ``tables`` rows.
 
 The same tuple gives the per-layer table (``tables.layer_table``: output shape,
 parameters, multiply-adds) and a PyTorch model (:mod:`cnnlab.classic.models`) whose
@@ -107,3 +108,16 @@ GOOGLENET = (
 )
 """GoogLeNet (Szegedy et al. 2014, table 1) without its two auxiliary training heads:
 a stem of plain convs, nine Inception modules, global average pooling and one FC layer."""
+
+
+SIMPLE_CONVNET_INPUT = (39, 39, 3)
+SIMPLE_CONVNET = (
+    conv("conv1", 10, 3),
+    conv("conv2", 20, 5, s=2),
+    conv("conv3", 40, 5, s=2),
+    fc("softmax", 10),
+)
+"""The course-4 "simple ConvNet" example: 39x39x3 -> 37x37x10 (10 filters 3x3, stride 1)
+-> 17x17x20 (20 filters 5x5, stride 2) -> 7x7x40 (40 filters 5x5, stride 2), flattened
+to 1960 numbers for a logistic or softmax output. The lecture leaves the number of
+classes open; 10 here."""

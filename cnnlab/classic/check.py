@@ -1,6 +1,6 @@
 """Exercise checkers of lesson 07: VGG-16's fc6, the 3x3 branch of Inception 3a with and
-without its bottleneck, the shape after Inception 3b, and a 1x1 convolution written as a
-matrix product.
+without its bottleneck, the shape after Inception 3b, a 1x1 convolution written as a
+matrix product, and the cost ratio of a depthwise-separable convolution.
 
 Each checker returns a ``cnnlab.feedback.Feedback``; a wrong answer is matched against the
 slips people make (forgot the biases, the wrong layer's shape, counted parameters instead
@@ -276,4 +276,88 @@ def pointwise_conv_function(fn) -> Feedback:
         )
     return Feedback(
         True, f"Correct on all {len(cases)} cases: a 1x1 conv is w @ x at every pixel, plus b."
+    )
+
+
+#: Exercise 07.5: a 3x3 'same' conv from 32 to 64 channels on 56x56, made depthwise-separable.
+SEPARABLE = {"n": 56, "c_in": 32, "c_out": 64, "f": 3}
+
+
+def _separable_slips(c_in: int, c_out: int, f: int) -> list:
+    """[(a slip's ratio, its hint)] for the depthwise-separable cost ratio (exercise 07.5)."""
+    right = 1 / c_out + 1 / f**2
+    return [
+        (
+            1 / c_out,
+            "That is the depthwise part alone: you forgot the pointwise 1x1 conv, which "
+            f"mixes the {c_in} channels into {c_out} (n*n*{c_in}*{c_out} multiplications).",
+        ),
+        (
+            1 / f**2,
+            "That is the pointwise part alone: add the depthwise conv's own multiplications "
+            f"(n*n*{f}*{f}*{c_in}).",
+        ),
+        (
+            1 / c_in + 1 / f**2,
+            f"You used the input's channels ({c_in}): in pointwise / normal the input channels "
+            f"cancel, and what remains is the number of filters, the output's {c_out}.",
+        ),
+        (
+            1 / c_out + 1 / f,
+            f"The kernel term is 1/f^2: the normal conv has f x f = {f * f} weights per input "
+            "channel and output, the pointwise conv none of them.",
+        ),
+        (
+            1 / c_out**2 + 1 / f**2,
+            "The channel term is 1/n_c, not squared: the pointwise conv keeps one factor of "
+            "the output channels.",
+        ),
+        (
+            1 / c_out**2 + 1 / f,
+            "You squared the channel term and not the kernel's: count the weights of one "
+            "depthwise filter (f x f) and of one pointwise filter again.",
+        ),
+        (
+            1 / right,
+            "That is normal / separable (how many times cheaper); give separable / normal.",
+        ),
+    ]
+
+
+def separable_cost_ratio(answer) -> Feedback:
+    """Exercise 07.5: multiplications of a depthwise 3x3 + pointwise 1x1 conv divided by
+    those of the normal 3x3 conv it replaces (:data:`SEPARABLE`): 1/64 + 1/9."""
+    c_in, c_out, f, n = SEPARABLE["c_in"], SEPARABLE["c_out"], SEPARABLE["f"], SEPARABLE["n"]
+    expected = 1 / c_out + 1 / f**2
+    if answer is None:
+        return Feedback(False, "Replace None with your ratio (a number below 1).")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Give one number, the ratio separable / normal; got {answer!r}.")
+    if not np.isfinite(value):
+        return Feedback(False, f"Give a finite number, got {value}.")
+    # the nearest of the right answer and the slips, within three significant digits
+    # (1/9 and 1/64^2 + 1/9 are only 0.2% apart)
+    candidates = [(expected, None)] + _separable_slips(c_in, c_out, f)
+    nearest, hint = min(candidates, key=lambda c: abs(value - c[0]) / c[0])
+    if abs(value - nearest) <= 5e-3 * nearest:
+        if hint is None:
+            return Feedback(
+                True,
+                f"Correct: 1/{c_out} + 1/{f}^2 = {expected:.4f}, about {1 / expected:.1f}x "
+                "fewer multiplications; the image size and the input channels cancel out.",
+            )
+        return Feedback(False, f"{value:g} is not right: {hint}")
+    if value > 1000:
+        return Feedback(
+            False,
+            "That looks like a count of multiplications: divide the separable conv's count "
+            "by the normal conv's to get the ratio.",
+        )
+    return Feedback(
+        False,
+        f"{value:g} is not right yet. Count each part for one {n}x{n} output: depthwise "
+        f"n*n*f*f*{c_in}, pointwise n*n*{c_in}*{c_out}, normal n*n*f*f*{c_in}*{c_out}; "
+        "then divide.",
     )

@@ -270,10 +270,10 @@ def draw_inception_branch(ax, x: float, rows) -> None:
 # what the layers learn
 
 
-def patch_canvas(p) -> np.ndarray:
+def patch_canvas(p, stretch: bool = True) -> np.ndarray:
     """(U, k, C, s, s) patches -> one (U*(s+gap)-gap, k*(s+gap)-gap, C) canvas: a row per
-    unit, its k patches side by side, each on its own contrast (scaled to [0, 1]), NaN in
-    the gaps."""
+    unit, its k patches side by side, NaN in the gaps; with ``stretch`` each patch on its own
+    contrast (scaled to [0, 1]), otherwise as they are (photo patches already in [0, 1])."""
     u, k, c, s, _ = p.shape
     gap = max(1, s // 6)
     canvas = np.full((u * (s + gap) - gap, k * (s + gap) - gap, c), np.nan)
@@ -281,18 +281,23 @@ def patch_canvas(p) -> np.ndarray:
         for j in range(k):
             patch = np.moveaxis(p[i, j], 0, -1)
             lo, hi = patch.min(), patch.max()  # each patch on its own contrast
-            patch = (patch - lo) / (hi - lo) if hi > lo else patch * 0
+            if stretch:
+                patch = (patch - lo) / (hi - lo) if hi > lo else patch * 0
             canvas[i * (s + gap) : i * (s + gap) + s, j * (s + gap) : j * (s + gap) + s] = patch
     return canvas
 
 
-def plot_top_patches(patches: dict, scale: float = 0.09):
+def plot_top_patches(
+    patches: dict, scale: float = 0.09, title: str | None = None, stretch: bool = True
+):
     """For each layer, the input patches that excite its units most.
 
     patches: {layer label: (U, k, C, s, s) array from ``cnnlab.classic.top_patches``}
     (C = 1 grey or 3 colour). One panel per layer, one row per unit, its k best patches
     side by side; the panels show patches of different sizes at the same height, so the
-    smaller (earlier) receptive fields look magnified. Returns the Figure.
+    smaller (earlier) receptive fields look magnified. title: a line above the panels
+    (say which network made them); stretch: each patch on its own contrast (digits), or
+    shown as it is (photos, False). Returns the Figure.
     """
     if not patches:
         raise ValueError("plot_top_patches needs at least one layer")
@@ -301,23 +306,25 @@ def plot_top_patches(patches: dict, scale: float = 0.09):
         p = np.asarray(p, dtype=float)
         if p.ndim != 5 or p.shape[2] not in (1, 3):
             raise ValueError(f"{name}: patches must be (U, k, 1 or 3, s, s), got {p.shape}")
-        canvases.append(patch_canvas(p))
+        canvases.append(patch_canvas(p, stretch))
         titles.append(
             f"{name}: {p.shape[0]} units x top {p.shape[1]}\n"
             f"{p.shape[3]}x{p.shape[3]} pixel windows"
         )
     widths = [cv.shape[1] / cv.shape[0] for cv in canvases]
-    height = 3.0
-    fig = figure((height * sum(widths) + 0.4 * len(canvases), height + 0.6))
+    height, head = 3.0, 0.6 + (0.3 if title else 0.0)
+    fig = figure((height * sum(widths) + 0.4 * len(canvases), height + head))
     axes = fig.subplots(1, len(canvases), gridspec_kw={"width_ratios": widths}, squeeze=False)
-    for ax, cv, title in zip(axes[0], canvases, titles):
+    for ax, cv, panel in zip(axes[0], canvases, titles):
         rgb = cv if cv.shape[2] == 3 else np.repeat(cv, 3, axis=2)
         rgb = np.where(np.isnan(rgb), 1.0, rgb)  # gaps white
         ax.imshow(rgb, interpolation="nearest")
-        ax.set_title(title, fontsize=8)
+        ax.set_title(panel, fontsize=8)
         ax.axis("off")
+    if title:
+        fig.suptitle(title, fontsize=9, y=1 - 0.06 / (height + head))
     fig.subplots_adjust(
-        left=0.01, right=0.99, bottom=0.01, top=1 - 0.5 / (height + 0.6), wspace=0.08
+        left=0.01, right=0.99, bottom=0.01, top=1 - (head - 0.1) / (height + head), wspace=0.08
     )
     return fig
 
@@ -336,14 +343,14 @@ def depth_strip(m, side: int, cols: int) -> np.ndarray:
     return strip
 
 
-def plot_maps_by_depth(maps: dict, channels: int = 8, size: float = 0.8):
+def plot_maps_by_depth(maps: dict, channels: int = 8, size: float = 0.8, title=None):
     """Feature maps of one image at several depths, every map drawn at the same size.
 
     maps: {stage label: (C, H, W) array}; the first ``channels`` channels of each stage
     are shown in one row, each map blown up (nearest neighbour) to the largest map's
     size, so a 4x4 map shows as 4x4 big blocks. Each map has its own grey scale: black 0
     (or its most negative value) to white its largest value; an all-zero map (a unit
-    that did not fire) stays black. Returns the Figure.
+    that did not fire) stays black. title: a line above (which network). Returns the Figure.
     """
     if not maps:
         raise ValueError("plot_maps_by_depth needs at least one stage")
@@ -353,7 +360,8 @@ def plot_maps_by_depth(maps: dict, channels: int = 8, size: float = 0.8):
             raise ValueError(f"stage {k!r} must be (C, H, W), got shape {v.shape}")
     side = max(max(v.shape[1], v.shape[2]) for v in arrays.values())
     cols = min(channels, max(v.shape[0] for v in arrays.values()))
-    fig = figure((size * cols + 1.3, size * len(arrays) + 0.2))
+    head = 0.3 if title else 0.0
+    fig = figure((size * cols + 1.3, size * len(arrays) + 0.2 + head))
     axes = fig.subplots(len(arrays), 1, squeeze=False)
     cmap = matplotlib.colormaps["gray"].with_extremes(bad="white")
     for ax, (name, m) in zip(axes[:, 0], arrays.items()):
@@ -364,5 +372,89 @@ def plot_maps_by_depth(maps: dict, channels: int = 8, size: float = 0.8):
             spine.set_visible(False)
         shape = f"{m.shape[1]}x{m.shape[2]}x{m.shape[0]}"
         ax.set_ylabel(f"{name}\n{shape}", rotation=0, ha="right", va="center", fontsize=8)
-    fig.subplots_adjust(left=1.2 / (size * cols + 1.3), right=0.99, top=0.98, bottom=0.02)
+    height = size * len(arrays) + 0.2 + head
+    if title:
+        fig.suptitle(title, fontsize=9, y=1 - 0.04 / height)
+    fig.subplots_adjust(
+        left=1.2 / (size * cols + 1.3), right=0.99, top=1 - (0.1 + head) / height, bottom=0.02
+    )
+    return fig
+
+
+def plot_pixel_functions(surfaces: dict, lo: float = -1.0, hi: float = 1.0, title=None):
+    """Per-pixel functions of two channels, drawn over the (c1, c2) plane.
+
+    surfaces: {panel title: (S, S) array}, the output of a 1x1 model applied to
+    ``classic.pointwise.channel_plane(S)`` (pixel (i, j): c1 = j-th, c2 = i-th value from
+    ``lo`` to ``hi``). All panels share one colour scale, with contour lines. Returns the
+    Figure.
+    """
+    if not surfaces:
+        raise ValueError("plot_pixel_functions needs at least one surface")
+    arrays = {k: np.asarray(v, dtype=float) for k, v in surfaces.items()}
+    for k, v in arrays.items():
+        if v.ndim != 2 or v.shape[0] != v.shape[1]:
+            raise ValueError(f"surface {k!r} must be a square (S, S) array, got {v.shape}")
+    vmin = min(v.min() for v in arrays.values())
+    vmax = max(v.max() for v in arrays.values())
+    head = 0.35 if title else 0.0
+    fig = figure((2.45 * len(arrays) + 0.2, 2.75 + head))
+    axes = fig.subplots(1, len(arrays), squeeze=False)[0]
+    levels = np.linspace(vmin, vmax, 9)
+    for ax, (name, v) in zip(axes, arrays.items()):
+        extent = (lo, hi, lo, hi)
+        ax.imshow(v, origin="lower", extent=extent, cmap="viridis", vmin=vmin, vmax=vmax)
+        grid = np.linspace(lo, hi, v.shape[0])
+        if v.max() - v.min() > 1e-6 * max(1.0, abs(vmax)):
+            ax.contour(grid, grid, v, levels=levels, colors="white", linewidths=0.5)
+        ax.set_title(name, fontsize=8)
+        ax.set_xlabel("channel 1 at a pixel", fontsize=7)
+        ax.tick_params(labelsize=6)
+    axes[0].set_ylabel("channel 2 at the pixel", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.subplots_adjust(
+        left=0.07, right=0.99, bottom=0.16, top=1 - (0.35 + head) / (2.75 + head), wspace=0.3
+    )
+    return fig
+
+
+def plot_photo_maps(photo, maps: dict, channels: dict, title=None, size: float = 1.15):
+    """A photo and the feature maps of chosen channels at several depths of a network.
+
+    photo: (H, W, 3) in [0, 1]; maps: {row label: (C, H_l, W_l) activations of one layer};
+    channels: {row label: channel indices to show}. Each map is on its own grey scale,
+    black 0 to white its largest value (an all-zero map stays black), drawn at the same
+    size as the others whatever its resolution, so the deeper, coarser maps look blocky.
+    Returns the Figure.
+    """
+    if not maps or set(maps) != set(channels):
+        raise ValueError("maps and channels need the same row labels, at least one")
+    cols = max(len(c) for c in channels.values())
+    rows = len(maps)
+    aspect = photo.shape[0] / photo.shape[1]
+    head = 0.35 if title else 0.1
+    fig = figure((size * (cols + 2.5) + 0.9, 1.3 * size * aspect * rows + head + 0.15))
+    gs = fig.add_gridspec(
+        rows, cols + 2, width_ratios=[2.2, 0.3] + [1] * cols, wspace=0.06, hspace=0.25
+    )
+    ax = fig.add_subplot(gs[:, 0])
+    ax.imshow(photo)
+    ax.axis("off")
+    for r, (label, m) in enumerate(maps.items()):
+        m = np.asarray(m, dtype=float)
+        for c, ch in enumerate(channels[label]):
+            ax = fig.add_subplot(gs[r, c + 2])
+            hi = m[ch].max()
+            ax.imshow(m[ch], cmap="gray", vmin=0, vmax=hi if hi > 0 else 1, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(f"ch {ch}", fontsize=6, pad=2)
+            if c == 0:
+                shape = f"{m.shape[1]}x{m.shape[2]}x{m.shape[0]}"
+                ax.set_ylabel(f"{label}\n{shape}", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    height = 1.3 * size * aspect * rows + head + 0.15
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=1 - head / height)
     return fig

@@ -165,3 +165,38 @@ def test_pointwise_names_the_mistake(fn, hint):
     feedback = check.pointwise_conv_function(fn)
     assert not feedback.ok
     assert hint in feedback.message
+
+
+# exercise 5: the cost ratio of a depthwise-separable conv
+
+
+def test_separable_ratio_reference_is_the_counts():
+    s = check.SEPARABLE
+    costs = classic.separable_costs(s["n"], s["c_in"], s["c_out"], s["f"])
+    ratio = (costs["depthwise"][0] + costs["pointwise"][0]) / costs["normal"][0]
+    assert check.separable_cost_ratio(ratio).ok
+    assert check.separable_cost_ratio(classic.separable_ratio(s["c_out"], s["f"])).ok
+    assert check.separable_cost_ratio(round(ratio, 3)).ok  # three significant digits
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (1 / 64, "forgot the pointwise"),
+        (1 / 9, "pointwise part alone"),
+        (1 / 32 + 1 / 9, "input's channels"),
+        (1 / 64 + 1 / 3, "kernel term is 1/f^2"),
+        (1 / 64**2 + 1 / 9, "not squared"),
+        (1 / 64**2 + 1 / 3, "squared the channel term and not the kernel"),
+        (1 / (1 / 64 + 1 / 9), "normal / separable"),
+        (56 * 56 * (9 * 32 + 32 * 64), "count of multiplications"),
+        (0.5, "not right yet"),
+        (None, "Replace None"),
+        ("a lot", "Give one number"),
+    ],
+)
+def test_separable_ratio_names_the_mistake(answer, hint):
+    feedback = check.separable_cost_ratio(answer)
+    assert not feedback.ok
+    assert hint in feedback.message
+    assert "0.1267" not in feedback.message  # a wrong answer never gets the answer

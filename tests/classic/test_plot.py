@@ -85,3 +85,44 @@ def test_top_patches_and_maps_pictures():
     assert "relu\n4x4x4" in [ax.get_ylabel() for ax in fig.axes]
     with pytest.raises(ValueError):
         plot.plot_maps_by_depth({"x": np.zeros((3, 3))})
+
+
+def test_pictures_say_which_network_made_them():
+    rng = np.random.default_rng(0)
+    fig = plot.plot_top_patches({"a": rng.random((2, 3, 3, 5, 5))}, title="VGG16 (HED)")
+    assert "VGG16 (HED)" in figure_text(fig)
+    raw = rng.random((1, 1, 3, 4, 4)) * 0.5
+    shown = plot.patch_canvas(raw, stretch=False)
+    np.testing.assert_allclose(shown, np.moveaxis(raw[0, 0], 0, -1))  # photos as they are
+    assert plot.patch_canvas(raw).max() == 1.0  # digits on their own contrast
+    fig = plot.plot_maps_by_depth({"x": rng.random((2, 4, 4))}, title="digits network")
+    assert "digits network" in figure_text(fig)
+
+
+def test_pixel_functions_picture():
+    v = np.linspace(-1, 1, 11)
+    target = np.abs(v[None, :] - v[:, None])
+    fig = plot.plot_pixel_functions({"target": target, "flat": np.full((11, 11), 0.6)}, title="t")
+    assert len(fig.axes) == 2 and "target" in figure_text(fig) and "t" in figure_text(fig)
+    images = [ax.images[0] for ax in fig.axes]
+    assert images[0].get_clim() == images[1].get_clim() == (0.0, 2.0)  # one shared scale
+    np.testing.assert_array_equal(images[0].get_array(), target)
+    with pytest.raises(ValueError, match="square"):
+        plot.plot_pixel_functions({"x": np.zeros((3, 4))})
+    with pytest.raises(ValueError, match="at least one"):
+        plot.plot_pixel_functions({})
+
+
+def test_photo_maps_picture():
+    rng = np.random.default_rng(0)
+    photo = rng.random((16, 20, 3))
+    maps = {"conv1": rng.random((4, 16, 20)), "conv3": rng.random((8, 4, 5))}
+    fig = plot.plot_photo_maps(photo, maps, {"conv1": [0, 2], "conv3": [7, 1]}, title="VGG16")
+    text = figure_text(fig)
+    assert "VGG16" in text and "ch 7" in text and "ch 2" in text
+    assert "conv3\n4x5x8" in [ax.get_ylabel() for ax in fig.axes]
+    assert len(fig.axes) == 1 + 4
+    shown = [ax.images[0].get_array() for ax in fig.axes[1:]]
+    np.testing.assert_array_equal(shown[2], maps["conv3"][7])
+    with pytest.raises(ValueError, match="same row labels"):
+        plot.plot_photo_maps(photo, maps, {"conv1": [0]})
