@@ -13,22 +13,7 @@ import numpy as np
 
 from ..arith import conv_macs, conv_params
 from ..conv import conv2d
-from ..feedback import Feedback, diagnose, same
-
-
-def _count_feedback(answer, expected: int, slips: list, generic: str, what: str) -> Feedback:
-    """diagnose() for one count. slips: [(wrong value, hint)], first match wins; a wrong
-    answer that matches no slip gets the generic hint, not the answer."""
-    if answer is None:
-        return Feedback(False, f"Replace None with your {what}.")
-    mistakes = {}
-    for value, hint in slips:
-        if value != expected and hint not in mistakes:
-            mistakes[hint] = value
-    fb = diagnose(answer, expected, mistakes, what=what)
-    if fb.ok or fb.message in mistakes:
-        return fb
-    return Feedback(False, f"{answer!r} is not right yet. {generic}")
+from ..feedback import Feedback, check_number, same
 
 
 def vgg_fc6_params(answer) -> Feedback:
@@ -61,7 +46,7 @@ def vgg_fc6_params(answer) -> Feedback:
         "Find the shape of pool5's output (224 halved five times, 512 channels), flatten it, "
         "then count one weight per (input, unit) pair plus one bias per unit."
     )
-    return _count_feedback(answer, n_in * units + units, slips, generic, "parameter count")
+    return check_number(answer, n_in * units + units, slips, generic, "parameter count")
 
 
 def _branch3_costs(n=28, c_in=192, mid=96, c_out=128, f=3):
