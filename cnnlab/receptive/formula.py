@@ -20,8 +20,8 @@ from .. import tables
 from ..arith import LayerRF
 from ..arith import receptive_field as arith_receptive_field
 from ..tables import Layer
-from ..validate import check_int
-from .stacks import output_unit, parse_layers, size_pair
+from ..validate import as_hw, check_int
+from .stacks import output_unit, parse_layers
 
 
 def formula_receptive_field(layers) -> list[LayerRF]:
@@ -38,7 +38,7 @@ def receptive_box(layers, input_size, unit=None) -> tuple[int, int, int, int]:
     square may stick out of the image (negative or >= H): those pixels were zeros.
     unit: (row, col) of the last feature map, by default its centre.
     """
-    rows = tables.layer_table(parse_layers(layers), (*size_pair(input_size), 1))
+    rows = tables.layer_table(parse_layers(layers), (*as_hw("input_size", input_size), 1))
     r, c = output_unit(unit, rows[-1].shape[:2])
     last = rows[-1].rf
     half = (last.size - 1) / 2
@@ -97,5 +97,5 @@ def receptive_table(layers, input_size=None) -> str:
         side = formula_receptive_field(stack)[-1].size
         rows = tables.layer_table(stack, (side, side, 1))[1:]
         return tables.format_table(rows, tables.FIELDS.without("output"))
-    rows = tables.layer_table(stack, (*size_pair(input_size), 1))
+    rows = tables.layer_table(stack, (*as_hw("input_size", input_size), 1))
     return tables.format_table(rows, tables.FIELDS)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from .. import tables
 from ..tables import Layer
-from ..validate import check_int
+from ..validate import as_hw, check_int
 
 KINDS = tables.WINDOWS
 """The layer kinds of a stack: "conv", "max" (max pool) and "avg" (average pool)."""
@@ -109,20 +109,8 @@ def feature_map_sizes(layers, input_size) -> list[tuple[int, int]]:
     The output shapes of ``tables.layer_table`` on a one-channel input. Raises ValueError,
     naming the layer, when a feature map would shrink to nothing.
     """
-    rows = tables.layer_table(parse_layers(layers), (*size_pair(input_size), 1))
+    rows = tables.layer_table(parse_layers(layers), (*as_hw("input_size", input_size), 1))
     return [(r.shape[0], r.shape[1]) for r in rows]
-
-
-def size_pair(input_size) -> tuple[int, int]:
-    """An int or (H, W) input size as (H, W), checked."""
-    if isinstance(input_size, Sequence) and not isinstance(input_size, str):
-        if len(input_size) != 2:
-            raise ValueError(f"input_size must be an int or (H, W), got {input_size!r}")
-        return check_int("input height", input_size[0], 1), check_int(
-            "input width", input_size[1], 1
-        )
-    n = check_int("input_size", input_size, 1)
-    return n, n
 
 
 def output_unit(unit, out_hw) -> tuple[int, int]:
