@@ -48,6 +48,10 @@ browser:
 bench: install
 	$(BIN)/python benchmarks/bench_conv.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_nms.py
+	$(BIN)/python benchmarks/bench_depthwise.py
+	$(BIN)/python benchmarks/bench_style.py
+	$(BIN)/python benchmarks/bench_segmentation.py
 	$(BIN)/python benchmarks/bench_lessons.py
 
 # The course site (Jupyter Book 1) in book/_build/html, from the executed notebooks, offline.
