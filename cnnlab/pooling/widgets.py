@@ -1,6 +1,11 @@
 """The pooling explorer of lesson 05: one pooling window at a time, under the learner's
 control. The picture is ``plot.plot_pooling``, tested without a browser; the widget itself
 is tested in JupyterLab (tests/test_lab_browser.py reads its title and error message).
+
+Every control works from the keyboard in JupyterLab: sliders (arrow keys on the focused
+handle) and toggle buttons for the pooling type (Tab to a button, Space or Enter to pick
+it), never a Dropdown, whose arrow keys JupyterLab takes to move between cells. The
+kernel-free version for the book is ``cnnlab.frames.scrubber(plot.plot_pooling, ...)``.
 """
 
 from __future__ import annotations
@@ -9,6 +14,9 @@ import ipywidgets as W
 
 from ..explorer import explorer, int_slider
 from . import plot
+
+#: The pooling types as the explorer's buttons name them, and the value each one gives.
+MODE_BUTTONS = (("max", "max"), ("average", "avg"), ("min", "min"))
 
 
 def pooling_explorer(size: int = 6) -> W.VBox:
@@ -21,11 +29,11 @@ def pooling_explorer(size: int = 6) -> W.VBox:
         "kernel": int_slider("kernel", 2, 1, 5),
         "stride": int_slider("stride", 2, 1, 5),
         "padding": int_slider("padding", 0, 0, 2),
-        "mode": W.Dropdown(
-            options=[("max", "max"), ("average", "avg"), ("min", "min")],
+        "mode": W.ToggleButtons(
+            options=list(MODE_BUTTONS),
             value="max",
             description="type",
-            layout=W.Layout(width="170px"),
+            style={"description_width": "initial", "button_width": "auto"},
         ),
         "size": int_slider("input size", size, 3, 9),
         "position": int_slider("output cell", 0, 0, 80),

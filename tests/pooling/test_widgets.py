@@ -46,3 +46,14 @@ def test_pooling_explorer_follows_its_controls():
     assert "smaller than the window" in box.state["error"]
     c["kernel"].value = 2
     assert box.state["error"] is None
+
+
+def test_every_control_works_from_the_keyboard():
+    """Sliders and toggle buttons only: JupyterLab takes a Dropdown's arrow keys."""
+    import ipywidgets as W
+
+    box = widgets.pooling_explorer()
+    for name, control in box.controls.items():
+        assert isinstance(control, (W.IntSlider, W.ToggleButtons)), name
+    assert [label for label, _ in box.controls["mode"].options] == ["max", "average", "min"]
+    assert [v for _, v in widgets.MODE_BUTTONS] == ["max", "avg", "min"]
