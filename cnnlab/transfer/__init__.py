@@ -1,7 +1,8 @@
 """Transfer learning, data augmentation, ensembling and multi-crop testing (lesson 09).
 
 Modules: ``freezing`` (the small CNN, frozen blocks, new heads, ImageNet weights on disk),
-``experiment`` (every strategy on several training-set sizes), ``augmentation`` (flips,
+``experiment`` (every strategy on several training-set sizes), ``vgg_features`` (HED's VGG16
+as a frozen or fine-tuned backbone on faces vs non-faces), ``augmentation`` (flips,
 crops, rotations, colour shifts, test-time crops), ``ensembling`` (averaged softmax
 outputs), ``plot``, ``check``.
 """

@@ -1,5 +1,5 @@
 """Exercise checkers of lesson 09: what still trains after freezing, a freezing function,
-and a left-right mirror.
+and a random crop + mirror augmentation.
 
 Each checker returns a :class:`cnnlab.feedback.Feedback` that names the likely mistake.
 """
@@ -95,3 +95,56 @@ def mirror_function(mirror) -> Feedback:
         if torch.equal(got, w):
             return Feedback(False, hint)
     return Feedback(False, "Not a left-right mirror yet: output[..., j] must be x[..., W-1-j].")
+
+
+def _views(x, pad: int):
+    """Every (pad-zero-padded crop, maybe mirrored) view of one (C, H, W) image: (K, C, H, W)."""
+    c, h, w = x.shape
+    padded = torch.nn.functional.pad(x, (pad, pad, pad, pad))
+    crops = [padded[:, i : i + h, j : j + w] for i in range(2 * pad + 1) for j in range(2 * pad + 1)]
+    return torch.stack(crops), torch.stack([v.flip(-1) for v in crops])
+
+
+def crop_flip_function(random_crop_flip) -> Feedback:
+    """Exercise 09.3: ``random_crop_flip(x, pad, generator)`` on a (N, C, H, W) batch: each
+    image, zero-padded by ``pad``, cut back to H x W at its own random offset, and mirrored
+    left-right with probability 1/2 (its own coin). Checked by properties over many calls."""
+    if not callable(random_crop_flip):
+        return Feedback(False, "Pass your function itself (no parentheses).")
+    torch.manual_seed(0)
+    x, pad = torch.rand(16, 2, 5, 6) + 0.5, 2  # > 0 everywhere, so zero borders show
+    gen = torch.Generator().manual_seed(0)
+    kinds, offsets, in_batch = set(), set(), []
+    for _ in range(12):
+        try:
+            got = torch.as_tensor(random_crop_flip(x.clone(), pad, gen))
+        except Exception as e:  # the learner's code: report, don't crash the notebook
+            return Feedback(False, f"Your function raised {type(e).__name__}: {e}")
+        if got.shape != x.shape:
+            return Feedback(False, f"Output shape {tuple(got.shape)}: pad, then cut back to "
+                            f"{tuple(x.shape)} (the input's H x W).")
+        seen = []
+        for i in range(len(x)):
+            plain, flipped = _views(x[i], pad)
+            hit = [(k, "plain") for k in range(len(plain)) if torch.equal(got[i], plain[k])]
+            hit += [(k, "flip") for k in range(len(flipped)) if torch.equal(got[i], flipped[k])]
+            if not hit:
+                if any(torch.equal(got[i], v) for v in _views(x[i].flip(-2), pad)[0]):
+                    return Feedback(False, "That flips top-bottom (axis H): mirror the last axis, W.")
+                return Feedback(False, f"Image {i} is not a crop of the zero-padded image "
+                                "(mirrored or not): pad with zeros, cut an H x W window.")
+            seen.append(hit[0])
+        kinds |= {k for _, k in seen}
+        offsets |= {o for o, _ in seen}
+        in_batch.append(len(set(seen)) > 1)
+    if kinds == {"plain"}:
+        return Feedback(False, "Nothing is ever mirrored: flip each image with probability 1/2.")
+    if kinds == {"flip"}:
+        return Feedback(False, "Every image is mirrored: flip each one only with probability 1/2.")
+    if len(offsets) == 1:
+        return Feedback(False, "The crop is always at the same place: draw a random offset "
+                        "in 0..2*pad (torch.randint with the generator).")
+    if not any(in_batch):
+        return Feedback(False, "All images of a batch get the same crop and flip: draw an "
+                        "offset and a coin for each image.")
+    return Feedback(True, "Correct: each image gets its own random crop and its own coin.")

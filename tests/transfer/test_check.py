@@ -101,3 +101,39 @@ def test_mirror_reference():
 def test_mirror_names_the_mistake(fn, hint):
     fb = check.mirror_function(fn)
     assert not fb.ok and hint in fb.message
+
+
+def _crop_flip(x, pad, generator, same_for_batch=False, flip_dim=-1, p=0.5):
+    n, c, h, w = x.shape
+    padded = torch.nn.functional.pad(x, (pad, pad, pad, pad))
+    out = torch.empty_like(x)
+    i, j = torch.randint(0, 2 * pad + 1, (2,), generator=generator).tolist()
+    coin = torch.rand(1, generator=generator) < p
+    for k in range(n):
+        if not same_for_batch:
+            i, j = torch.randint(0, 2 * pad + 1, (2,), generator=generator).tolist()
+            coin = torch.rand(1, generator=generator) < p
+        out[k] = padded[k, :, i : i + h, j : j + w]
+        if coin:
+            out[k] = out[k].flip(flip_dim)
+    return out
+
+
+def test_crop_flip_accepts_reference_and_names_mistakes():
+    from cnnlab.transfer import check as ch
+
+    assert ch.crop_flip_function(_crop_flip).ok
+    cases = {
+        "same crop and flip": lambda x, p, g: _crop_flip(x, p, g, same_for_batch=True),
+        "top-bottom": lambda x, p, g: _crop_flip(x, p, g, flip_dim=-2),
+        "Nothing is ever mirrored": lambda x, p, g: _crop_flip(x, p, g, p=0.0),
+        "Every image is mirrored": lambda x, p, g: _crop_flip(x, p, g, p=1.1),
+        "same place": lambda x, p, g: torch.where(torch.rand(len(x), 1, 1, 1, generator=g) < 0.5,
+                                                  x, x.flip(-1)),
+        "Output shape": lambda x, p, g: torch.nn.functional.pad(x, (p, p, p, p)),
+        "raised": lambda x, p, g: 1 / 0,
+        "itself": None,
+    }
+    for hint, fn in cases.items():
+        fb = ch.crop_flip_function(fn)
+        assert not fb.ok and hint in fb.message, (hint, fb.message)
