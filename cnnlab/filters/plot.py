@@ -1,5 +1,6 @@
 """Pictures of convolution and filters: one step of the sliding dot product, a convolution
-over a volume, activation maps, orientation errors, learning a filter and reconstruction.
+over a volume, activation maps, orientation errors, learning a filter, reconstruction, and
+learned filters (HED's edge maps, VGG16's first-layer filters).
 
 Every ``plot_*`` returns a new Figure made outside pyplot (see :mod:`cnnlab.drawing`),
 drawn from cnnlab's own numbers (``cnnlab.conv2d``). Used by lesson 02, and by lesson 13
@@ -265,14 +266,16 @@ def plot_activation_map(image, kernel, title=None):
     return fig
 
 
-def plot_learned_edges(image, maps=None, title=None):
+def plot_learned_edges(image, maps=None, title=None, dpi=80):
     """A photo, two designed edge detectors and a learned one (HED) with its five side outputs.
 
     image: (H, W, 3) RGB in [0, 1] (or uint8). maps: the dict of
     :func:`cnnlab.filters.learned.compare_edges` (computed here when None). Top row: the
     photo, Sobel and Scharr edge strength (designed), HED's fused map (learned); bottom row:
     HED's side outputs 1 (shallow) to 5 (deep), each titled with its receptive field. White is
-    a strong edge. Returns the Figure (``title`` as its suptitle).
+    a strong edge. dpi: the figure's resolution; 80 keeps the ten photo-sized panels near
+    400 kB as a PNG (the explorer uses 72, so each redraw sends less). Returns the Figure
+    (``title`` as its suptitle).
     """
     from .learned import EDGE_MAPS, compare_edges, side_receptive_fields
 
@@ -281,7 +284,7 @@ def plot_learned_edges(image, maps=None, title=None):
     if missing:
         raise ValueError(f"maps lacks {missing}; pass the dict of learned.compare_edges(image)")
     h, w = maps["Sobel"].shape
-    fig = figure((11.0, 2.2 * 2 * h / w + 0.9))
+    fig = figure((11.0, 2.2 * 2 * h / w + 0.9), dpi=dpi)
     axes = fig.subplots(2, 5)
     fields = side_receptive_fields()
     top = [
@@ -320,9 +323,9 @@ def plot_first_layer_filters(w=None, kinds=None, cols: int = 8):
     :func:`cnnlab.filters.learned.first_layer_filters`); kinds: the dict of
     :func:`cnnlab.filters.learned.filter_kinds` (computed when None). Each tile is scaled by
     its own largest |weight| with 0 at mid-grey (:func:`cnnlab.filters.learned.filter_tiles`).
-    Edge filters are sorted by the direction their ramp rises towards (the tile's title, in
-    degrees, 0 = brighter to the right, 90 = brighter upwards), colour filters by their
-    colour share (the title, in percent). Returns the Figure.
+    Edge filters are sorted by the orientation of their ramp (the tile's title, in degrees
+    modulo 180: 0 = a change from left to right, 90 = from top to bottom), colour filters by
+    their colour share (the title, in percent). Returns the Figure.
     """
     from .learned import filter_kinds, filter_tiles, first_layer_filters
 

@@ -1,11 +1,18 @@
 """Explorers of convolution and filters: slide a kernel over a small image one step at a
-time, and pick a named filter to see its activation map on a photo. Used by lesson 02.
+time, pick a named filter to see its activation map on a photo (or on your own), and see a
+trained edge detector's maps on a photo (or on your own). Used by lesson 02.
 
 Each explorer is a thin :func:`cnnlab.explorer.explorer` around a ``plot_*`` function of
-:mod:`cnnlab.filters.plot`.
+:mod:`cnnlab.filters.plot`. Every control works from the keyboard in JupyterLab: sliders
+(arrow keys on the focused handle) and toggle buttons (Tab to a button, Space or Enter to
+pick it), never a Dropdown, whose arrow keys JupyterLab takes to move between cells. An
+upload button adds "your photo", read by :func:`cnnlab.filters.photos.load_photo`; a file
+that cannot be used shows the reason in place of the picture.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import ipywidgets as W
 import numpy as np
@@ -14,7 +21,11 @@ from ..arith import conv_output_size
 from ..data import image
 from ..explorer import explorer, int_slider
 from .kernels import KERNELS, kernel, prewitt_x
+from .photos import load_photo
 from .plot import plot_activation_map, plot_conv_step
+
+#: The name of the learner's own picture among an explorer's images.
+PHOTO = "your photo"
 
 
 def conv_step_explorer(x=None, w=None) -> W.VBox:
@@ -41,20 +52,137 @@ def conv_step_explorer(x=None, w=None) -> W.VBox:
     )
 
 
-def filter_explorer(images=("camera", "coins", "brick", "chelsea"), size: int = 128) -> W.VBox:
+def toggle(description: str, options, value=None) -> W.ToggleButtons:
+    """Toggle buttons: one focusable button per option (keyboard: Tab, then Space/Enter)."""
+    options = list(options)
+    return W.ToggleButtons(
+        options=options,
+        value=options[0] if value is None else value,
+        description=description,
+        style={"description_width": "initial", "button_width": "auto"},
+    )
+
+
+def photo_upload() -> W.FileUpload:
+    """The upload button for the learner's own picture (one image file)."""
+    return W.FileUpload(
+        accept="image/*",
+        multiple=False,
+        description="Upload your photo",
+        layout=W.Layout(width="auto"),  # the default width cuts the label short
+    )
+
+
+class PhotoCache:
+    """Decoded uploads, so a redraw never decodes the same file twice.
+
+    ``photo(upload_value, size, gray)`` returns :func:`load_photo`'s array, keyed by the
+    file's content; ValueErrors (not a picture, too small, ...) pass through to the explorer,
+    which shows them in place.
+    """
+
+    def __init__(self):
+        self.arrays = {}
+
+    def photo(self, upload_value, size: int, gray: bool) -> np.ndarray:
+        if not upload_value:
+            raise ValueError(
+                "no photo yet: press 'Upload your photo' and choose a picture file (PNG, "
+                "JPEG, ...), or pass photo='path/to/picture.jpg' when you build the explorer"
+            )
+        entry = upload_value[0]
+        key = (hashlib.sha1(bytes(entry["content"])).hexdigest(), size, gray)
+        if key not in self.arrays:
+            self.arrays[key] = load_photo(entry, size=size, gray=gray)
+        return self.arrays[key]
+
+
+def _pick_photo_on_upload(controls: dict) -> None:
+    """After an upload, select "your photo" so the new picture shows at once."""
+
+    def select(change):
+        if change["new"] and controls["image_name"].value != PHOTO:
+            controls["image_name"].value = PHOTO
+
+    controls["photo"].observe(select, names="value")
+
+
+def filter_explorer(
+    images=("camera", "coins", "brick", "chelsea"), size: int = 128, photo=None, upload=True
+) -> W.VBox:
     """Pick a named 3x3 filter and a grey image; see the activation map it produces.
 
     images: names from cnnlab.data.IMAGES (loaded once, grey, longer side ``size``).
+    photo: your own picture as a path or bytes (read now by :func:`load_photo`, grey, longer
+    side ``size``; a picture that cannot be used raises its ValueError here); it appears as
+    "your photo". upload: add an upload button; an uploaded picture replaces ``photo``.
     Filters are cnnlab.filters.KERNELS; the drawing is
-    :func:`cnnlab.filters.plot.plot_activation_map`.
+    :func:`cnnlab.filters.plot.plot_activation_map`. Returns the explorer; its ``.draw``
+    takes ``kernel_name, image_name`` (and the upload's value as ``photo``).
     """
     pictures = {name: image(name, size=size, gray=True) for name in images}
+    if photo is not None:
+        pictures[PHOTO] = load_photo(photo, size=size, gray=True)
+    names = list(pictures) + ([PHOTO] if upload and PHOTO not in pictures else [])
+    if not names:
+        raise ValueError("filter_explorer needs at least one image, a photo or upload=True")
     controls = {
-        "kernel_name": W.Dropdown(options=list(KERNELS), value="sobel_x", description="filter"),
-        "image_name": W.Dropdown(options=list(pictures), description="image"),
+        "kernel_name": toggle("filter", KERNELS, "sobel_x"),
+        "image_name": toggle("image", names, PHOTO if photo is not None else None),
     }
+    if upload:
+        controls["photo"] = photo_upload()
+        _pick_photo_on_upload(controls)
+    uploads = PhotoCache()
 
-    def draw(kernel_name, image_name):
-        return plot_activation_map(pictures[image_name], kernel(kernel_name), title=kernel_name)
+    def draw(kernel_name, image_name, photo=()):
+        if image_name == PHOTO and (photo or PHOTO not in pictures):
+            picture = uploads.photo(photo, size, gray=True)
+        else:
+            picture = pictures[image_name]
+        title = f"{kernel_name} on {image_name}"
+        return plot_activation_map(picture, kernel(kernel_name), title=title)
 
     return explorer(draw, controls, title="One filter, one activation map")
+
+
+def learned_edges_explorer(
+    images=("astronaut", "chelsea", "coffee"), size: int = 256, photo=None, upload=True
+) -> W.VBox:
+    """A trained edge detector (HED) next to Sobel and Scharr, on a photo or on your own.
+
+    images: names of colour images from cnnlab.data.IMAGES (longer side ``size``). photo:
+    your own colour picture as a path or bytes (read now by :func:`load_photo`; it must be
+    RGB). upload: add an upload button. HED's maps are computed once per picture (under a
+    second at 256 px on one CPU core) and kept. The drawing is
+    :func:`cnnlab.filters.plot.plot_learned_edges`; the network is HED's VGG16 (started from
+    ImageNet weights, fine-tuned for edges on BSDS500; not the ImageNet classifier).
+    """
+    from .learned import compare_edges
+    from .plot import plot_learned_edges
+
+    pictures = {name: image(name, size=size) for name in images}
+    if photo is not None:
+        pictures[PHOTO] = load_photo(photo, size=size)
+    names = list(pictures) + ([PHOTO] if upload and PHOTO not in pictures else [])
+    if not names:
+        raise ValueError("learned_edges_explorer needs an image, a photo or upload=True")
+    controls = {"image_name": toggle("image", names, PHOTO if photo is not None else None)}
+    if upload:
+        controls["photo"] = photo_upload()
+        _pick_photo_on_upload(controls)
+    uploads, maps = PhotoCache(), {}
+
+    def draw(image_name, photo=()):
+        if image_name == PHOTO and (photo or PHOTO not in pictures):
+            picture = uploads.photo(photo, size, gray=False)
+        else:
+            picture = pictures[image_name]
+        key = hashlib.sha1(picture.tobytes()).hexdigest()  # a new upload is a new picture
+        if key not in maps:
+            maps[key] = compare_edges(picture)
+        # 72 dpi keeps the picture near 300 kB: nbclient (nbconvert, nbval) stalls for its
+        # whole cell timeout when an Output widget receives a picture of about 400 kB or more
+        return plot_learned_edges(picture, maps[key], title=f"Edges of {image_name}", dpi=72)
+
+    return explorer(draw, controls, title="Designed and learned edges, on any photo")

@@ -98,3 +98,62 @@ def test_pictures_are_made_outside_pyplot():
     plot.plot_conv_step(STEP, filters.prewitt_x(), 0, 1)
     plot.plot_activation_map(np.zeros((8, 8)), filters.sobel_x())
     assert plt.get_fignums() == before
+
+
+def fake_edge_maps(h=20, w=30):
+    """A dict shaped like learned.compare_edges' (no network needed)."""
+    from cnnlab.filters.learned import EDGE_MAPS
+
+    rng = np.random.default_rng(0)
+    return {name: rng.uniform(size=(h, w)) for name in EDGE_MAPS}
+
+
+def test_plot_learned_edges_labels_designed_learned_and_each_side():
+    photo = np.random.default_rng(1).uniform(size=(20, 30, 3))
+    fig = plot.plot_learned_edges(photo, fake_edge_maps(), title="mine")
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[:4] == [
+        "photo 20x30",
+        "Sobel |g| (designed)",
+        "Scharr |g| (designed)",
+        "HED fused (learned)",
+    ]
+    assert titles[5:] == [
+        "side 1 (RF 5 px)",
+        "side 2 (RF 14 px)",
+        "side 3 (RF 40 px)",
+        "side 4 (RF 92 px)",
+        "side 5 (RF 196 px)",
+    ]
+    assert fig.get_suptitle() == "mine"
+    # the provenance is written on the picture itself
+    note = " ".join(t.get_text() for t in fig.axes[4].texts)
+    assert "fine-tuned" in note and "BSDS500" in note and "not" in note
+    maps = fake_edge_maps()
+    del maps["HED side 3"]
+    with pytest.raises(ValueError, match="HED side 3"):
+        plot.plot_learned_edges(photo, maps)
+
+
+def test_plot_first_layer_filters_groups_every_filter_once():
+    from cnnlab.filters import learned
+
+    w = np.zeros((5, 3, 3, 3))
+    w[:3] = -filters.prewitt_x()  # three edges, gradient left-right
+    w[3, 1] = 1.0  # green only: colour
+    w[4] = 1.0  # flat: other
+    fig = plot.plot_first_layer_filters(w, cols=2)
+    headings = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert headings == [
+        "3 mostly an oriented brightness ramp (an edge detector)",
+        "1 mostly colour differences (opposing colours)",
+        "1 neither (blobs, bars, mixtures)",
+    ]
+    tiles = [ax for ax in fig.axes if ax.images]
+    assert len(tiles) == 5
+    assert [ax.get_title() for ax in tiles] == ["0°", "0°", "0°", "67%", ""]
+    # the default is VGG16's conv1_1: 64 tiles, 41 + 19 + 4 in the headings
+    fig = plot.plot_first_layer_filters()
+    assert len([ax for ax in fig.axes if ax.images]) == 64
+    kinds = learned.filter_kinds(learned.first_layer_filters())
+    assert fig.axes[0].texts[0].get_text().startswith(f"{(kinds['kind'] == 'edge').sum()} ")
