@@ -512,7 +512,7 @@ print(
 answer_1 = None  # your number
 features.check.fc_layer_params(answer_1)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"outputs_hidden": true, "source_hidden": true}
 # Solution: 32*32*3 = 3072 inputs; each of the 100 units has 3072 weights and one bias.
 solution_1 = 32 * 32 * 3 * 100 + 100
 print(solution_1)
@@ -529,7 +529,7 @@ features.check.fc_layer_params(solution_1)
 answer_2 = None  # your number
 features.check.inputs_per_conv_output(answer_2)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"outputs_hidden": true, "source_hidden": true}
 # Solution: the filter covers a 5x5 window through all 3 channels.
 solution_2 = 5 * 5 * 3
 print(solution_2, "=", seen_conv.sum())
@@ -546,7 +546,7 @@ features.check.inputs_per_conv_output(solution_2)
 answer_3 = None  # your number
 features.check.params_without_sharing(answer_3)
 
-# %% tags=["hide-input"] jupyter={"source_hidden": true}
+# %% tags=["hide-cell"] jupyter={"outputs_hidden": true, "source_hidden": true}
 # Solution: 28x28x6 outputs (28 = 32 - 5 + 1), each with 5*5*3 weights + 1 bias.
 out = cnnlab.conv_output_size(32, 5)
 solution_3 = out * out * 6 * (5 * 5 * 3 + 1)
