@@ -1,6 +1,6 @@
-"""Exercise checkers of lesson 12 (neural style transfer): the Gram matrix by hand and the
-style cost of one layer. Each returns a :class:`cnnlab.feedback.Feedback` naming the likely
-mistake.
+"""Exercise checkers of lesson 12 (neural style transfer): the Gram matrix by hand, the
+content cost and the style cost of one layer, written by the learner. Each returns a
+:class:`cnnlab.feedback.Feedback` naming the likely mistake.
 
 >>> a = GRAM_ACTIVATIONS.reshape(2, -1)
 >>> gram_by_hand(a @ a.T).ok
@@ -19,7 +19,7 @@ GRAM_ACTIVATIONS = np.array([[[1.0, 0.0], [2.0, 0.0]], [[3.0, 1.0], [1.0, 0.0]]]
 
 
 def gram_by_hand(answer) -> Feedback:
-    """Exercise 11.1: the Gram matrix G = A Aᵀ of ``GRAM_ACTIVATIONS`` (n_C=2, 2x2 positions),
+    """Exercise 12.1: the Gram matrix G = A Aᵀ of ``GRAM_ACTIVATIONS`` (n_C=2, 2x2 positions),
     a 2x2 matrix."""
     if answer is None:
         return Feedback(False, "Replace None with your 2x2 Gram matrix.")
@@ -71,7 +71,7 @@ def _style_cost_variant(a_S, a_G, mistake=None) -> float:
 
 
 def layer_style_cost_function(fn) -> Feedback:
-    """Exercise 11.2: ``fn(a_S, a_G)`` -> J_style^[l] = 1/(2·n_H·n_W·n_C)² Σ (G_S − G_G)²
+    """Exercise 12.3: ``fn(a_S, a_G)`` -> J_style^[l] = 1/(2·n_H·n_W·n_C)² Σ (G_S − G_G)²
     for (n_C, n_H, n_W) NumPy arrays."""
     rng = np.random.default_rng(11)
     hints = {
@@ -87,12 +87,9 @@ def layer_style_cost_function(fn) -> Feedback:
     }
     for shape in [(3, 4, 5), (6, 2, 3)]:
         a_S, a_G = rng.random(shape), rng.random(shape)
-        try:
-            got = float(fn(a_S.copy(), a_G.copy()))
-        except Exception as e:  # the learner's code: report any error in words
-            return Feedback(
-                False, f"Your function raised {type(e).__name__}: {e} (for shape {shape})."
-            )
+        got = _call(fn, a_S, a_G, shape)
+        if isinstance(got, Feedback):
+            return got
         expected = _style_cost_variant(a_S, a_G)
         if np.isclose(got, expected, rtol=1e-6):
             continue
@@ -108,3 +105,74 @@ def layer_style_cost_function(fn) -> Feedback:
     return Feedback(
         True, "Correct: your layer style cost matches the notes' formula on two shapes."
     )
+
+
+def _call(fn, a, b, shape):
+    """The learner's fn(a, b) as a float, or a Feedback saying what went wrong."""
+    try:
+        got = fn(a.copy(), b.copy())
+    except Exception as e:  # the learner's code: report any error in words
+        return Feedback(False, f"Your function raised {type(e).__name__}: {e} (for shape {shape}).")
+    if got is None:
+        return Feedback(False, "Your function returned None: return the cost, one number.")
+    try:
+        return float(got)
+    except (TypeError, ValueError):
+        return Feedback(
+            False,
+            f"Your function returned {type(got).__name__} of shape {np.shape(got)}; the cost "
+            "is one number (sum over every entry).",
+        )
+
+
+def _content_cost_variants(a_C, a_G) -> dict:
+    """What the usual slips give for J_content, keyed by their hint."""
+    n_C, n_H, n_W = a_C.shape
+    norm = 4 * n_H * n_W * n_C
+    c, g = a_C.reshape(n_C, -1), a_G.reshape(n_C, -1)
+    gram_sq = np.sum((c @ c.T - g @ g.T) ** 2)
+    return {
+        "You left out the normaliser: J_content = 1/(4·n_H·n_W·n_C) · Σ (a_C − a_G)²; "
+        "without it the cost grows with the layer's size.": np.sum((a_C - a_G) ** 2),
+        "You divided by n_H·n_W·n_C (the mean) but forgot the 4: the normaliser is "
+        "1/(4·n_H·n_W·n_C).": np.sum((a_C - a_G) ** 2) / (n_H * n_W * n_C),
+        "You compared Gram matrices: that is the style cost. The content cost compares the "
+        "activations themselves, position by position (a_C − a_G), so it keeps where "
+        "things are.": gram_sq / norm,
+        "You compared Gram matrices with the style normaliser: that is J_style^[l]. The "
+        "content cost compares the activations a_C − a_G directly.": gram_sq / norm**2 * 4,
+        "You squared the wrong thing: (Σ (a_C − a_G))² squares the total, so differences of "
+        "opposite sign cancel; square each difference, then sum.": np.sum(a_C - a_G) ** 2 / norm,
+        "You squared the wrong thing: Σ (a_C² − a_G²) is a difference of squares; square the "
+        "difference of each entry, (a_C − a_G)², then sum.": np.sum(a_C**2 - a_G**2) / norm,
+        "You forgot to square: sum the squared differences (a_C − a_G)², not the absolute "
+        "ones.": np.sum(np.abs(a_C - a_G)) / norm,
+        "You took the square root (a Euclidean distance): the content cost is the sum of "
+        "squares itself, without the root.": np.sqrt(np.sum((a_C - a_G) ** 2)) / norm,
+    }
+
+
+def content_cost_function(fn) -> Feedback:
+    """Exercise 12.2: ``fn(a_C, a_G)`` -> J_content = 1/(4·n_H·n_W·n_C) · Σ (a_C − a_G)² for
+    two (n_C, n_H, n_W) NumPy arrays (one layer's activations of the content and the generated
+    image), checked on two shapes with every dimension different."""
+    rng = np.random.default_rng(12)
+    for shape in [(3, 4, 5), (7, 2, 6)]:
+        a_C, a_G = rng.random(shape), rng.random(shape)
+        got = _call(fn, a_C, a_G, shape)
+        if isinstance(got, Feedback):
+            return got
+        n_C, n_H, n_W = shape
+        expected = np.sum((a_C - a_G) ** 2) / (4 * n_H * n_W * n_C)
+        if np.isclose(got, expected, rtol=1e-6):
+            continue
+        for hint, wrong in _content_cost_variants(a_C, a_G).items():
+            if np.isclose(got, wrong, rtol=1e-6):
+                return Feedback(False, hint)
+        return Feedback(
+            False,
+            f"For activations of shape (n_C, n_H, n_W) = {shape} your function gave {got:.6g}, "
+            f"expected {expected:.6g}: square each difference a_C − a_G, sum over every entry, "
+            "divide by 4·n_H·n_W·n_C.",
+        )
+    return Feedback(True, "Correct: your content cost matches the notes' formula on two shapes.")

@@ -4,7 +4,9 @@ The costs exist twice: in NumPy (``gram_matrix``, ``content_cost``, ``layer_styl
 ``style_cost``), the readable definition, and in PyTorch (the same names with ``_torch``),
 which :func:`cnnlab.style.style_transfer` differentiates. Tests check the two agree.
 
-Activations are ``(n_C, n_H, n_W)`` (one image, channels first) or ``(1, n_C, n_H, n_W)``.
+Activations are ``(n_C, n_H, n_W)`` (one image, channels first) or ``(1, n_C, n_H, n_W)``,
+real numbers (ints or floats; bools, complex numbers, strings and None are refused), with at
+least one entry: an empty layer has no average to take, and would give 0/0 = NaN.
 
 >>> a = np.arange(8.0).reshape(2, 2, 2)  # n_C = 2 channels over 2x2 positions
 >>> gram_matrix(a)
@@ -16,23 +18,69 @@ array([[ 14.,  38.],
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
 
+from ..validate import as_real_array
 
-# ----------------------------------------------------------------------------- NumPy
+SHAPES = "(n_C, n_H, n_W) or (1, n_C, n_H, n_W)"
+
+
+# ----------------------------------------------------------------------------- checks
+def check_weight(name: str, value, positive: bool = False) -> float:
+    """A cost weight (α, β, a layer's λ, a step size) as a float: a finite real number >= 0
+    (> 0 with ``positive``). Bools, NaN, infinities, strings and None are refused: a negative
+    or NaN weight would make the cost negative or NaN without any error."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if ok:
+        ok = bool(np.isfinite(value)) and (value > 0 if positive else value >= 0)
+    if not ok:
+        bound = "> 0" if positive else ">= 0"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+    return float(value)
+
+
+def checked_layer_weights(style_layers, name: str = "style_layers") -> dict:
+    """{layer name: λ^[l]} checked: a dict of layer names to finite weights >= 0."""
+    if not isinstance(style_layers, dict):
+        raise ValueError(
+            f"{name} must be a dict {{layer name: weight λ}}, e.g. {{'relu1_1': 0.5, "
+            f"'relu2_1': 0.5}}, got {type(style_layers).__name__}"
+        )
+    return {k: check_weight(f"{name}[{k!r}]", w) for k, w in style_layers.items()}
+
+
+def _check_size(shape, name: str) -> None:
+    if 0 in shape:
+        raise ValueError(
+            f"{name} has no entries (shape {shape}): a layer needs at least one channel and "
+            "one position, otherwise its cost is 0/0"
+        )
+
+
 def _as_chw(a, name: str) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
+    a = as_real_array(name, a).astype(np.float64, copy=False)
     if a.ndim == 4 and a.shape[0] == 1:
         a = a[0]
     if a.ndim != 3:
-        raise ValueError(
-            f"{name} must be activations of shape (n_C, n_H, n_W) or (1, n_C, n_H, n_W), "
-            f"got shape {a.shape}"
-        )
+        raise ValueError(f"{name} must be activations of shape {SHAPES}, got shape {a.shape}")
+    _check_size(a.shape, name)
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
     return a
 
 
+def _check_same(a, b, names):
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape, got {tuple(a.shape)} and "
+            f"{tuple(b.shape)}"
+        )
+
+
+# ----------------------------------------------------------------------------- NumPy
 def gram_matrix(features) -> np.ndarray:
     """Gram ("style") matrix of one layer's activations.
 
@@ -43,13 +91,6 @@ def gram_matrix(features) -> np.ndarray:
     a = _as_chw(features, "features")
     flat = a.reshape(a.shape[0], -1)
     return flat @ flat.T
-
-
-def _check_same(a, b, names):
-    if a.shape != b.shape:
-        raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape, got {a.shape} and {b.shape}"
-        )
 
 
 def content_cost(a_C, a_G) -> float:
@@ -75,44 +116,93 @@ def layer_style_cost(a_S, a_G) -> float:
     return float(np.sum(diff**2) / (2 * n_H * n_W * n_C) ** 2)
 
 
+def _layer_list(feats, name: str) -> None:
+    """Refuse what is not a list (or tuple) of per-layer activations, saying what came."""
+    if isinstance(feats, (np.ndarray, torch.Tensor)):
+        raise ValueError(
+            f"{name} must be a list of activations, one {SHAPES} array per style layer; got "
+            f"a single {type(feats).__name__} of shape {tuple(feats.shape)} (for one layer, "
+            f"pass [{name}])"
+        )
+    if not isinstance(feats, (list, tuple)):
+        raise ValueError(
+            f"{name} must be a list of activations, one {SHAPES} array per style layer (or "
+            f"a dict by layer name, with the other features a dict too); got "
+            f"{type(feats).__name__}"
+        )
+    if not feats:
+        raise ValueError(
+            f"{name} is empty: give one activation per style layer (at least one layer)"
+        )
+
+
+def _dict_triples(style_feats, gen_feats, weights) -> list[tuple]:
+    if not isinstance(gen_feats, dict):
+        raise ValueError(
+            "style_feats is a dict by layer name, so gen_feats must be one too (or give both "
+            f"as lists); got gen_feats of type {type(gen_feats).__name__}"
+        )
+    keys = list(style_feats)
+    if not keys:
+        raise ValueError("style_feats is empty: give one activation per style layer")
+    if set(keys) != set(gen_feats):
+        raise ValueError(
+            "style_feats and gen_feats name different layers: "
+            f"{sorted(map(str, style_feats))} vs {sorted(map(str, gen_feats))}"
+        )
+    if weights is None:
+        weights = {k: 1.0 / len(keys) for k in keys}
+    if not isinstance(weights, dict) or set(weights) - set(keys):
+        raise ValueError(
+            f"layer_weights must be None or a dict over the layers {keys}, got {weights!r}"
+        )
+    return [
+        (style_feats[k], gen_feats[k], check_weight(f"layer_weights[{k!r}]", weights.get(k, 0.0)))
+        for k in keys
+    ]
+
+
 def _weights_for(style_feats, gen_feats, weights) -> list[tuple]:
     """(a_S, a_G, λ) for every layer; a dict of weights may leave a layer out (λ = 0)."""
     if isinstance(style_feats, dict):
-        keys = list(style_feats)
-        if set(keys) != set(gen_feats):
-            raise ValueError(
-                "style and generated features name different layers: "
-                f"{sorted(style_feats)} vs {sorted(gen_feats)}"
-            )
-        if weights is None:
-            weights = {k: 1.0 / len(keys) for k in keys}
-        if not isinstance(weights, dict) or set(weights) - set(keys):
-            raise ValueError(
-                f"layer_weights must be a dict over the layers {keys}, got {weights!r}"
-            )
-        return [(style_feats[k], gen_feats[k], float(weights.get(k, 0.0))) for k in keys]
+        return _dict_triples(style_feats, gen_feats, weights)
+    _layer_list(style_feats, "style_feats")
+    if isinstance(gen_feats, dict):
+        raise ValueError(
+            "style_feats is a list, so gen_feats must be a list too (or give both as dicts "
+            "by layer name); got gen_feats of type dict"
+        )
+    _layer_list(gen_feats, "gen_feats")
     if len(style_feats) != len(gen_feats):
         raise ValueError(
             f"got {len(style_feats)} style layers but {len(gen_feats)} generated layers"
         )
+    n = len(style_feats)
     if weights is None:
-        weights = [1.0 / len(style_feats)] * len(style_feats)
+        weights = [1.0 / n] * n
     if isinstance(weights, dict):
         raise ValueError(
             "layer_weights is a dict: pass the features as dicts by layer name too, "
-            "or weights as a list"
+            "or the weights as a list"
         )
-    if len(weights) != len(style_feats):
-        raise ValueError(f"need one weight per layer ({len(style_feats)}), got {len(weights)}")
-    return [(s, g, float(w)) for s, g, w in zip(style_feats, gen_feats, weights, strict=True)]
+    if isinstance(weights, np.ndarray):
+        weights = list(as_real_array("layer_weights", weights).reshape(-1))
+    if not isinstance(weights, (list, tuple)):
+        raise ValueError(
+            f"layer_weights must be None or a list of {n} weights >= 0, got {weights!r}"
+        )
+    if len(weights) != n:
+        raise ValueError(f"need one weight per layer ({n}), got {len(weights)}")
+    lam = [check_weight(f"layer_weights[{i}]", w) for i, w in enumerate(weights)]
+    return list(zip(style_feats, gen_feats, lam, strict=True))
 
 
 def style_cost(style_feats, gen_feats, layer_weights=None) -> float:
     """J_style(S, G) = Σ_l λ^[l] · J_style^[l](S, G).
 
-    style_feats, gen_feats: lists (or dicts by layer name) of activations, one per layer,
-    each (n_C, n_H, n_W) or (1, n_C, n_H, n_W).
-    layer_weights: the λ^[l], same length (or dict); default equal weights summing to 1.
+    style_feats, gen_feats: non-empty lists (or both dicts by layer name) of activations, one
+    per layer, each (n_C, n_H, n_W) or (1, n_C, n_H, n_W).
+    layer_weights: the λ^[l] >= 0, same length (or dict); default equal weights summing to 1.
     Returns a float.
     """
     triples = _weights_for(style_feats, gen_feats, layer_weights)
@@ -120,22 +210,27 @@ def style_cost(style_feats, gen_feats, layer_weights=None) -> float:
 
 
 def total_cost(j_content: float, j_style: float, alpha: float = 10.0, beta: float = 40.0) -> float:
-    """J(G) = α·J_content(C, G) + β·J_style(S, G), from the two costs (floats).
+    """J(G) = α·J_content(C, G) + β·J_style(S, G), from the two costs (floats; α, β >= 0).
 
     >>> total_cost(1.0, 2.0, alpha=10, beta=40)
     90.0
     """
-    return alpha * j_content + beta * j_style
+    return check_weight("alpha", alpha) * j_content + check_weight("beta", beta) * j_style
 
 
 # ----------------------------------------------------------------------------- PyTorch
-def _t_chw(a: torch.Tensor, name: str) -> torch.Tensor:
+def _t_chw(a, name: str) -> torch.Tensor:
+    if not isinstance(a, torch.Tensor):
+        raise ValueError(f"{name} must be a torch tensor of shape {SHAPES}, got {type(a).__name__}")
+    if a.dtype == torch.bool or a.is_complex():
+        raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}; give ints or floats")
+    if not a.is_floating_point():
+        a = a.to(torch.get_default_dtype())
     if a.dim() == 4 and a.shape[0] == 1:
         a = a[0]
     if a.dim() != 3:
-        raise ValueError(
-            f"{name} must be (n_C, n_H, n_W) or (1, n_C, n_H, n_W), got shape {tuple(a.shape)}"
-        )
+        raise ValueError(f"{name} must be {SHAPES}, got shape {tuple(a.shape)}")
+    _check_size(tuple(a.shape), name)
     return a
 
 
@@ -169,6 +264,10 @@ def layer_style_cost_torch(
         a_S = _t_chw(a_S, "a_S")
         _check_same(a_S, a_G, ("a_S", "a_G"))
         gram_S = gram_matrix_torch(a_S)
+    elif tuple(gram_S.shape) != (n_C, n_C):
+        raise ValueError(
+            f"gram_S must be ({n_C}, {n_C}) for a_G's {n_C} channels, got {tuple(gram_S.shape)}"
+        )
     return ((gram_S - gram_matrix_torch(a_G)) ** 2).sum() / (2 * n_H * n_W * n_C) ** 2
 
 

@@ -102,3 +102,39 @@ def plot_cost_history(
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=9)
     return fig
+
+
+def plot_generated(images, titles, made_with, cols: int | None = None, size: float = 2.6):
+    """Pictures made by style transfer, each labelled with the network that made it.
+
+    images: list of (H, W, 3) arrays in [0, 1]; titles: one per image. made_with: one label
+    for all (a network's ``source``: written once above the grid) or a list, one per image
+    (a network's ``short`` label, or "" for an input image: added under that image's title).
+    Returns the Figure.
+    """
+    images, titles = list(images), list(titles)
+    if not images or len(titles) != len(images):
+        raise ValueError(
+            f"give one title per image (and at least one image), got {len(images)} images and "
+            f"{len(titles)} titles"
+        )
+    per_image = not isinstance(made_with, str)
+    if per_image and len(made_with) != len(images):
+        raise ValueError(
+            f"made_with must be one label or one per image ({len(images)}), got {len(made_with)}"
+        )
+    if per_image:
+        titles = [f"{t}\n{m}" if m else t for t, m in zip(titles, made_with, strict=True)]
+    cols = cols or len(images)
+    rows = -(-len(images) // cols)
+    fig = figure((size * cols, size * rows * 0.8 + 0.5))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, img, title in zip(axes.flat, images, titles, strict=False):
+        ax.imshow(np.clip(np.asarray(img), 0, 1))
+        ax.set_title(title, fontsize=8)
+    if not per_image:
+        fig.suptitle(f"made with: {made_with}", fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -46,3 +46,45 @@ def test_layer_style_cost_function():
         assert not fb.ok and words in fb.message, (words, fb.message)
     assert "raised" in check.layer_style_cost_function(lambda s, g: s.nope).message
     assert "expected" in check.layer_style_cost_function(lambda s, g: 1.0).message
+
+
+def _content(a_C, a_G, norm=lambda c, h, w: 4 * h * w * c):
+    n_C, n_H, n_W = a_C.shape
+    return np.sum((a_C - a_G) ** 2) / norm(n_C, n_H, n_W)
+
+
+def test_content_cost_function():
+    assert check.content_cost_function(style.content_cost).ok
+    assert check.content_cost_function(_content).ok
+
+    def gram(x):
+        return x.reshape(x.shape[0], -1) @ x.reshape(x.shape[0], -1).T
+
+    def norm(x):
+        return 4 * np.prod(x.shape)
+
+    cases = {
+        "left out the normaliser": lambda c, g: np.sum((c - g) ** 2),
+        "forgot the 4": lambda c, g: _content(c, g, lambda n_c, h, w: h * w * n_c),
+        "compared Gram matrices: that is the style cost": lambda c, g: (
+            np.sum((gram(c) - gram(g)) ** 2) / norm(c)
+        ),
+        "J_style^[l]": style.layer_style_cost,
+        "squared the wrong thing: (Σ": lambda c, g: np.sum(c - g) ** 2 / norm(c),
+        "difference of squares": lambda c, g: np.sum(c**2 - g**2) / norm(c),
+        "forgot to square": lambda c, g: np.sum(np.abs(c - g)) / norm(c),
+        "square root": lambda c, g: np.sqrt(np.sum((c - g) ** 2)) / norm(c),
+    }
+    for words, fn in cases.items():
+        fb = check.content_cost_function(fn)
+        assert not fb.ok and words in fb.message, (words, fb.message)
+    assert "returned None" in check.content_cost_function(lambda c, g: None).message
+    assert "one number" in check.content_cost_function(lambda c, g: c - g).message
+    assert "raised" in check.content_cost_function(lambda c, g: c.nope).message
+    # n_H and n_W swapped or n_C taken from the wrong axis: no named slip, but refused
+    fb = check.content_cost_function(lambda c, g: np.sum((c - g) ** 2) / (4 * c.shape[1] ** 3))
+    assert not fb.ok and "expected" in fb.message
+
+
+def test_layer_style_cost_stub_returning_none():
+    assert "returned None" in check.layer_style_cost_function(lambda s, g: None).message

@@ -51,10 +51,20 @@ def test_style_cost_gradient_matches_numeric():
     assert torch.autograd.gradcheck(lambda g: style.layer_style_cost_torch(a_S, g), (a_G,))
 
 
-def test_bad_inputs():
+def test_shape_errors():
+    # the other classes of bad input are in test_bad_input.py
     with pytest.raises(ValueError, match="shape"):
         style.gram_matrix(np.ones((4, 4)))
     with pytest.raises(ValueError, match="same shape"):
         style.content_cost(np.ones((2, 3, 3)), np.ones((2, 3, 4)))
     with pytest.raises(ValueError, match="one weight per layer"):
         style.style_cost([np.ones((1, 2, 2))], [np.ones((1, 2, 2))], [0.5, 0.5])
+    with pytest.raises(ValueError, match="gram_S"):
+        style.layer_style_cost_torch(None, torch.ones(2, 3, 3), torch.ones(3, 3))
+
+
+def test_integer_activations_are_real_numbers():
+    a = np.arange(8).reshape(2, 2, 2)  # ints of any width are accepted, as floats
+    assert np.allclose(style.gram_matrix(a.astype(np.int8)), style.gram_matrix(a.astype(float)))
+    t = torch.arange(8).reshape(2, 2, 2)
+    assert torch.allclose(style.gram_matrix_torch(t), style.gram_matrix_torch(t.double()).float())

@@ -1,4 +1,4 @@
-"""cnnlab.style.plot: feature maps and Gram matrices."""
+"""cnnlab.style.plot: feature maps, Gram matrices, cost curves, labelled results."""
 
 import matplotlib.figure
 import numpy as np
@@ -10,9 +10,9 @@ from cnnlab.style import plot
 
 
 def test_plot_layer_maps():
-    net = style.feature_net("random", width=0.125)
+    net = style.feature_net("random")
     with torch.no_grad():
-        feats = net(torch.zeros(1, 3, 16, 24), ["conv1_1", "conv2_1"])
+        feats = net(torch.zeros(1, 3, 16, 24), ["relu1_1", "relu2_1"])
     fig = plot.plot_layer_maps(feats, channels=3)
     assert isinstance(fig, matplotlib.figure.Figure)
     assert len(fig.axes) == 6
@@ -47,3 +47,20 @@ def test_plot_cost_history():
     assert ax.get_title() == "t"
     with pytest.raises(ValueError, match="history needs"):
         plot.plot_cost_history({"total": [1.0]})
+
+
+def test_plot_generated_labels_every_picture_with_its_network():
+    imgs = [np.zeros((4, 6, 3)), np.ones((4, 6, 3)), np.full((4, 6, 3), 0.5)]
+    fig = plot.plot_generated(imgs, ["a", "b", "c"], "VGG16 from HED")
+    assert fig._suptitle.get_text() == "made with: VGG16 from HED"
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
+    np.testing.assert_array_equal(fig.axes[2].images[0].get_array(), imgs[2])
+    fig = plot.plot_generated(imgs, ["style", "x", "y"], ["", "trained", "random"], cols=2)
+    titles = [ax.get_title() for ax in fig.axes if ax.images]
+    assert titles == ["style", "x\ntrained", "y\nrandom"]
+    assert fig._suptitle is None
+    assert len(fig.axes) == 4  # a 2x2 grid, the last one empty
+    with pytest.raises(ValueError, match="one title per image"):
+        plot.plot_generated(imgs, ["a"], "net")
+    with pytest.raises(ValueError, match="made_with"):
+        plot.plot_generated(imgs, ["a", "b", "c"], ["x"])

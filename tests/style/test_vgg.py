@@ -1,69 +1,91 @@
-"""cnnlab.style.vgg: the feature network, its weights, receptive fields and top patches."""
+"""cnnlab.style.vgg: the VGG16 feature network (trained and random), its input conversion,
+receptive fields, and that torchvision is never needed."""
+
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 
-from cnnlab import data, style
+from cnnlab import data, pretrained, style
 
 
-def test_bad_inputs():
-    with pytest.raises(ValueError, match="weights"):
+@pytest.fixture(scope="module")
+def net():
+    return style.feature_net("vgg16")
+
+
+def test_trained_net_is_hed_vgg16_and_frozen(net):
+    assert "HED" in net.source and "BSDS500" in net.source
+    assert net.short == style.SHORT["vgg16"]
+    assert not net.training
+    assert not any(p.requires_grad for p in net.parameters())
+    assert net.names[-1] == "relu5_1"  # stops where the style layers end
+    ref = pretrained.vgg16()
+    assert torch.equal(net.body.conv3_1.weight, ref.conv3_1.weight)
+
+
+def test_forward_matches_pretrained_activations(net):
+    img = data.image("astronaut", 32)
+    ours = net(style.image_tensor(img), ["relu1_1", "relu4_2"])
+    ref = pretrained.activations(None, img, ["relu1_1", "relu4_2"])
+    for k in ours:
+        torch.testing.assert_close(ours[k], ref[k], rtol=1e-4, atol=1e-3)
+    assert ours["relu4_2"].shape == (1, 512, 4, 4)
+
+
+def test_gradients_reach_the_pixels(net):
+    x = style.image_tensor(data.image("chelsea", 24)).requires_grad_(True)
+    net(x, ["relu2_1"])["relu2_1"].square().mean().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0
+
+
+def test_random_net_same_layout_seeded():
+    a, b = style.feature_net("random", seed=3), style.feature_net("random", seed=3)
+    assert "random" in a.source and "seed 3" in a.source
+    assert torch.equal(a.body.conv1_1.weight, b.body.conv1_1.weight)
+    assert a.names == style.feature_net("vgg16").names
+    w = a.body.conv2_1.weight
+    assert abs(w.std().item() - (2 / (64 * 9)) ** 0.5) < 0.002  # He initialisation
+    assert torch.count_nonzero(a.body.conv2_1.bias) == 0
+
+
+def test_bad_inputs(net):
+    with pytest.raises(ValueError, match="weights must be one of"):
         style.feature_net("resnet")
-    with pytest.raises(ValueError, match="unknown layers"):
-        style.feature_net("random", width=0.125)(torch.zeros(1, 3, 8, 8), ["conv9_1"])
+    with pytest.raises(ValueError, match="layers must be names"):
+        net(torch.zeros(1, 3, 8, 8), ["conv9_1"])
+    with pytest.raises(ValueError, match="RGB"):
+        net(torch.zeros(1, 1, 8, 8), ["relu1_1"])
     with pytest.raises(ValueError, match="unknown layer"):
         style.layer_receptive_field("conv9_1")
 
 
-def test_feature_net_offline_is_random_and_shapes():
-    net = style.feature_net("random", width=0.125, seed=0)
-    assert net.source.startswith("random weights")
-    feats = net(torch.zeros(1, 3, 32, 32), ["conv1_1", "conv3_1", "conv4_2"])
-    assert feats["conv1_1"].shape == (1, 8, 32, 32)
-    assert feats["conv3_1"].shape == (1, 32, 8, 8)
-    assert feats["conv4_2"].shape == (1, 64, 4, 4)
-    again = style.feature_net("random", width=0.125, seed=0)
-    assert torch.equal(net.features[0].weight, again.features[0].weight)
-
-
-def test_find_weights_does_not_download(tmp_path, monkeypatch):
-    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
-    assert style.find_vgg_weights() is None
-    with pytest.raises(ValueError, match="hub cache"):
-        style.feature_net("imagenet")
-    assert style.feature_net("auto", width=0.125).source.startswith("random")
-
-
-def test_find_weights_loads_cached_checkpoint(tmp_path, monkeypatch):
-    (tmp_path / "checkpoints").mkdir()
-    ref = style.VGGFeatures(width=1.0)
-    state = {f"features.{k}": v for k, v in ref.features.state_dict().items()}
-    torch.save(state, tmp_path / "checkpoints" / "vgg19-dcbb9e9d.pth")
-    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
-    net = style.feature_net("auto")
-    assert "ImageNet" in net.source
-    assert torch.equal(net.features[0].weight, ref.features[0].weight)
-
-
 def test_receptive_fields():
-    assert [style.layer_receptive_field(f"conv{b}_1") for b in (1, 2, 3, 4)] == [3, 10, 24, 68]
+    rfs = [style.layer_receptive_field(f"relu{b}_1") for b in (1, 2, 3, 4, 5)]
+    assert rfs == [3, 10, 24, 60, 132]
     assert style.layer_receptive_field("relu1_2") == style.layer_receptive_field("conv1_2") == 5
+    assert style.layer_receptive_field("relu4_2") == 76
 
 
 def test_image_tensor():
     t = style.image_tensor(np.zeros((4, 5, 3)))
     assert t.shape == (1, 3, 4, 5) and t.dtype == torch.float32
-    assert style.image_tensor(np.zeros((4, 5))).shape == (1, 3, 4, 5)  # grey: R = G = B
-    with pytest.raises(ValueError, match="RGB"):
-        style.image_tensor(np.zeros((4, 5, 2)))
+    assert style.image_tensor(np.full((4, 5, 3), 255, np.uint8)).max() == 1.0
+    with pytest.raises(ValueError, match="grey"):
+        style.image_tensor(np.zeros((4, 5)))
+    with pytest.raises(ValueError, match="content"):
+        style.image_tensor(np.zeros((4, 5, 2)), name="content")
 
 
-def test_top_patches():
-    net = style.feature_net("random", width=0.125)
-    img = data.image("chelsea", 64)
-    patches = style.top_patches(net, img, "conv2_1", channel=0, k=3)
-    assert len(patches) == 3 and all(p.shape == (10, 10, 3) for p, _ in patches)
-    assert patches[0][1] >= patches[1][1] >= patches[2][1]
-    with pytest.raises(ValueError, match="channels"):
-        style.top_patches(net, img, "conv2_1", channel=999)
+def test_torchvision_is_never_imported():
+    code = (
+        "import sys; sys.modules['torchvision'] = None\n"  # any import of it would fail
+        "from cnnlab import style\n"
+        "net = style.feature_net('random')\n"
+        "import cnnlab.style.transfer, cnnlab.style.plot, cnnlab.style.check\n"
+        "print('torchvision' in sys.modules and sys.modules['torchvision'] is not None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
