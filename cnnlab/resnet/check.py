@@ -1,5 +1,5 @@
 """Exercise checkers of lesson 08: the projection shortcut's weights, a residual block made
-the identity, and how fast gradients vanish in a plain net.
+the identity, and a residual block's forward pass written by the learner.
 
 Each checker returns a :class:`cnnlab.feedback.Feedback` that names the likely mistake.
 """
@@ -7,9 +7,10 @@ Each checker returns a :class:`cnnlab.feedback.Feedback` that names the likely m
 from __future__ import annotations
 
 import torch
+from torch import nn
 
 from ..feedback import Feedback, check_number
-from .blocks import Block
+from .blocks import Block, block_layers
 
 
 def projection_shortcut_params(answer) -> Feedback:
@@ -77,16 +78,124 @@ def residual_identity(block) -> Feedback:
     )
 
 
-def vanishing_factor(answer) -> Feedback:
-    """Exercise 08.3: a gradient that shrinks by 0.5 in each of 20 plain layers on its way
-    back reaches the first layer multiplied by ``0.5 ** 20``."""
-    slips = [
-        (0.5 * 20, "The factors multiply, one per layer: 0.5 times 0.5 times ..., not 0.5 * 20."),
-        (0.5**19, "Count again: the gradient passes through all 20 layers."),
-        (0.5**21, "Count again: the gradient passes through 20 layers, not 21."),
-        (20**0.5, "The factor is 0.5 per layer raised to the number of layers, not 20 ** 0.5."),
-        (1.5**20, "That is (1 + 0.5) per layer, a residual block's factor; the plain net has 0.5."),
-        (1 - 0.5**20, "That is how much is lost; the question asks for what is left."),
-    ]
-    generic = "Each layer multiplies the gradient by 0.5; what is the product over 20 layers?"
-    return check_number(answer, 0.5**20, slips, generic, "factor", rtol=1e-3, atol=0)
+def checking_blocks() -> list[Block]:
+    """The blocks exercise 08.3 is checked on, in eval mode: 16 -> 16 channels (identity
+    shortcut) and 16 -> 32 channels with stride 2 (projection shortcut). Their batch norms
+    get random gamma, beta and running statistics, so that a norm is not the identity and
+    every misplaced step changes the output."""
+    gen = torch.Generator().manual_seed(83)
+    blocks = []
+    for c_out, stride, shortcut in [(16, 1, "identity"), (32, 2, "projection")]:
+        torch.manual_seed(8 + c_out)
+        block = Block(16, c_out, stride, shortcut=shortcut, norm=True).eval()
+        with torch.no_grad():
+            for bn in (block.bn1, block.bn2):
+                bn.weight.copy_(0.5 + torch.rand(c_out, generator=gen))
+                bn.bias.copy_(0.5 * torch.randn(c_out, generator=gen))
+                bn.running_mean.copy_(0.3 * torch.randn(c_out, generator=gen))
+                bn.running_var.copy_(0.5 + 1.5 * torch.rand(c_out, generator=gen))
+        blocks.append(block)
+    return blocks
+
+
+def block_slips(x, layers) -> dict:
+    """{hint: output} of the usual mistakes in a residual block's forward pass."""
+    r = torch.relu(layers.bn1(layers.conv1(x)))
+    c2 = layers.conv2(r)
+    f = layers.bn2(c2)
+    s = x if layers.proj is None else layers.proj(x)
+    no_relu = layers.bn2(layers.conv2(layers.bn1(layers.conv1(x))))
+    slips = {
+        "You forgot the shortcut: the block must add its input (or the projection of it) "
+        "to f before the last ReLU.": torch.relu(f),
+        "The last ReLU is missing: a residual block outputs relu(f(x) + shortcut(x)).": f + s,
+        "You added the shortcut after the last ReLU: add first, then apply the ReLU, "
+        "relu(f(x) + shortcut(x)).": torch.relu(f) + s,
+        "You added the shortcut before the second batch norm: f ends with bn2, so the "
+        "addition comes after bn2(conv2(...)).": torch.relu(layers.bn2(c2 + s)),
+        "f needs a ReLU between its two convolutions: relu(bn1(conv1(x))) goes into conv2.": torch.relu(
+            no_relu + s
+        ),
+        "You applied the ReLU before the batch norm: conv1, then bn1, then the ReLU.": torch.relu(
+            layers.bn2(layers.conv2(layers.bn1(torch.relu(layers.conv1(x))))) + s
+        ),
+    }
+    if layers.proj is not None:
+        sub = x[:, :, ::2, ::2]
+        padded = nn.functional.pad(sub, (0, 0, 0, 0, 0, f.shape[1] - x.shape[1]))
+        slips[
+            "This block has a learned projection (layers.proj is not None): the shortcut "
+            "is layers.proj(x), not the zero-padded input."
+        ] = torch.relu(f + padded)
+    return slips
+
+
+def error_hint(err: Exception, layers) -> str:
+    """The hint for an exception raised by the learner's forward pass."""
+    msg = str(err)
+    if isinstance(err, TypeError) and "NoneType" in msg:
+        return (
+            "layers.proj is None for a block whose shape does not change: then the "
+            "shortcut is x itself. Use layers.proj(x) only when layers.proj is not None."
+        )
+    if isinstance(err, TypeError) and "not callable" in msg:
+        return (
+            "layers is not the block: call its layers one by one (layers.conv1(x), "
+            "layers.bn1(...), ...) to write the forward pass yourself."
+        )
+    if isinstance(err, RuntimeError) and layers.proj is not None and "size" in msg:
+        return (
+            "f(x) and x have different shapes in this block (16 -> 32 channels, stride 2): "
+            "the projection is missing; the shortcut is layers.proj(x) when it is not None."
+        )
+    return f"Your function raised {type(err).__name__}: {msg[:200]}"
+
+
+def residual_block_function(fn) -> Feedback:
+    """Exercise 08.3: ``fn(x, layers)`` must compute a basic residual block with batch norm,
+    ``relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))``, the shortcut being
+    ``layers.proj(x)`` when ``layers.proj`` is not None and x itself otherwise.
+
+    x (N, C_in, H, W); layers a ``cnnlab.resnet.BlockLayers``; returns (N, C_out, H/s, W/s).
+    Checked against ``Block.forward`` on two blocks (``checking_blocks``) to a relative
+    error of 1e-5; a wrong answer gets the hint of the mistake it matches."""
+    if not callable(fn):
+        return Feedback(False, f"Pass your function itself, got {type(fn).__name__}.")
+    gen = torch.Generator().manual_seed(3)
+    for block in checking_blocks():
+        layers = block_layers(block)
+        x = torch.randn(4, 16, 8, 8, generator=gen)
+        with torch.no_grad():
+            expected = block(x)
+            try:
+                out = fn(x, layers)
+            except Exception as err:  # the learner's code: any error becomes a hint
+                return Feedback(False, error_hint(err, layers))
+            if out is None:
+                return Feedback(False, "Your function returns None: return the block's output.")
+            if not torch.is_tensor(out):
+                return Feedback(False, f"Return a tensor, got {type(out).__name__}.")
+            if out.shape != expected.shape:
+                return Feedback(
+                    False,
+                    f"Your output has shape {tuple(out.shape)}, expected {tuple(expected.shape)} "
+                    f"for a block from 16 to {block.c_out} channels with stride {block.stride}.",
+                )
+            if close(out, expected):
+                continue
+            for hint, wrong in block_slips(x, layers).items():
+                if close(out, wrong):
+                    return Feedback(False, hint)
+        return Feedback(
+            False,
+            "Not right yet, and not one of the usual slips: f is conv1, bn1, ReLU, conv2, bn2; "
+            "then add the shortcut, then a last ReLU.",
+        )
+    return Feedback(
+        True, "Correct: relu(f(x) + shortcut(x)), with the projection where the shape changes."
+    )
+
+
+def close(a, b, rtol=1e-5) -> bool:
+    """True when tensors a and b agree to a relative error of ``rtol``."""
+    return bool((a - b).norm() <= rtol * max(b.norm().item(), 1e-12))

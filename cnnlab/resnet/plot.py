@@ -1,5 +1,6 @@
-"""Pictures of lesson 08: gradient norms per layer, training curves of several networks, and
-the error of a block learning the identity.
+"""Pictures of lesson 08: gradient norms per layer, training curves of several networks, the
+error of a block learning the identity, per-step training losses of the degradation
+experiment, and blocks drawn from their own structure (main path, shortcut, addition).
 
 ``plot_*`` functions return a new Figure (``drawing.figure``, outside pyplot); ``draw_*``
 functions draw into the axes they are given. The numbers come from ``cnnlab.resnet``
@@ -8,9 +9,12 @@ functions draw into the axes they are given. The numbers come from ``cnnlab.resn
 
 from __future__ import annotations
 
+import matplotlib.patches
 import numpy as np
 
 from ..drawing import figure
+from ..validate import check_int
+from .costs import block_costs
 
 
 def plot_gradient_norms(norms: dict):
@@ -87,3 +91,162 @@ def plot_identity_fit(errors: dict):
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_loss_curves(curves: dict, smooth: int = 25, title: str | None = None):
+    """Training loss per step of several networks, each over several seeds.
+
+    curves: {label: list of (steps,) per-step losses, one per seed}
+    (cnnlab.resnet.train_curves). Each curve is drawn as a moving average over ``smooth``
+    steps (a single minibatch's loss is noisy), one colour per label, one line per seed.
+    Returns the Figure.
+    """
+    if not curves:
+        raise ValueError("curves must hold at least one {label: [curve, ...]} entry")
+    smooth = check_int("smooth", smooth, 1)
+    fig = figure((6.4, 3.6))
+    ax = fig.subplots()
+    for i, (label, runs) in enumerate(curves.items()):
+        for j, c in enumerate(runs):
+            c = np.asarray(c, dtype=float)
+            if c.ndim != 1 or len(c) < smooth:
+                raise ValueError(f"{label}: need 1-D curves of at least {smooth} steps")
+            avg = np.convolve(c, np.ones(smooth) / smooth, mode="valid")
+            steps = np.arange(smooth, len(c) + 1)
+            ax.plot(steps, avg, color=f"C{i}", lw=1.6, label=label if j == 0 else None)
+    ax.set(xlabel="training step", ylabel=f"training loss (mean of {smooth} steps)")
+    ax.set_title(title or f"training loss, {max(len(r) for r in curves.values())} seeds each")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+KIND_COLOURS = {"conv": "#9ecae1", "bn": "#fdd0a2", "relu": "#c7e9c0"}
+
+
+def draw_box(ax, xy, text, colour, width=5.6, height=0.56):
+    """A rounded box of ``width`` x ``height`` centred at ``xy`` with ``text`` in it."""
+    x, y = xy
+    ax.add_patch(
+        matplotlib.patches.FancyBboxPatch(
+            (x - width / 2, y - height / 2),
+            width,
+            height,
+            boxstyle="round,pad=0.04",
+            facecolor=colour,
+            edgecolor="0.3",
+            lw=0.8,
+            zorder=3,  # above the shortcut's line, which may run through a box
+        )
+    )
+    ax.text(x, y, text, ha="center", va="center", fontsize=7, zorder=4)
+
+
+def arrow(ax, start, end, label=None):
+    """An arrow from ``start`` to ``end``, ``label`` (a shape) written to its left."""
+    ax.annotate("", end, start, arrowprops=dict(arrowstyle="->", color="0.3", lw=0.9))
+    if label:
+        ax.text(
+            start[0] - 0.12,
+            (start[1] + end[1]) / 2,
+            label,
+            ha="right",
+            va="center",
+            fontsize=7,
+            color="0.35",
+        )
+
+
+def shape_text(shape) -> str:
+    return "x".join(str(v) for v in shape)
+
+
+def draw_block(ax, block, size: int = 8, title: str | None = None):
+    """Draw a block of ``cnnlab.resnet`` from its own structure: the input, every layer of
+    ``block.main`` in order (named as in the block), the shortcut (the ``proj`` layer, or
+    the identity), the addition and the last ReLU, with the (C, H, W) shape on every
+    arrow for an input of ``size`` x ``size`` pixels (``cnnlab.resnet.costs``). Returns ax."""
+    rows = block_costs(block, size)
+    main = [r for r in rows if r.path == "main"]
+    proj = [r for r in rows if r.path == "shortcut"]
+    shape_in = (block.c_in, size, size)
+    draw_box(ax, (0, 0), "input x", "0.9")
+    prev, prev_shape = (0, -0.3), shape_in
+    for i, r in enumerate(main, start=1):
+        arrow(ax, prev, (0, -i * 1.0 + 0.3), shape_text(prev_shape))
+        draw_box(ax, (0, -i * 1.0), f"{r.name}: {r.text}", KIND_COLOURS[r.kind])
+        prev, prev_shape = (0, -i * 1.0 - 0.3), r.shape
+    y_add = -(len(main) + 1) * 1.0
+    if block.residual:
+        arrow(ax, prev, (0, y_add + 0.22), shape_text(prev_shape))
+        ax.add_patch(
+            matplotlib.patches.Circle((0, y_add), 0.22, facecolor="white", edgecolor="0.2", lw=1.0)
+        )
+        ax.text(0, y_add, "+", ha="center", va="center", fontsize=12)
+        draw_shortcut(ax, block, proj, y_add)
+        prev, y_relu = (0, y_add - 0.22), y_add - 1.0
+    else:
+        y_relu = y_add
+    arrow(ax, prev, (0, y_relu + 0.3), None if block.residual else shape_text(prev_shape))
+    draw_box(
+        ax,
+        (0, y_relu),
+        "ReLU (after the addition)" if block.residual else "ReLU",
+        KIND_COLOURS["relu"],
+    )
+    arrow(ax, (0, y_relu - 0.3), (0, y_relu - 0.9), shape_text(main[-1].shape))
+    ax.text(0, y_relu - 1.05, "output", ha="center", va="center", fontsize=8)
+    ax.set_xlim(-3.6, 8.6)
+    ax.set_ylim(y_relu - 1.3, 0.5)
+    ax.axis("off")
+    ax.set_title(title or ("residual block" if block.residual else "plain block"), fontsize=9)
+    return ax
+
+
+def draw_shortcut(ax, block, proj, y_add):
+    """The shortcut: from the input down the right-hand side into the addition, through
+    the 1x1 projection box (``proj``: its LayerCost rows) when the block has one, else
+    labelled as the identity."""
+    x_side = 5.2
+    ax.plot([2.85, x_side, x_side], [0.0, 0.0, y_add], color="0.3", lw=0.9)
+    ax.annotate(
+        "", (0.22, y_add), (x_side, y_add), arrowprops=dict(arrowstyle="->", color="0.3", lw=0.9)
+    )
+    y_mid = y_add / 2
+    if proj:
+        text = proj[0].text.replace(", ", ",\n", 1)
+        draw_box(ax, (x_side, y_mid), f"proj: {text}", KIND_COLOURS["conv"], 3.4, 0.9)
+        ax.text(
+            x_side, y_mid + 0.55, "shortcut (projection)", ha="center", va="bottom", fontsize=7.5
+        )
+        return
+    if block.c_out != block.c_in or block.stride != 1:
+        text = (
+            f"shortcut: identity\n(subsampled by {block.stride},\n"
+            f"+{block.c_out - block.c_in} zero channels)"
+        )
+    else:
+        text = "shortcut: identity\n(x itself)"
+    ax.text(x_side + 0.15, y_mid, text, ha="left", va="center", fontsize=7.5)
+
+
+def plot_blocks(blocks: dict, size: int = 8):
+    """Several blocks side by side (``draw_block``), e.g. {"plain": b1, "residual": b2}.
+    Returns the Figure."""
+    if not blocks:
+        raise ValueError("blocks must hold at least one {title: block} entry")
+    tallest = max(len(b.main) for b in blocks.values()) + 3
+    fig = figure((4.6 * len(blocks), 0.42 * tallest + 0.6))
+    axes = np.atleast_1d(fig.subplots(1, len(blocks)))
+    for ax, (title, block) in zip(axes, blocks.items()):
+        draw_block(ax, block, size, title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_block(block, size: int = 8, title: str | None = None):
+    """One block drawn from its own structure (``draw_block``). Returns the Figure."""
+    return plot_blocks(
+        {title or ("residual block" if block.residual else "plain block"): block}, size
+    )

@@ -96,28 +96,76 @@ def test_identity_wrong_type():
     assert "Pass the cnnlab.resnet.Block" in check.residual_identity(None).message
 
 
-# exercise 3: the vanishing factor
+# exercise 3: a residual block's forward pass
 
 
-def test_vanishing_reference():
-    assert check.vanishing_factor(0.5**20).ok
-    assert check.vanishing_factor(9.537e-7).ok
+def reference(x, layers):
+    f = layers.bn2(layers.conv2(torch.relu(layers.bn1(layers.conv1(x)))))
+    shortcut = x if layers.proj is None else layers.proj(x)
+    return torch.relu(f + shortcut)
 
 
-@pytest.mark.parametrize(
-    "answer, hint",
-    [
-        (10, "not 0.5 * 20"),
-        (0.5**19, "all 20 layers"),
-        (0.5**21, "not 21"),
-        (20**0.5, "not 20 ** 0.5"),
-        (1.5**20, "residual block's factor"),
-        (1 - 0.5**20, "how much is lost"),
-        (None, "Replace None"),
-        (0.3, "not right yet"),
-    ],
-)
-def test_vanishing_names_the_mistake(answer, hint):
-    fb = check.vanishing_factor(answer)
+def test_residual_forward_reference_is_accepted():
+    fb = check.residual_block_function(reference)
+    assert fb.ok, fb.message
+
+
+def test_checking_blocks_have_non_trivial_norms_in_eval_mode():
+    for block in check.checking_blocks():
+        assert not block.training
+        assert not torch.allclose(block.bn1.running_var, torch.ones_like(block.bn1.running_var))
+
+
+def _f(x, L):
+    return L.bn2(L.conv2(torch.relu(L.bn1(L.conv1(x)))))
+
+
+def _s(x, L):
+    return x if L.proj is None else L.proj(x)
+
+
+def _padded(x, L):
+    f = _f(x, L)
+    if L.proj is None:
+        return torch.relu(f + x)
+    sub = x[:, :, ::2, ::2]
+    return torch.relu(f + torch.nn.functional.pad(sub, (0, 0, 0, 0, 0, f.shape[1] - x.shape[1])))
+
+
+MISTAKES = [
+    (lambda x, L: torch.relu(_f(x, L)), "forgot the shortcut"),
+    (lambda x, L: _f(x, L) + _s(x, L), "last ReLU is missing"),
+    (lambda x, L: torch.relu(_f(x, L)) + _s(x, L), "after the last ReLU"),
+    (
+        lambda x, L: torch.relu(L.bn2(L.conv2(torch.relu(L.bn1(L.conv1(x)))) + _s(x, L))),
+        "before the second batch norm",
+    ),
+    (
+        lambda x, L: torch.relu(L.bn2(L.conv2(L.bn1(L.conv1(x)))) + _s(x, L)),
+        "ReLU between its two convolutions",
+    ),
+    (
+        lambda x, L: torch.relu(L.bn2(L.conv2(L.bn1(torch.relu(L.conv1(x))))) + _s(x, L)),
+        "ReLU before the batch norm",
+    ),
+    (lambda x, L: torch.relu(_f(x, L) + x), "projection is missing"),
+    (lambda x, L: torch.relu(_f(x, L) + L.proj(x)), "layers.proj is None"),
+    (_padded, "not the zero-padded input"),
+    (lambda x, L: L(x), "call its layers one by one"),
+    (lambda x, L: torch.relu(_f(x, L))[:, :, ::2], "shape"),
+    (lambda x, L: 2 * reference(x, L), "not one of the usual slips"),
+    (lambda x, L: reference(x, L).numpy(), "Return a tensor"),
+    (lambda x, L: 1 / 0, "ZeroDivisionError"),
+    (lambda x, L: None, "returns None"),
+]
+
+
+@pytest.mark.parametrize("fn, hint", MISTAKES)
+def test_residual_forward_names_the_mistake(fn, hint):
+    fb = check.residual_block_function(fn)
     assert not fb.ok
-    assert hint in fb.message
+    assert hint in fb.message, fb.message
+
+
+def test_residual_forward_wrong_type():
+    assert "Pass your function itself" in check.residual_block_function(None).message
