@@ -3,8 +3,11 @@ mAP, sliding windows and region proposals. Used by lesson 10 (10_object_detectio
 
 Modules: ``boxes`` (IoU), ``nms``, ``localization`` (the label vector and its loss),
 ``anchors`` (YOLO grid, anchors, targets), ``metrics`` (mAP), ``shapes`` (the generated
-scenes), ``yolo``, ``sliding`` and ``proposals`` (the PyTorch detectors), ``plot`` (pictures),
-``check`` (exercise checkers) and ``widgets`` (explorers).
+scenes), ``yolo``, ``sliding`` and ``proposals`` (the PyTorch detectors), ``faces`` (the
+real photographs and P-Net checks for the MTCNN face detector of
+:mod:`cnnlab.pretrained.faces`), ``plot`` (pictures), ``plot_sliding`` (FC layers as
+convolutions), ``plot_faces`` (the face detector's stages), ``check`` (exercise checkers)
+and ``widgets`` (explorers and their kernel-free versions).
 
 The NumPy maths is imported here (``detection.iou(...)``); the PyTorch detectors, the scenes
 and the pictures load on first use (``detection.yolo.TinyYolo``, ``detection.plot``).

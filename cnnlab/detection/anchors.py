@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..validate import as_boxes, as_classes, as_sizes, check_fraction, check_int
+from ..validate import as_boxes, as_classes, as_real_array, as_sizes, check_fraction, check_int
 from .boxes import box_convert, image_hw
 from .localization import BH, BW, BX, BY, PC
 from .nms import non_max_suppression
@@ -40,8 +40,15 @@ def shape_iou(wh_a, wh_b) -> np.ndarray:
     array([[1.  , 0.25]])
     """
     a, b = as_sizes(wh_a, "wh_a"), as_sizes(wh_b, "wh_b")
-    inter = np.minimum(a[:, None, 0], b[None, :, 0]) * np.minimum(a[:, None, 1], b[None, :, 1])
-    union = (a[:, 0] * a[:, 1])[:, None] + (b[:, 0] * b[:, 1])[None, :] - inter
+    # as in cnnlab.detection.iou: widths and heights divided by a power of two near the
+    # pair's larger one, so no area overflows or underflows (and ordinary sizes keep their bits)
+    ex = np.frexp(np.maximum(a[:, None, 0], b[None, :, 0]))[1]
+    ey = np.frexp(np.maximum(a[:, None, 1], b[None, :, 1]))[1]
+    wa, ha = np.ldexp(a[:, None, 0], -ex), np.ldexp(a[:, None, 1], -ey)
+    wb, hb = np.ldexp(b[None, :, 0], -ex), np.ldexp(b[None, :, 1], -ey)
+    with np.errstate(under="ignore"):
+        inter = np.minimum(wa, wb) * np.minimum(ha, hb)
+        union = wa * ha + wb * hb - inter
     return inter / union
 
 
@@ -93,7 +100,7 @@ def assign_anchors(boxes, grid_size: int, image_size, anchors=None) -> Assignmen
         wh = box_convert(b, "xyxy", "cxcywh")[:, 2:]
         if np.any(wh <= 0):
             raise ValueError("objects assigned to anchors need a width and height > 0")
-        ious = shape_iou(wh, anchors)
+        ious = shape_iou(wh, as_sizes(anchors, "anchors"))
         anchor = ious.argmax(axis=1)
         fit = ious[np.arange(len(b)), anchor]
     kept = np.ones(len(b), dtype=bool)
@@ -187,7 +194,7 @@ def encode_targets(boxes, classes, grid_size: int, image_size, num_classes: int,
 def _as_grid(y) -> np.ndarray:
     """A YOLO output or target as an (S, S, B, 5 + C) float array ((S, S, 5 + C) means one
     slot per cell, B = 1), or a ValueError naming the shape received."""
-    y = np.asarray(y, dtype=float)
+    y = as_real_array("y", y).astype(float)
     if y.ndim == 3:
         y = y[:, :, None]  # (S, S, 5 + C): one slot per cell
     if y.ndim != 4 or y.shape[0] != y.shape[1] or y.shape[3] < 6:
@@ -195,6 +202,8 @@ def _as_grid(y) -> np.ndarray:
             f"a YOLO output must have shape (S, S, B, 5 + C) or (S, S, 5 + C) with C >= 1, "
             f"got {y.shape}"
         )
+    if not np.isfinite(y).all():
+        raise ValueError("a YOLO output must hold finite numbers, got NaN or infinite values")
     return y
 
 

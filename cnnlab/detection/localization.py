@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..validate import as_real_array
+
 #: Index of each entry of a label vector ``y = (pc, bx, by, bh, bw, c1, ..., cC)``.
 PC, BX, BY, BH, BW = 0, 1, 2, 3, 4
 
@@ -28,13 +30,16 @@ def localization_loss(y_hat, y) -> np.ndarray:
     is no object, so only ``(pc_hat - pc)^2`` counts: the box and class entries are "don't
     care". Returns (N,) losses (or a float for one vector).
     """
-    yh, yt = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
+    yh = as_real_array("y_hat", y_hat).astype(float)
+    yt = as_real_array("y", y).astype(float)
     if yh.shape != yt.shape:
         raise ValueError(f"y_hat and y must have the same shape, got {yh.shape} and {yt.shape}")
     single = yh.ndim == 1
     yh, yt = np.atleast_2d(yh), np.atleast_2d(yt)
     if yt.shape[1] < 6:
         raise ValueError(f"label vectors need pc, 4 box numbers and >= 1 class, got {yt.shape[1]}")
+    if not (np.isfinite(yh).all() and np.isfinite(yt).all()):
+        raise ValueError("y_hat and y must hold finite numbers, got NaN or infinite values")
     if not np.all(np.isin(yt[:, PC], (0, 1))):
         raise ValueError(f"y's pc must be 0 or 1, got {yt[:, PC].tolist()}")
     sq = (yh - yt) ** 2

@@ -19,30 +19,51 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validate import as_boxes, as_classes, as_vector, check_fraction, check_int
+from ..validate import (
+    as_boxes,
+    as_classes,
+    as_real_array,
+    as_vector,
+    check_fraction,
+    check_int,
+)
 from .boxes import iou
 
 
+def _image_list(value, name: str, parts: str) -> list:
+    """``value`` as a list with one entry per image, or a ValueError naming ``name``."""
+    if value is None or isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        raise ValueError(f"{name} must be a list with one {parts} per image, got {value!r}")
+    return list(value)
+
+
 def _check_image_lists(predictions, ground_truths):
+    """Check one image's (boxes, scores, classes) per prediction and (boxes, classes) per
+    truth; scores must be finite (a NaN has no rank: the answer would depend on the order
+    of the list). Returns the two lists of checked arrays."""
+    predictions = _image_list(predictions, "predictions", "(boxes, scores, classes)")
+    ground_truths = _image_list(ground_truths, "ground_truths", "(boxes, classes)")
     if len(predictions) != len(ground_truths):
         raise ValueError(
             f"predictions cover {len(predictions)} images but ground_truths {len(ground_truths)}"
         )
     preds, truths = [], []
     for i, (p, g) in enumerate(zip(predictions, ground_truths)):
-        if len(p) != 3 or len(g) != 2:
+        if not (isinstance(p, (tuple, list)) and len(p) == 3) or not (
+            isinstance(g, (tuple, list)) and len(g) == 2
+        ):
             raise ValueError(
                 f"image {i}: predictions must be (boxes, scores, classes) and ground truths "
-                "(boxes, classes)"
+                f"(boxes, classes), got {type(p).__name__} and {type(g).__name__}"
             )
         pb = as_boxes(p[0], f"predicted boxes of image {i}")
-        preds.append(
-            (
-                pb,
-                as_vector(p[1], f"scores of image {i}", len(pb)),
-                as_classes(p[2], len(pb), f"predicted classes of image {i}"),
+        ps = as_vector(p[1], f"scores of image {i}", len(pb))
+        if not np.isfinite(ps).all():
+            raise ValueError(
+                f"scores of image {i} contain NaN or infinite values, got {ps.tolist()}: "
+                "detections are ranked by score, and a NaN has no rank"
             )
-        )
+        preds.append((pb, ps, as_classes(p[2], len(pb), f"predicted classes of image {i}")))
         gb = as_boxes(g[0], f"true boxes of image {i}")
         truths.append((gb, as_classes(g[1], len(gb), f"true classes of image {i}")))
     return preds, truths
@@ -89,6 +110,7 @@ def precision_recall(predictions, ground_truths, cls: int, iou_threshold: float 
     sorted by decreasing score (ties keep the order of the images and detections).
     """
     thr = check_fraction("iou_threshold", iou_threshold)
+    cls = check_int("cls", cls, 0)
     preds, truths = _check_image_lists(predictions, ground_truths)
     scores, hits, n_true = [np.zeros(0)], [np.zeros(0, dtype=bool)], 0
     for (pb, ps, pc), (tb, tc) in zip(preds, truths):
@@ -103,6 +125,14 @@ def precision_recall(predictions, ground_truths, cls: int, iou_threshold: float 
     return precision, recall, n_true
 
 
+def _curve(values, name: str) -> np.ndarray:
+    """A precision or recall curve (K,) of finite numbers in [0, 1], or a ValueError."""
+    v = as_real_array(name, values).astype(float).reshape(-1)
+    if not (np.isfinite(v) & (v >= 0) & (v <= 1)).all():
+        raise ValueError(f"{name} must be numbers in [0, 1] (one per rank), got {v.tolist()}")
+    return v
+
+
 def interpolated_precision(precision) -> np.ndarray:
     """The precision curve made monotone: at each rank, the best precision at that recall
     or beyond (what VOC's average precision integrates). precision: (K,); returns (K,).
@@ -110,7 +140,7 @@ def interpolated_precision(precision) -> np.ndarray:
     >>> interpolated_precision([0.0, 0.5, 2 / 3, 0.5, 0.6]).round(3)
     array([0.667, 0.667, 0.667, 0.6  , 0.6  ])
     """
-    p = np.asarray(precision, dtype=float)
+    p = _curve(precision, "precision")
     return np.maximum.accumulate(p[::-1])[::-1]
 
 
@@ -124,8 +154,13 @@ def average_precision(precision, recall) -> float:
     >>> average_precision([0.0, 0.5, 2 / 3, 0.5, 0.6], [0.0, 0.25, 0.5, 0.5, 0.75])
     0.4833333333333333
     """
-    p = interpolated_precision(np.concatenate([[0.0], np.asarray(precision, float), [0.0]]))
-    r = np.concatenate([[0.0], np.asarray(recall, float), [1.0]])
+    p, r = _curve(precision, "precision"), _curve(recall, "recall")
+    if len(p) != len(r):
+        raise ValueError(
+            f"precision has {len(p)} values but recall {len(r)}; give one of each per rank"
+        )
+    p = interpolated_precision(np.concatenate([[0.0], p, [0.0]]))
+    r = np.concatenate([[0.0], r, [1.0]])
     step = np.flatnonzero(r[1:] != r[:-1])
     return float(np.sum((r[step + 1] - r[step]) * p[step + 1]))
 

@@ -13,7 +13,7 @@ import matplotlib.patches
 import numpy as np
 
 from .. import drawing
-from ..validate import as_boxes, check_fraction
+from ..validate import as_boxes, as_classes, as_sizes, as_vector, check_fraction
 from .anchors import assign_anchors, encode_targets, shape_iou
 from .boxes import box_area, intersection, iou
 from .metrics import interpolated_precision
@@ -49,9 +49,11 @@ def draw_boxes(
     scores: optional (N,). Returns the list of N Rectangle patches.
     """
     b = as_boxes(boxes)
+    cls = None if classes is None else as_classes(classes, len(b))
+    sc = None if scores is None else as_vector(scores, "scores", len(b))
     patches = []
     for k, (x1, y1, x2, y2) in enumerate(b):
-        c = None if classes is None else int(np.asarray(classes)[k])
+        c = None if cls is None else int(cls[k])
         col = color or (class_colour(c) if c is not None else "white")
         rect = matplotlib.patches.Rectangle(
             (x1, y1), x2 - x1, y2 - y1, fill=False, ec=col, lw=lw, ls=ls, alpha=alpha
@@ -61,8 +63,8 @@ def draw_boxes(
         parts = []
         if label and c is not None:
             parts.append(names[c] if names is not None else str(c))
-        if label and scores is not None:
-            parts.append(f"{float(np.asarray(scores)[k]):.2f}")
+        if label and sc is not None:
+            parts.append(f"{sc[k]:.2f}")
         if parts:
             ax.text(
                 x1,
@@ -273,8 +275,8 @@ def plot_nms(
     check_fraction("iou_threshold", iou_threshold)
     check_fraction("score_threshold", score_threshold)
     b = as_boxes(boxes)
-    s = np.asarray(scores, dtype=float)
-    c = np.zeros(len(b), dtype=int) if classes is None else np.asarray(classes, dtype=int)
+    s = as_vector(scores, "scores", len(b))
+    c = np.zeros(len(b), dtype=int) if classes is None else as_classes(classes, len(b))
     cand = np.flatnonzero(s >= score_threshold)
     keep = cand[
         non_max_suppression(b[cand], s[cand], iou_threshold, classes=c[cand] if per_class else None)
@@ -309,7 +311,7 @@ def draw_yolo_cells(ax, boxes, classes, assignment, grid_size: int, image_size):
     """
     h, w = image_size
     b = as_boxes(boxes)
-    c = np.asarray(classes, dtype=int)
+    c = as_classes(classes, len(b))
     ch, cw = h / grid_size, w / grid_size
     for k in range(1, grid_size):
         ax.axhline(k * ch, color="white", lw=0.7, alpha=0.8)
@@ -334,7 +336,7 @@ def draw_yolo_cells(ax, boxes, classes, assignment, grid_size: int, image_size):
 def _label_lines(target, classes, assignment, names, with_anchors: bool) -> list[str]:
     """The text beside the YOLO grid, one entry per object: its slot and its vector."""
     lines = []
-    for i, c in enumerate(np.asarray(classes, dtype=int)):
+    for i, c in enumerate(as_classes(classes, len(assignment.row))):
         r, col, an = int(assignment.row[i]), int(assignment.col[i]), int(assignment.anchor[i])
         name = names[c] if names is not None else f"class {c}"
         where = f"cell ({r}, {col})" + (f", anchor {an}" if with_anchors else "")
@@ -359,7 +361,7 @@ def plot_yolo_grid(
     img = drawing.to_hwc(image)
     h, w = img.shape[:2]
     b = as_boxes(boxes)
-    c = np.asarray(classes, dtype=int)
+    c = as_classes(classes, len(b))
     target = encode_targets(b, c, grid_size, (h, w), num_classes, anchors)
     a = assign_anchors(b, grid_size, (h, w), anchors)
     fig = drawing.figure((6.4, 3.3))
@@ -417,7 +419,7 @@ def plot_anchors(wh, anchors, title=None):
 
     wh: (N, 2) box (width, height) in pixels; anchors: (B, 2). Returns the Figure.
     """
-    wh, anchors = np.asarray(wh, float), np.asarray(anchors, float)
+    wh, anchors = as_sizes(wh, "wh"), as_sizes(anchors, "anchors")
     nearest = shape_iou(wh, anchors).argmax(axis=1)
     fig = drawing.figure((7.0, 3.2))
     ax, ax2 = fig.subplots(1, 2)

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..validate import as_boxes, check_int
+from ..validate import as_boxes, as_classes, check_int
 from .boxes import box_convert, iou
 
 #: Class names, by class index (the notes' c1, c2, c3).
@@ -204,7 +204,7 @@ def noisy_detections(boxes, classes, per_object: int = 5, spread: float = 2.0, s
     b = as_boxes(boxes)
     rng = np.random.default_rng(seed)
     out, scores, cls = [], [], []
-    for box, c in zip(b, np.asarray(classes, dtype=np.int64)):
+    for box, c in zip(b, as_classes(classes, len(b))):
         for k in range(check_int("per_object", per_object, 1)):
             noise = rng.normal(0, spread * (0.3 if k == 0 else 1.0), 4)
             j = box + noise

@@ -139,3 +139,94 @@ def test_draw_functions_draw_into_the_given_axes():
     assert plot.draw_overlap(ax, [0, 0, 4, 4], [2, 2, 6, 6], 8) is ax
     a = detection.assign_anchors(SCENE.boxes[0], 4, 64)
     assert plot.draw_yolo_cells(ax, SCENE.boxes[0], SCENE.classes[0], a, 4, (64, 64)) is ax
+
+
+# --- the face detector's pictures (plot_faces) and FC layers as convolutions (plot_sliding) ---
+
+
+def test_plot_faces_draws_each_box_and_landmark():
+    from cnnlab.detection import plot_faces
+
+    img = np.full((60, 80, 3), 0.5)
+    boxes = np.array([[10, 10, 30, 34], [40, 5, 70, 40]])
+    marks = np.random.default_rng(0).uniform(10, 40, (2, 5, 2))
+    fig = plot_faces.plot_faces(
+        [img, img],
+        [(boxes, [0.99, 0.9], marks), (boxes[:0], [], marks[:0])],
+        titles=["two", "none"],
+        truths=[None, boxes[:1]],
+    )
+    ax = fig.axes[0]
+    assert len(rectangles(ax)) == 2
+    points = np.concatenate([c.get_offsets() for c in ax.collections])
+    assert len(points) == 10
+    np.testing.assert_allclose(np.sort(points, axis=0), np.sort(marks.reshape(-1, 2), axis=0))
+    assert "0.990" in figure_text(fig) and "nose" in figure_text(fig)
+    assert len(rectangles(fig.axes[1])) == 1  # only the dashed truth
+    with pytest.raises(ValueError, match="landmarks must have shape"):
+        plot_faces.plot_faces([img], [(boxes, [0.9, 0.8], marks[:, :4])])
+    with pytest.raises(ValueError, match="one result per image"):
+        plot_faces.plot_faces([img], [])
+
+
+def test_plot_pyramid_draws_each_level_and_a_window():
+    from cnnlab.detection import plot_faces
+    from cnnlab.pretrained.faces import pyramid_scales
+
+    img = drawing.to_hwc(SCENE.images[0])
+    scales = pyramid_scales(64, 64, 20)
+    fig = plot_faces.plot_pyramid(img, scales)
+    ax = fig.axes[0]
+    assert len(ax.images) == len(scales)
+    windows = rectangles(ax)
+    assert len(windows) == len(scales) and all(w.get_width() == 12 for w in windows)
+    assert f"{len(scales)} levels" in ax.get_title()
+    with pytest.raises(ValueError, match="scales is empty"):
+        plot_faces.plot_pyramid(img, [])
+
+
+def test_plot_pnet_map_marks_the_best_window():
+    from cnnlab.detection import plot_faces
+
+    prob = np.zeros((5, 7))
+    prob[2, 3], prob[0, 0] = 0.95, 0.7
+    fig = plot_faces.plot_pnet_map(np.zeros((20, 24, 3)), prob, threshold=0.6)
+    left, right = fig.axes[0], fig.axes[1]
+    best = [r for r in rectangles(left) if r.get_edgecolor()[:3] == (1.0, 0.0, 0.0)]
+    assert [(b.get_x(), b.get_y(), b.get_width()) for b in best] == [(6, 4, 12)]
+    assert len(rectangles(right)) == 3  # two cells >= 0.6, and the best again in red
+    assert "0.950" in right.get_title() and "7×5" in right.get_title()
+    with pytest.raises(ValueError, match="2-D map"):
+        plot_faces.plot_pnet_map(np.zeros((20, 24, 3)), np.zeros(5))
+
+
+def test_plot_cascade_counts_the_boxes_of_each_stage():
+    from cnnlab.detection import plot_faces
+
+    def stage(n):
+        xy = np.arange(n)[:, None] * 2.0
+        return np.concatenate([xy, xy, xy + 5, xy + 5], axis=1), np.ones(n)
+
+    stages = {
+        "pnet": {"before_nms": stage(9), "after_nms": stage(4)},
+        "rnet": {"before_nms": stage(3), "after_nms": stage(2)},
+        "onet": {"before_nms": stage(1), "after_nms": stage(1)},
+    }
+    fig = plot_faces.plot_cascade(np.zeros((30, 30, 3)), stages)
+    counts = [len(rectangles(ax)) for ax in fig.axes]
+    assert counts == [9, 4, 3, 2, 1]
+    assert "1 box" in fig.axes[4].get_title() and "9 boxes" in fig.axes[0].get_title()
+
+
+def test_plot_fc_as_conv_shapes_come_from_the_networks():
+    from cnnlab.detection import plot_sliding, sliding
+
+    model = sliding.WindowClassifier()
+    conv = sliding.convolutionalize(model)
+    text = figure_text(plot_sliding.plot_fc_as_conv(model, conv, image_size=16))
+    for label in ("FC 400", "FC 4", "conv 5×5\n400 filters", "1×1×400", "1×1×4", "2×2×4", "6×6×16"):
+        assert label in text, label
+    shapes_ = [s for _, s, _ in plot_sliding.layer_shapes(list(conv), (3, 28, 28))]
+    assert shapes_[-1] == (4, 8, 8)
+    with pytest.raises(ValueError, match="image_size"):
+        plot_sliding.plot_fc_as_conv(model, conv, image_size=10)

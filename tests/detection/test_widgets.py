@@ -72,3 +72,41 @@ def test_drawing_is_fast_enough_for_widgets():
             times.append(time.perf_counter() - t)
         # the budget is 50 ms on an idle machine; this bound only catches a gross slowdown
         assert np.median(times) < 0.5
+
+
+def test_every_control_is_a_slider_or_toggle_buttons():
+    """Keyboard use in JupyterLab: a Dropdown's ArrowUp/ArrowDown move between cells."""
+    import ipywidgets as W
+
+    boxes = [
+        widgets.iou_explorer(),
+        widgets.nms_explorer(SCENE.images[0], *CAND, names=shapes.CLASSES),
+        widgets.yolo_grid_explorer(shapes.make_shapes(2, seed=0), shapes.CLASSES),
+    ]
+    for box in boxes:
+        for control in box.controls.values():
+            assert isinstance(control, (W.IntSlider, W.FloatSlider, W.ToggleButtons)), control
+    per_class = boxes[1].controls["per_class"]
+    assert [v for _, v in per_class.options] == [True, False]
+
+
+def test_iou_scrubber_holds_every_frame_and_the_message():
+    walk = widgets.iou_frames()
+    html = widgets.iou_scrubber().data
+    # every frame but the last (a message) once, and the first again in the <img> shown first
+    assert html.count("data:image/png;base64,") == len(walk)
+    assert "sticks out" in html and f'max="{len(walk) - 1}"' in html
+    first = plot.plot_iou(**walk[0])
+    assert "= 1.000" in first.axes[0].get_title()  # B starts on A
+    last_touching = [f for f in walk if f["x"] < 7 and f["w"] == 5][-1]
+    assert "0.000" not in plot.plot_iou(**last_touching).axes[0].get_title()
+
+
+def test_nms_scrubber_walks_the_thresholds():
+    walk = widgets.nms_frames()
+    assert {f["per_class"] for f in walk} == {True, False}
+    html = widgets.nms_scrubber(SCENE.images[0], *CAND, names=shapes.CLASSES).data
+    assert html.count("data:image/png;base64,") == len(walk) + 1  # the first one shown twice
+    assert "class-blind" in html and "IoU threshold 1.00" in html
+    short = widgets.nms_scrubber(SCENE.images[0], *CAND, walk=walk[:2], dpi=40).data
+    assert short.count("data:image/png;base64,") == 3 and len(short) < len(html) / 4
