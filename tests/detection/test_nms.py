@@ -1,5 +1,6 @@
 """cnnlab.detection.nms: non-max suppression on hand-made cases, against a brute-force NMS
-written here, against torchvision, property tests, and bad input."""
+written here, property tests, and bad input. (No comparison with torchvision: the course must
+never install it, so a test that needs it could never run.)"""
 
 import numpy as np
 import pytest
@@ -92,23 +93,6 @@ def test_nms_properties(data):
                 assert m[i, j] <= thr
     for j in set(range(len(b))) - set(keep.tolist()):  # each removed box has a reason
         assert any(c[i] == c[j] and s[i] > s[j] and m[i, j] > thr for i in keep)
-
-
-def test_nms_matches_torchvision():
-    """The one comparison with torchvision.ops.nms / batched_nms (skipped without it)."""
-    tv = pytest.importorskip("torchvision")
-    import torch
-
-    rng = np.random.default_rng(0)
-    for thr in (0.1, 0.3, 0.5, 0.7):
-        xy = rng.uniform(0, 50, (60, 2))
-        b = np.concatenate([xy, xy + rng.uniform(2, 20, (60, 2))], axis=1)
-        s = rng.permutation(60) / 60.0
-        c = rng.integers(0, 3, 60)
-        ref = tv.ops.nms(torch.tensor(b), torch.tensor(s), thr).numpy()
-        assert detection.non_max_suppression(b, s, thr).tolist() == ref.tolist()
-        ref = tv.ops.batched_nms(torch.tensor(b), torch.tensor(s), torch.tensor(c), thr).numpy()
-        assert detection.non_max_suppression(b, s, thr, classes=c).tolist() == ref.tolist()
 
 
 # --- bad input ---
