@@ -171,7 +171,8 @@ for side in (32, 224, 1000):
 # to learn a separate copy for each position.
 #
 # Below, one 3×3 vertical-edge filter (Sobel's) is slid over a photo with `cnnlab.conv2d`.
-# The response is strong (light or dark) wherever brightness changes from left to right:
+# The response is strong (positive or negative; the picture shows its absolute value, so
+# both are light) wherever brightness changes from left to right:
 # the whiskers, the eyes, the outline of the head, wherever they are.
 
 # %%
@@ -196,7 +197,7 @@ print(f"one private 3x3 filter per position (no sharing): {positions * sobel_x.s
 # is: move the photo and the response moves with it, by the same amount. Below we shift the
 # photo 20 pixels down and 35 to the right (`np.roll`, so what falls off one edge comes back
 # on the other) and compare. Away from the wrapped-around border, the response of the
-# shifted photo is the shifted response of the original, to the last digit; the strongest
+# shifted photo is the shifted response of the original (`np.allclose` says True); the strongest
 # response (marked ×) moves by exactly (20, 35). This property, called **translation
 # equivariance**, is the subject of lesson 05.
 
@@ -297,7 +298,8 @@ print(f"receptive field {rf}x{rf}, times 3 channels = {rf * rf * 3}")
 # %% [markdown]
 # ## 4. A ConvNet still ends with fully connected layers
 #
-# Convolutions and pooling turn an image into *maps* of features, still laid out in space.
+# Convolutions and pooling (which shrinks each map, here by keeping the largest value of
+# every 2×2 window) turn an image into *maps* of features, still laid out in space.
 # To decide "this is a 7", the network needs one score per class: a plain vector. So the
 # last layers of a classic ConvNet flatten the final maps and apply one or more FC layers,
 # followed by a softmax that turns the scores into probabilities:
@@ -347,7 +349,9 @@ print(f"{'total':<26} {sum(p.numel() for p in model.parameters()):>5} parameters
 #    the domain, which properties of an image should matter (its colours, the directions of
 #    its edges, which small patterns it contains) and wrote a fixed recipe turning an image
 #    into a vector of such numbers.
-# 2. **Classification, learned.** A classifier (a linear model, an SVM) was trained on those
+# 2. **Classification, learned.** A classifier (a linear model, or an SVM, a support vector
+#    machine: a linear model fitted to keep the classes as far from its boundary as it can)
+#    was trained on those
 #    vectors.
 #
 # Only the second step learns from data. If the recipe throws away what tells the classes
@@ -357,12 +361,12 @@ print(f"{'total':<26} {sum(p.numel() for p in model.parameters()):>5} parameters
 #
 # ### 5.1 Colour histogram and HOG on a photo
 #
-# - A **colour histogram** counts how many pixels have each intensity, per colour channel
+# - A **colour histogram** records what fraction of the pixels has each intensity, per colour channel
 #   (`features.colour_histogram`, 8 bins per channel: 24 numbers). It describes the colours
 #   of a scene and nothing of its layout.
 # - **HOG**, the histogram of oriented gradients (Dalal and Triggs, 2005, designed to find
 #   pedestrians), cuts the image into cells of a few pixels and records in each cell how much
-#   edge there is in each direction, normalised over neighbouring cells so that lighting and
+#   edge there is in each direction, normalised over a **block** of neighbouring cells so that lighting and
 #   contrast matter less (`features.hog`, a checked wrapper of scikit-image's `hog`). It
 #   describes shape and ignores colour. The right-hand picture draws each cell's dominant
 #   directions.
@@ -381,7 +385,7 @@ features.plot.plot_hand_made_features(photo, hist, hog_picture, size=3.2)
 # %% [markdown]
 # Each recipe keeps what its designer thought mattered and discards the rest. Scramble the
 # pixels of the photo, as in section 1: the colour histogram does not change at all, while
-# HOG, which looks at neighbouring pixels, changes completely.
+# HOG, which looks at neighbouring pixels, changes.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -397,7 +401,8 @@ print("HOG unchanged:             ", np.allclose(features.hog(scrambled, cell=12
 # how often each word of a vocabulary occurs in it, ignoring word order. For images:
 #
 # 1. cut every training image into all its small patches (here 4×4 pixels) and group similar
-#    patches with k-means; the 64 group centres are the **visual words**
+#    patches with k-means (which splits them into 64 groups, each summed up by its mean
+#    patch, its centre); the 64 group centres are the **visual words**
 #    (`features.patch_codebook`, no labels used);
 # 2. describe an image by how often each visual word occurs in it, whatever the position
 #    (`features.bag_of_words`).
@@ -419,7 +424,8 @@ features.plot.plot_patches(words, cols=16, title="64 visual words (4x4 patches) 
 # ### 5.3 Measured: fixed features + a trained classifier, versus a ConvNet
 #
 # Now the comparison. For each fixed feature we train the same linear classifier (logistic
-# regression, `features.linear_classifier`) on the training digits and measure accuracy on
+# regression: one weighted sum of the features per class, turned into probabilities by a
+# softmax; `features.linear_classifier`) on the training digits and measure accuracy on
 # the test digits. As a baseline, the raw 64 pixel values themselves are used as the
 # features. HOG uses cells of 2×2 pixels and blocks of 2×2 cells, its usual layout scaled down
 # to an 8×8 image.
@@ -443,10 +449,11 @@ for name, recipe in recipes.items():
 
 # %% [markdown]
 # And the small ConvNet of section 4, trained end to end on the raw pixels with
-# `nets.fit` (Adam, 20 epochs). Training starts from random weights, so we train it from
+# `nets.fit` (Adam, a gradient-descent method that adapts the step size of every weight;
+# 20 epochs, i.e. 20 passes over the training set). Training starts from random weights, so we train it from
 # three different seeds and report each. On a CPU we use a single thread: a network this
 # small gains nothing from splitting each tiny operation across threads, and on a busy
-# machine the threads wait for each other (we measured 7 to 20 times slower with two).
+# machine the threads wait for each other, which makes training slower, not faster.
 
 # %%
 dev = cnnlab.device(verbose=False)

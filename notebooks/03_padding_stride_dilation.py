@@ -18,7 +18,7 @@
 #
 # Besides its size $f$, a convolution kernel has three settings: **padding** $p$ (how
 # many rings of zeros are added around the input), **stride** $s$ (how far the window jumps
-# between two outputs) and **dilation** $d$ (how far apart the kernel's taps are). Together
+# between two outputs) and **dilation** $d$ (how far apart the kernel's taps, the positions of its weights, are). Together
 # they decide how big the output is. By the end of this lesson you can predict the output size
 # of any convolution by hand, you know why padding and odd kernel sizes exist, and you have
 # explored every setting with an interactive picture.
@@ -102,7 +102,7 @@ print("layer", len(sizes) + 1, "->", message.split(";")[0])
 # Here is what that does to a picture: a 32×32 photo blurred five times by a 3×3 average,
 # once with valid convolutions (it shrinks to 22×22 and the border of the scene is gone) and
 # once with one ring of zero padding per layer (it keeps its 32×32; the zeros darken the edge
-# a little, which is the price of padding).
+# into a dark frame a few pixels wide, which is the price of padding).
 
 # %%
 photo = image("camera", size=32, gray=True)
