@@ -59,6 +59,14 @@ def _widget_models(nb: Path) -> set[str]:
     return {m.get("model_name", "") for m in state.get("state", {}).values()}
 
 
+def _has_widget_views(nb: Path) -> bool:
+    """Whether any cell output shows a widget (saved state alone, e.g. of a progress bar that
+    removed itself, puts nothing on the page)."""
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    key = "application/vnd.jupyter.widget-view+json"
+    return any(key in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+
+
 def _has_png(nb: Path) -> bool:
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
     return any("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
@@ -276,7 +284,7 @@ def test_saved_widgets_render_offline(page, base_url, lessons):
     # The widget manager and require.js are served by the site itself.
     for js in ("_static/widgets/require.js", "_static/widgets/embed-amd.js"):
         assert page.request.get(base_url + js).ok, f"{js} is not served by the site"
-    with_state = [nb for nb in lessons if _widget_models(nb)]
+    with_state = [nb for nb in lessons if _widget_models(nb) and _has_widget_views(nb)]
     with_slider = [
         nb for nb in with_state if {"IntSliderModel", "FloatSliderModel"} & _widget_models(nb)
     ]
