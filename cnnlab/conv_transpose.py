@@ -10,27 +10,31 @@ PyTorch):
 
 1. ``conv_transpose2d_naive``: each input pixel **stamps** a copy of the kernel, scaled by
    its value, onto the output at stride s; overlapping stamps add up; p is cropped off each
-   side at the end.
+   side at the end (``kernel_stamps`` gives the stamps one by one, for pictures).
 2. ``conv_transpose_by_zero_stuffing``: put s - 1 zeros between the input's pixels, pad by
-   d(f-1) - p, and run an ordinary stride-1 convolution with the kernel flipped in space and
-   its in/out channels swapped.
-3. ``conv_transpose2d`` (what the course computes with): the gradient of a convolution with
-   respect to its input. A convolution with the same w, s, p, d maps an output-sized image
-   to an input-sized one; its transpose maps back, which is exactly ``conv2d_backward``'s dx.
+   d(f-1) - p (``stuffed_input``), and run an ordinary stride-1 convolution with the kernel
+   flipped in space and its in/out channels swapped (``flipped_kernel``).
+3. ``conv_transpose_by_conv_backward``: the gradient of a convolution with respect to its
+   input. A convolution with the same w, s, p, d maps an output-sized image to an
+   input-sized one; its transpose maps back, which is exactly ``conv2d_backward``'s dx.
    That is where the name comes from, and why it "undoes" the size, not the values.
+   ``conv_transpose2d`` (what the course computes with) is this, with fast kernels.
+
+``contributing_inputs`` lists the input pixels one output depends on.
 
 Used by the segmentation lesson and the arithmetic explorer's transposed mode.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 
 from . import conv_fast
 from .arith import conv_transpose_output_size, effective_kernel
-from .conv import conv2d, convnd
+from .conv import conv2d, convnd, convnd_backward
 from .validate import as_real_array, as_tuple, check_int, check_memory
 
 
@@ -169,6 +173,37 @@ def conv_transpose2d_naive(
     return out
 
 
+def kernel_stamps(x, w, stride=1, dilation=1):
+    """The stamp of every input pixel, each on its own uncropped canvas: what
+    ``conv_transpose2d_naive`` adds up, one term at a time, for pictures.
+
+    x: (H, W) one channel; w: (KH, KW). Returns (H, W, H_full, W_full) with
+    ``stamps[r, c]`` = ``x[r, c] * w`` placed with its top-left corner at (r·s, c·s);
+    their sum is ``conv_transpose2d`` with no padding. Computed by ``conv_transpose2d``
+    itself on a copy of x that keeps only pixel (r, c).
+
+    >>> kernel_stamps(np.array([[1.0, 2.0]]), np.ones((1, 2)), stride=2)[0, 1]
+    array([[0., 0., 2., 2.]])
+    """
+    x, w = as_real_array("x", x), as_real_array("w", w)
+    if x.ndim != 2 or w.ndim != 2:
+        raise ValueError(f"kernel_stamps takes a 2D x and a 2D w, got {x.shape} and {w.shape}")
+    one = np.zeros_like(x, dtype=float)
+    rows = []
+    for r in range(x.shape[0]):
+        row = []
+        for c in range(x.shape[1]):
+            one[:] = 0
+            one[r, c] = x[r, c]
+            row.append(
+                conv_transpose2d(one[None, None], w[None, None], stride=stride, dilation=dilation)[
+                    0, 0
+                ]
+            )
+        rows.append(row)
+    return np.array(rows)
+
+
 def zero_stuff(x, stride):
     """Put ``stride - 1`` zeros between neighbouring values along every spatial axis.
 
@@ -187,23 +222,25 @@ def zero_stuff(x, stride):
     return out
 
 
-def conv_transpose_by_zero_stuffing(
-    x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
-):
-    """Transposed convolution as an ordinary convolution (any number of spatial axes).
+def stuffed_input(x, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    """What ``conv_transpose_by_zero_stuffing`` convolves: x with s - 1 zeros between its
+    pixels, padded by d(f-1) - p on each side and output_padding more on the far side
+    (where d(f-1) - p is negative, cropped instead).
 
-    Zero-stuff x by the stride, pad each side by d(f-1) - p (and the far side by
-    output_padding more), then convolve at stride 1 with the kernel flipped in space and its
-    channel axes swapped. Padding below zero crops instead. Same result as
-    ``conv_transpose2d``; this is how some libraries implement it, and why it costs more
-    (most of the multiplications meet the stuffed zeros).
+    x: (N, C, *S); kernel_size and the rest: int or one per spatial axis.
+    Returns (N, C, *((S - 1)s + 1 + 2(d(f-1) - p) + output_padding)).
+
+    >>> stuffed_input(np.ones((1, 1, 2)), 3, stride=2)[0, 0]   # 2 zeros, 1 0 1, 2 zeros
+    array([0., 0., 1., 0., 1., 0., 0.])
     """
-    nd = np.ndim(x) - 2
-    x, w, b, stride, padding, output_padding, dilation = check_transpose_args(
-        x, w, b, stride, padding, output_padding, groups, dilation, nd
-    )
+    x = np.asarray(x)
+    nd = x.ndim - 2
+    f = as_tuple("kernel_size", kernel_size, nd, 1)
+    stride, padding = as_tuple("stride", stride, nd, 1), as_tuple("padding", padding, nd, 0)
+    output_padding = as_tuple("output_padding", output_padding, nd, 0)
+    dilation = as_tuple("dilation", dilation, nd, 1)
     stuffed = zero_stuff(x, stride)
-    lead = [effective_kernel(k, d) - 1 - p for k, d, p in zip(w.shape[2:], dilation, padding)]
+    lead = [effective_kernel(k, d) - 1 - p for k, d, p in zip(f, dilation, padding)]
     tail = [lo + op for lo, op in zip(lead, output_padding)]
     # pad where lead/tail are positive, crop where negative
     grow = [(max(lo, 0), max(hi, 0)) for lo, hi in zip(lead, tail)]
@@ -212,19 +249,118 @@ def conv_transpose_by_zero_stuffing(
         slice(max(-lo, 0), stuffed.shape[2 + i] - max(-hi, 0))
         for i, (lo, hi) in enumerate(zip(lead, tail))
     )
-    stuffed = stuffed[(slice(None), slice(None)) + cut]
-    c_in = w.shape[0]
-    per = c_in // groups
-    # (C_in, C_out/g, *K) -> per group (C_out/g, C_in/g, *K), flipped in space
-    flipped = np.concatenate(
+    return stuffed[(slice(None), slice(None)) + cut]
+
+
+def flipped_kernel(w, groups=1):
+    """A transposed conv's weight (C_in, C_out/g, *K) as the ordinary convolution's weight
+    of the zero-stuffing way: (C_out, C_in/g, *K), flipped in space, channels swapped per
+    group."""
+    w = np.asarray(w)
+    per = w.shape[0] // groups
+    return np.concatenate(
         [
             np.flip(w[g * per : (g + 1) * per], axis=tuple(range(2, w.ndim))).swapaxes(0, 1)
             for g in range(groups)
         ],
         axis=0,
     )
+
+
+def conv_transpose_by_zero_stuffing(
+    x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """Transposed convolution as an ordinary convolution (any number of spatial axes).
+
+    Zero-stuff x by the stride, pad each side by d(f-1) - p (and the far side by
+    output_padding more): :func:`stuffed_input`; then convolve at stride 1 with the kernel
+    flipped in space and its channel axes swapped: :func:`flipped_kernel`. Same result as
+    ``conv_transpose2d``; this is how some libraries implement it, and why it costs more
+    (most of the multiplications meet the stuffed zeros).
+    """
+    nd = np.ndim(x) - 2
+    x, w, b, stride, padding, output_padding, dilation = check_transpose_args(
+        x, w, b, stride, padding, output_padding, groups, dilation, nd
+    )
+    stuffed = stuffed_input(x, w.shape[2:], stride, padding, output_padding, dilation)
     conv = conv2d if nd == 2 else (lambda *a, **k: convnd(*a, **k, nd=nd))
-    return conv(stuffed, flipped, b, stride=1, padding=0, dilation=dilation, groups=groups)
+    return conv(
+        stuffed, flipped_kernel(w, groups), b, stride=1, padding=0, dilation=dilation, groups=groups
+    )
+
+
+def conv_transpose_by_conv_backward(
+    x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """Transposed convolution as a convolution's input gradient (any number of spatial axes).
+
+    The convolution with the same w, s, p, d maps an image of the transposed output's size
+    to x's size; feed x to its backward pass as the upstream gradient and its dx is the
+    transposed convolution. Needs output_padding < stride (else that convolution would not
+    map the output's size back to x's). Same result as ``conv_transpose2d``.
+    """
+    nd = np.ndim(x) - 2
+    x, w, b, stride, padding, output_padding, dilation = check_transpose_args(
+        x, w, b, stride, padding, output_padding, groups, dilation, nd
+    )
+    if any(op >= s for op, s in zip(output_padding, stride)):
+        raise ValueError(
+            f"output_padding {output_padding} must be smaller than the stride {stride} here: "
+            "the convolution would not map the output's size back to the input's"
+        )
+    out_sp = _out_spatial(x, w, stride, padding, output_padding, dilation)
+    image = np.zeros((x.shape[0], w.shape[1] * groups) + out_sp, dtype=x.dtype)
+    dx, _, _ = convnd_backward(x, image, w, stride, padding, dilation, groups, nd=nd)
+    if b is not None:
+        dx += b.reshape((1, -1) + (1,) * nd)
+    return dx
+
+
+def contributing_inputs(position, n, f, s=1, p=0, d=1, output_padding=0) -> set:
+    """The input positions whose stamps reach output ``position`` of a transposed conv.
+
+    position: an int (1D) or a tuple (row, col, ...); n, f, s, p, d, output_padding: input
+    size, kernel, stride, padding, dilation, output padding, each an int or one per axis. Input i stamps its kernel at
+    i·s + j·d (j = 0..f-1) of the uncropped output, so output o (at o + p there) hears from
+    every i with ``o + p - i·s`` a multiple of d between 0 and d(f-1). Returns a set of ints
+    (1D) or of tuples, the product of the per-axis sets (empty where stride gaps leave a
+    pixel no stamp reaches).
+
+    >>> sorted(contributing_inputs(3, n=4, f=3, s=2, p=1))   # o + p = 4 = 1·2 + 2 = 2·2 + 0
+    [1, 2]
+    >>> sorted(contributing_inputs((3, 4), n=4, f=3, s=2, p=1))
+    [(1, 2), (2, 2)]
+    """
+    one = not isinstance(position, (tuple, list))
+    pos = (position,) if one else tuple(position)
+    nd = len(pos)
+    sizes = [
+        as_tuple(name, v, nd, lo)
+        for name, v, lo in (
+            ("input size n", n, 1),
+            ("kernel size f", f, 1),
+            ("stride s", s, 1),
+            ("padding p", p, 0),
+            ("dilation d", d, 1),
+            ("output_padding", output_padding, 0),
+        )
+    ]
+    per_axis = []
+    for o, ni, fi, si, pi, di, op in zip(pos, *sizes):
+        out = conv_transpose_output_size(ni, fi, pi, si, di, op)
+        o = check_int("output position", o, 0)
+        if o >= out:
+            raise ValueError(f"output position {o} is outside the output of size {out}")
+        per_axis.append(
+            [
+                i
+                for i in range(ni)
+                if 0 <= o + pi - i * si <= di * (fi - 1) and (o + pi - i * si) % di == 0
+            ]
+        )
+    if one:
+        return set(per_axis[0])
+    return set(itertools.product(*per_axis))
 
 
 # ---------------------------------------------------------------------------------------

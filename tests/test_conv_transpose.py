@@ -248,3 +248,71 @@ def test_output_size_formula_errors():
         arith.conv_transpose_output_size(3, 3, s=2, output_padding=2)
     with pytest.raises(ValueError, match=r"input size n must be an integer >= 1, got 0"):
         arith.conv_transpose_output_size(0, 3)
+
+
+# ---------------------------------------------------------------------------------------
+# which inputs an output hears from
+
+
+@pytest.mark.parametrize(
+    "n, f, s, p, d, op",
+    [
+        (4, 3, 2, 1, 1, 0),
+        (3, 3, 2, 0, 1, 1),
+        (5, 2, 3, 0, 1, 2),
+        (4, 4, 2, 1, 1, 0),
+        (3, 3, 1, 2, 2, 1),
+        (2, 1, 3, 0, 1, 0),
+        (5, 3, 2, 2, 1, 1),
+    ],
+)
+def test_contributing_inputs_are_where_the_gradient_is_nonzero(n, f, s, p, d, op):
+    # with a positive kernel, output o depends on input i exactly when d out[o] / d x[i] != 0
+    x, w = np.ones((1, 1, n, n)), np.ones((1, 1, f, f))
+    out = ct.conv_transpose2d(x, w, stride=s, padding=p, output_padding=op, dilation=d)
+    for position in np.ndindex(out.shape[2:]):
+        dout = np.zeros_like(out)
+        dout[(0, 0) + position] = 1.0
+        dx, _, _ = ct.conv_transpose2d_backward(dout, x, w, s, p, op, 1, d)
+        expected = {tuple(int(v) for v in rc) for rc in zip(*np.nonzero(dx[0, 0]))}
+        assert ct.contributing_inputs(position, n, f, s, p, d, op) == expected
+        assert len(expected) == out[(0, 0) + position]  # the stamps summed at that pixel
+
+
+def test_contributing_inputs_1d_and_errors():
+    assert ct.contributing_inputs(0, n=3, f=1, s=2) == {0}
+    assert ct.contributing_inputs(1, n=3, f=1, s=2) == set()  # a stride gap
+    with pytest.raises(ValueError, match="outside the output of size 7"):
+        ct.contributing_inputs(7, n=3, f=3, s=2)
+    with pytest.raises(ValueError, match="output position"):
+        ct.contributing_inputs(-1, n=3, f=3, s=2)
+    with pytest.raises(ValueError, match="output_padding must be smaller"):
+        ct.contributing_inputs(0, n=3, f=3, s=2, output_padding=2)
+    with pytest.raises(ValueError, match="stride"):
+        ct.contributing_inputs((0, 0), n=3, f=3, s=(1, 2, 3))
+
+
+@given(case=cases())
+def test_the_named_ways_agree_in_every_dimension(case):
+    """conv_transpose_by_zero_stuffing and conv_transpose_by_conv_backward, the functions the
+    segmentation lesson and its pictures call, in 1D, 2D and 3D."""
+    note(repr(case))
+    x, w, b = case.arrays()
+    ours = FORWARD[case.nd](x, w, b, *case.args)
+    np.testing.assert_allclose(
+        ct.conv_transpose_by_zero_stuffing(x, w, b, *case.args), ours, atol=1e-10
+    )
+    stuffed = ct.stuffed_input(
+        x, case.w_shape[2:], case.stride, case.padding, case.output_padding, case.dilation
+    )
+    assert stuffed.shape[2:] == tuple(
+        o + arith.effective_kernel(k, d) - 1
+        for o, k, d in zip(ours.shape[2:], case.w_shape[2:], case.dilation)
+    )
+    if all(o < s for o, s in zip(case.output_padding, case.stride)):
+        np.testing.assert_allclose(
+            ct.conv_transpose_by_conv_backward(x, w, b, *case.args), ours, atol=1e-10
+        )
+    else:
+        with pytest.raises(ValueError, match="smaller than the stride"):
+            ct.conv_transpose_by_conv_backward(x, w, b, *case.args)

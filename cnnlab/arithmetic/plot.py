@@ -1,5 +1,7 @@
 """Pictures of convolution arithmetic: one step of a padded, strided, dilated convolution with
-its output-size formula, and how often each input pixel is read. Used by lesson 03.
+its output-size formula, how often each input pixel is read, and (transposed mode) one output
+of a transposed convolution as a convolution of the zero-stuffed input. Used by lessons 03
+and 11 (segmentation: transposed convolutions).
 
 Every ``plot_*`` returns a new Figure made outside pyplot (see :mod:`cnnlab.drawing`). The
 sizes come from :func:`cnnlab.arith.conv_output_size` and the cells read from
@@ -11,7 +13,8 @@ from __future__ import annotations
 import matplotlib.patches
 import numpy as np
 
-from ..arith import conv_output_size, effective_kernel
+from ..arith import conv_output_size, conv_transpose_output_size, effective_kernel
+from ..conv_transpose import contributing_inputs, stuffed_input
 from ..drawing import draw_cell_lines, figure
 from .windows import dropped_rows, window_counts
 
@@ -230,4 +233,172 @@ def plot_pixel_usage(n: int = 6, f: int = 3, paddings=(0, 1), s: int = 1, d: int
             fontsize=9,
         )
     fig.subplots_adjust(left=0.03, right=0.97, bottom=0.03, top=0.84, wspace=0.12)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# transposed mode: the zero-stuffed, padded input a transposed convolution slides over
+
+
+def transpose_formula(n: int, f: int, p: int, s: int, output_padding: int = 0) -> str:
+    """The transposed output-size formula with the numbers substituted.
+
+    >>> transpose_formula(3, 3, 0, 2)
+    'out = (n − 1)s − 2p + (f − 1) + output_padding + 1 = (3 − 1)·2 − 2·0 + 2 + 0 + 1 = 7'
+    """
+    out = conv_transpose_output_size(n, f, p, s, 1, output_padding)
+    return (
+        f"out = (n − 1)s − 2p + (f − 1) + output_padding + 1 = ({n} − 1)·{s} − 2·{p} + "
+        f"{f - 1} + {output_padding} + 1 = {out}"
+    )
+
+
+def transpose_cells(n: int, f: int, p: int, s: int, output_padding: int, position: int):
+    """Colours of the zero-stuffed, padded input with the window of output cell ``position``.
+
+    The grid is :func:`cnnlab.conv_transpose.stuffed_input` (what the stride-1 convolution
+    with the flipped kernel slides over): input pixels white, the s − 1 zeros between them
+    in ``CELL_COLOURS["gap"]``, the f − 1 − p zeros around them as padding; inside the
+    window, the input pixels (those the output depends on) are ``CELL_COLOURS["tap"]``.
+    Returns an (m, m, 3) RGB array.
+    """
+    out = conv_transpose_output_size(n, f, p, s, 1, output_padding)
+    position = check_position(position, out)
+    args = (f, s, p, output_padding)
+    inputs = stuffed_input(np.ones((1, 1, n, n)), *args)[0, 0] > 0
+    span = (n - 1) * s + 1  # the stuffed rectangle before padding
+    inside = stuffed_input(np.ones((1, 1, span, span)), f, 1, p, output_padding)[0, 0] > 0
+    img = np.empty(inputs.shape + (3,))
+    img[:] = CELL_COLOURS["padding"]
+    img[inside] = CELL_COLOURS["gap"]
+    img[inputs] = CELL_COLOURS["input"]
+    row, col = divmod(position, out)
+    window = np.zeros(inputs.shape, dtype=bool)
+    window[row : row + f, col : col + f] = True
+    img[window & inputs] = CELL_COLOURS["tap"]
+    return img
+
+
+def draw_stuffed_outline(ax, n: int, f: int, p: int, s: int, size: int):
+    """Dash the stuffed input inside the padded grid: it starts f − 1 − p cells in (before
+    the grid when that is negative: cropped)."""
+    lead = f - 1 - p
+    lo, hi = max(lead, 0), min(lead + (n - 1) * s, size - 1)
+    ax.add_patch(
+        matplotlib.patches.Rectangle(
+            (lo - 0.5, lo - 0.5),
+            hi - lo + 1,
+            hi - lo + 1,
+            fill=False,
+            ec="0.15",
+            lw=1.2,
+            ls=(0, (3, 2)),
+        )
+    )
+
+
+def draw_conv_transpose_arithmetic(ax, n, f, p, s, output_padding, position):
+    """Draw the stuffed input and the output side by side on ``ax``, the window of output
+    cell ``position`` and an arrow to that cell. Returns the axes."""
+    out = conv_transpose_output_size(n, f, p, s, 1, output_padding)
+    position = check_position(position, out)
+    img = transpose_cells(n, f, p, s, output_padding, position)
+    size = img.shape[0]
+    row, col = divmod(position, out)
+    ox = size + max(2.0, 0.25 * size)
+    ax.imshow(img, extent=(-0.5, size - 0.5, size - 0.5, -0.5), interpolation="nearest")
+    ax.imshow(
+        output_cells(out, position),
+        extent=(ox - 0.5, ox + out - 0.5, out - 0.5, -0.5),
+        interpolation="nearest",
+    )
+    draw_cell_lines(ax, size, size)
+    draw_cell_lines(ax, out, out, ox=ox)
+    draw_stuffed_outline(ax, n, f, p, s, size)
+    draw_window(ax, n, 0, f, (row, col), (row, ox + col))
+    if size <= 16:  # zeros written in where they are readable (one scatter: fast)
+        real = np.isclose(img, CELL_COLOURS["input"]) | np.isclose(img, CELL_COLOURS["tap"])
+        rr, cc = np.nonzero(~np.all(real, axis=-1))
+        ax.scatter(cc, rr, marker="$0$", s=22, c="0.35", linewidths=0)
+    name = f"stuffed + padded input {size}×{size}"
+    ax.text((size - 1) / 2, -0.9, name, ha="center", va="bottom", fontsize=10)
+    ax.text(ox + (out - 1) / 2, -0.9, f"output {out}×{out}", ha="center", va="bottom", fontsize=10)
+    width, height = ox + out, size
+    mx, my = max(0.0, (16 - width) / 2), max(0.0, (8 - height) / 2)
+    ax.set_xlim(-0.6 - mx, width - 0.4 + mx)
+    ax.set_ylim(height - 0.4 + my, -0.6 - my)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def stuffing_note(n: int, f: int, p: int, s: int, output_padding: int = 0) -> str:
+    """How the transposed picture's grid was made, in words.
+
+    >>> stuffing_note(3, 3, 0, 2)
+    '1 zero(s) between pixels, padded by f − 1 − p = 2; then a stride-1 conv with the flipped kernel'
+    """
+    lead = f - 1 - p
+    how = f"{s - 1} zero(s) between pixels, " if s > 1 else "no zeros between pixels, "
+    how += f"padded by f − 1 − p = {lead}" if lead >= 0 else f"cropped by p − (f − 1) = {-lead}"
+    how += f" (+{output_padding} far side)" if output_padding else ""
+    return how + "; then a stride-1 conv with the flipped kernel"
+
+
+def dependency_note(n, f, p, s, output_padding, row, col) -> str:
+    """Which input pixels output (row, col) depends on, in words (from
+    :func:`cnnlab.conv_transpose.contributing_inputs`)."""
+    heard = sorted(contributing_inputs((row, col), n, f, s, p, 1, output_padding))
+    told = ", ".join(map(str, heard)) if len(heard) <= 6 else f"{len(heard)} input pixels"
+    return f"output ({row}, {col}) depends on input " + (
+        told if heard else "nothing: no stamp reaches it"
+    )
+
+
+#: Legend labels of the transposed picture's cells.
+TRANSPOSE_NAMES = {
+    "input": "input pixel",
+    "tap": "read (an input it depends on)",
+    "gap": "inserted zero",
+    "padding": "padding zero",
+}
+
+
+def plot_conv_transpose_arithmetic(
+    n: int = 3, f: int = 3, p: int = 0, s: int = 2, output_padding: int = 0, position: int = 0
+):
+    """Picture of one output cell of a transposed convolution, computed as a convolution.
+
+    n: input size (n x n); f: kernel; p: padding (cropped from the result); s: stride;
+    output_padding: extra rows and columns on the far side (< s); position: which output
+    cell, row by row from 0 to out² − 1.
+
+    Left, the grid the zero-stuffing way convolves (stride 1, flipped kernel): the input's
+    pixels (white) with s − 1 zeros between them (yellow), padded by f − 1 − p zeros (blue;
+    a negative amount crops instead), the dashed outline the stuffed input; the window of
+    output cell ``position``, its input pixels in orange: the inputs that output depends
+    on. Right, the output. Top, the size formula with the numbers substituted.
+    Impossible settings raise the ValueError of
+    :func:`cnnlab.arith.conv_transpose_output_size`. Returns a Figure.
+
+    >>> fig = plot_conv_transpose_arithmetic(3, 3, p=0, s=2)   # 3x3 -> 7x7
+    """
+    out = conv_transpose_output_size(n, f, p, s, 1, output_padding)  # the arith message
+    position = check_position(position, out)
+    row, col = divmod(position, out)
+    fig = figure((7.2, 4.5), dpi=80)
+    ax = fig.add_axes((0.02, 0.1, 0.96, 0.66))
+    draw_conv_transpose_arithmetic(ax, n, f, p, s, output_padding, position)
+    lines = [
+        (0.975, transpose_formula(n, f, p, s, output_padding), 10, "black"),
+        (0.915, stuffing_note(n, f, p, s, output_padding), 9, "black"),
+        (0.86, dependency_note(n, f, p, s, output_padding, row, col), 9, "#b34700"),
+    ]
+    for y, text, size, colour in lines:
+        fig.text(0.5, y, text, ha="center", va="top", fontsize=size, color=colour)
+    handles = [
+        matplotlib.patches.Patch(fc=CELL_COLOURS[k], ec="0.5", label=label)
+        for k, label in TRANSPOSE_NAMES.items()
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False)
     return fig

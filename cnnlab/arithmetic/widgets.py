@@ -1,19 +1,25 @@
-"""The convolution-arithmetic explorer: sliders for input size, kernel, padding, stride and
-dilation, a walk through the output cells, and the output size written out. Used by
-lesson 03.
+"""The convolution-arithmetic explorers: sliders for input size, kernel, padding, stride and
+dilation (or, in transposed mode, output padding), a walk through the output cells, and the
+output size written out. Used by lesson 03 (convolutions) and lesson 11 (transposed mode).
 
-A thin :func:`cnnlab.explorer.explorer` around
-:func:`cnnlab.arithmetic.plot.plot_conv_arithmetic`; a JupyterLab browser test reads its
-``.cnnlab-output-size`` text and its in-place error message.
+Thin :func:`cnnlab.explorer.explorer` wrappers around
+:func:`cnnlab.arithmetic.plot.plot_conv_arithmetic` and
+:func:`cnnlab.arithmetic.plot.plot_conv_transpose_arithmetic`; a JupyterLab browser test reads
+their ``.cnnlab-output-size`` text and their in-place error message. Every control is a
+slider or a button, so the keyboard drives them all (arrow keys on a focused slider).
 """
 
 from __future__ import annotations
 
 import ipywidgets as W
 
-from ..arith import conv_output_size
+from ..arith import conv_output_size, conv_transpose_output_size
 from ..explorer import explorer, int_slider
-from .plot import plot_conv_arithmetic
+from .plot import plot_conv_arithmetic, plot_conv_transpose_arithmetic
+
+#: The settings sliders of each mode, in the order the size text reads them.
+CONV_NAMES = ("n", "f", "p", "s", "d")
+TRANSPOSE_NAMES = ("n", "f", "p", "s", "output_padding")
 
 
 def conv_arithmetic_explorer(
@@ -76,15 +82,17 @@ def output_size_text(n: int, f: int, p: int, s: int, d: int) -> str:
     )
 
 
-def _follow_output_size(controls, play) -> None:
-    """Keep the output-cell slider and the Play button inside the output when n, f, p, s or
-    d change: their range follows out² − 1 and the cell is clamped into it."""
+def _follow_output_size(controls, play, last_cell=None, names=CONV_NAMES) -> None:
+    """Keep the output-cell slider and the Play button inside the output when the settings
+    (the controls in ``names``) change: their range follows out² − 1 (``last_cell``) and
+    the cell is clamped into it."""
+    last_cell = last_cell or _last_cell
 
     def fit_position(_):
         # Runs before the explorer's redraw (observers fire in the order they were added),
         # so the redraw already sees a position inside the new output.
         try:
-            new_top = _last_cell(controls)
+            new_top = last_cell(controls)
         except ValueError:
             return  # the redraw shows the message; keep the range until settings are possible
         pos = controls["position"]
@@ -92,20 +100,21 @@ def _follow_output_size(controls, play) -> None:
             pos.value = new_top
         play.max = pos.max = new_top
 
-    for name in ("n", "f", "p", "s", "d"):
+    for name in names:
         controls[name].observe(fit_position, names="value")
 
 
-def _size_label(controls) -> W.HTML:
+def _size_label(controls, text=None, names=CONV_NAMES) -> W.HTML:
     """The output size as text beside the picture (class ``cnnlab-output-size``), for screen
-    readers and browser tests; it follows the n, f, p, s, d sliders."""
+    readers and browser tests; ``text(*values of names)`` follows the sliders."""
+    text = text or output_size_text
     size_text = W.HTML()
     size_text.add_class("cnnlab-output-size")
 
     def show_size(_=None):
-        size_text.value = output_size_text(*(controls[k].value for k in ("n", "f", "p", "s", "d")))
+        size_text.value = text(*(controls[k].value for k in names))
 
-    for name in ("n", "f", "p", "s", "d"):
+    for name in names:
         controls[name].observe(show_size, names="value")
     show_size()
     return size_text
@@ -115,4 +124,73 @@ def _last_cell(controls) -> int:
     """Index of the last output cell, out² − 1, for the controls' current settings."""
     v = {k: c.value for k, c in controls.items()}
     o = conv_output_size(v["n"], v["f"], v["p"], v["s"], v["d"])
+    return o * o - 1
+
+
+def conv_transpose_explorer(
+    n: int = 3,
+    f: int = 3,
+    p: int = 0,
+    s: int = 2,
+    output_padding: int = 0,
+    position: int = 0,
+    max_n: int = 8,
+) -> W.VBox:
+    """Transposed mode: sliders for n, f, p, s, output padding and the output cell, drawing
+    :func:`cnnlab.arithmetic.plot.plot_conv_transpose_arithmetic` (the zero-stuffed, padded
+    input, the flipped kernel's window and the output).
+
+    Behaves as :func:`conv_arithmetic_explorer`: a Play button walks the output cells, the
+    output-cell slider follows the output size, impossible settings (output padding not
+    below the stride, padding that crops everything) show the cnnlab.arith message in place.
+    Returns the :func:`explorer` VBox with ``.play`` and ``.size_text``.
+    """
+    controls = {
+        "n": int_slider("input n", n, 1, max_n),
+        "f": int_slider("kernel f", f, 1, 5),
+        "p": int_slider("padding p", p, 0, 4),
+        "s": int_slider("stride s", s, 1, 4),
+        "output_padding": int_slider("output padding", output_padding, 0, 3),
+    }
+    try:
+        top = _last_transposed_cell(controls)
+    except ValueError:
+        top = 0
+    controls["position"] = int_slider("output cell", min(position, top), 0, top)
+    play = W.Play(value=controls["position"].value, min=0, max=top, interval=700, step=1)
+    play.description = "play"
+    W.link((play, "value"), (controls["position"], "value"))
+    _follow_output_size(controls, play, _last_transposed_cell, TRANSPOSE_NAMES)
+    size_text = _size_label(controls, transposed_size_text, TRANSPOSE_NAMES)
+    box = explorer(
+        plot_conv_transpose_arithmetic,
+        controls,
+        title="Transposed convolution arithmetic: size, stride, padding, output padding",
+    )
+    *head, message, out = box.children
+    walk = W.HBox([W.Label("walk through the output cells:"), play])
+    box.children = (*head, walk, size_text, message, out)
+    box.play, box.size_text = play, size_text
+    return box
+
+
+def transposed_size_text(n: int, f: int, p: int, s: int, output_padding: int) -> str:
+    """The transposed explorer's output-size line (HTML), or "output size: not possible".
+
+    >>> transposed_size_text(3, 3, 0, 2, 0)
+    'output size = (3 − 1)·2 − 2·0 + (3 − 1) + 0 + 1 = <b>7</b>, so the output is 7×7'
+    """
+    try:
+        o = conv_transpose_output_size(n, f, p, s, 1, output_padding)
+    except ValueError:
+        return "output size: not possible"
+    return (
+        f"output size = ({n} − 1)·{s} − 2·{p} + ({f} − 1) + {output_padding} + 1"
+        f" = <b>{o}</b>, so the output is {o}×{o}"
+    )
+
+
+def _last_transposed_cell(controls) -> int:
+    v = {k: c.value for k, c in controls.items()}
+    o = conv_transpose_output_size(v["n"], v["f"], v["p"], v["s"], 1, v["output_padding"])
     return o * o - 1

@@ -3,8 +3,10 @@
 The segmentation lesson (after object detection). Modules:
 ``scenes`` (the detection lesson's shapes with a label for every pixel), ``unet`` (a small
 U-Net: contracting path, expanding path with transposed convolutions, skip connections by
-concatenation), ``metrics`` (pixel accuracy, per-class IoU, mean IoU), ``plot`` (masks over
-images, the three pictures of a transposed convolution), ``check`` (exercises).
+concatenation), ``metrics`` (pixel accuracy, per-class IoU, mean IoU), ``upsampling``
+(checkerboard artefacts, bilinear upsampling as a transposed convolution), ``plot`` (the
+three pictures of a transposed convolution, checkerboards, masks over images, IoU bars,
+training curves), ``check`` (exercises).
 The transposed convolution itself is core: ``cnnlab.conv_transpose``.
 """
 

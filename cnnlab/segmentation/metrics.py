@@ -15,13 +15,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validate import as_real_array, check_int
+from ..validate import check_int
 
 
 def _labels(name, value, n_classes):
-    arr = as_real_array(name, value)
-    if arr.dtype.kind not in "iu":
-        raise ValueError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be an array of integer class labels, got {value!r}"
+        ) from None
+    if arr.dtype.kind not in "iu":  # floats (scores?) and booleans (a mask?) are not labels
+        raise ValueError(
+            f"{name} must hold integer class labels, got dtype {arr.dtype}"
+            + (" (take the argmax over the class axis first)" if arr.dtype.kind == "f" else "")
+        )
     if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
         raise ValueError(
             f"{name} must be labels in 0..{n_classes - 1}, got {arr.min()}..{arr.max()}"
@@ -36,8 +44,10 @@ def confusion_matrix(pred, target, n_classes: int) -> np.ndarray:
     """
     n_classes = check_int("n_classes", n_classes, 1)
     pred, target = _labels("pred", pred, n_classes), _labels("target", target, n_classes)
-    if pred.shape != target.shape:
-        raise ValueError(f"pred {pred.shape} and target {target.shape} must have the same shape")
+    if pred.shape != target.shape or pred.size == 0:
+        raise ValueError(
+            f"pred {pred.shape} and target {target.shape} must be the same, non-empty shape"
+        )
     index = target.ravel().astype(np.int64) * n_classes + pred.ravel()
     return np.bincount(index, minlength=n_classes**2).reshape(n_classes, n_classes)
 

@@ -97,7 +97,13 @@ def skip_shapes(input_shape, width: int = 16, depth: int = 2) -> list:
     >>> skip_shapes((3, 32, 32), width=16, depth=2)[0]
     ((16, 32, 32), (16, 32, 32), (32, 32, 32))
     """
-    _, h, w = (check_int("input size", v, 1) for v in input_shape)
+    try:
+        shape = tuple(input_shape)
+    except TypeError:
+        shape = ()
+    if isinstance(input_shape, (str, bytes)) or len(shape) != 3:
+        raise ValueError(f"input_shape must be (C, H, W), three integers, got {input_shape!r}")
+    _, h, w = (check_int("input_shape entry", v, 1) for v in shape)
     width, depth = check_int("width", width, 1), check_int("depth", depth, 1)
     if h % 2**depth or w % 2**depth:
         raise ValueError(f"H and W must divide by 2**depth = {2**depth}, got {h} x {w}")
@@ -119,3 +125,37 @@ def predict(model: nn.Module, x, batch_size: int = 256):
         model(x[i : i + batch_size].to(dev)).argmax(1).cpu() for i in range(0, len(x), batch_size)
     ]
     return torch.cat(parts).numpy()
+
+
+def traced_skip_shapes(model: UNet, input_shape) -> list:
+    """What a U-Net really concatenates: run one zero image of ``input_shape`` (C, H, W)
+    through ``model`` and record, with forward hooks, the same triples as
+    :func:`skip_shapes` (skip, upsampled map, what the merge block receives), top level
+    first. Without skips the merge block receives the upsampled map alone, and the first
+    and last entries of each triple differ from :func:`skip_shapes`'s.
+    """
+    shapes: dict = {"down": [], "up": [], "merge": []}
+
+    def keep(kind):
+        def hook(_module, args, output=None):
+            t = output if output is not None else args[0]
+            shapes[kind].append(tuple(t.shape[1:]))
+
+        return hook
+
+    handles = [b.register_forward_hook(keep("down")) for b in model.down[:-1]]
+    handles += [u.register_forward_hook(keep("up")) for u in model.up]
+    handles += [m.register_forward_pre_hook(keep("merge")) for m in model.merge]
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            dev = next(model.parameters()).device
+            model(torch.zeros((1,) + tuple(input_shape), device=dev))
+    finally:
+        for h in handles:
+            h.remove()
+        model.train(was_training)
+    # the expanding path runs bottom-up: reverse it to list the top level first
+    ups, merges = shapes["up"][::-1], shapes["merge"][::-1]
+    return list(zip(shapes["down"], ups, merges))

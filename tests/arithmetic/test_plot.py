@@ -97,3 +97,101 @@ def test_pictures_are_made_outside_pyplot():
     plot.plot_conv_arithmetic(7, 3, 1, 2, 2, position=3)
     plot.plot_pixel_usage(5, 3)
     assert plt.get_fignums() == before
+
+
+# ---------------------------------------------------------------------------------------
+# transposed mode
+
+from cnnlab import conv_transpose as ct  # noqa: E402
+
+TRANSPOSED = [
+    # n, f, p, s, output_padding
+    (3, 3, 0, 2, 0),  # 3x3 -> 7x7
+    (3, 3, 1, 2, 1),  # the "same"-style doubling 3 -> 6
+    (4, 4, 1, 2, 0),  # 4 -> 8, even overlap
+    (2, 2, 0, 3, 0),  # stride above the kernel: outputs no stamp reaches
+    (4, 3, 3, 2, 1),  # p > f - 1: the stuffed input is cropped, not padded
+    (1, 1, 0, 1, 0),  # the smallest
+    (8, 5, 4, 4, 3),  # the largest the explorer allows
+]
+
+
+@pytest.mark.parametrize("n, f, p, s, op", TRANSPOSED)
+def test_transposed_picture_states_the_size_of_the_reference(n, f, p, s, op):
+    out = arith.conv_transpose_output_size(n, f, p, s, 1, op)
+    y = ct.conv_transpose2d(
+        np.zeros((1, 1, n, n)), np.ones((1, 1, f, f)), stride=s, padding=p, output_padding=op
+    )
+    assert y.shape[2:] == (out, out)
+    for position in (0, out * out - 1):
+        fig = plot.plot_conv_transpose_arithmetic(n, f, p, s, op, position=position)
+        text = figure_text(fig)
+        assert f"output {out}×{out}" in text
+        assert f"+ 1 = {out}" in text and f"({n} − 1)·{s} − 2·{p}" in text
+        grid = fig.axes[0].images[0].get_array()
+        stuffed = ct.stuffed_input(np.ones((1, 1, n, n)), f, s, p, op)
+        assert grid.shape[:2] == stuffed.shape[2:]  # the grid is what the convolution sees
+        assert grid.shape[0] - f + 1 == out
+
+
+@pytest.mark.parametrize("n, f, p, s, op", TRANSPOSED)
+def test_transposed_window_marks_exactly_the_inputs_the_output_depends_on(n, f, p, s, op):
+    out = arith.conv_transpose_output_size(n, f, p, s, 1, op)
+    x = np.arange(1.0, n * n + 1).reshape(1, 1, n, n)  # input pixel k holds k + 1
+    grid = ct.stuffed_input(x, f, s, p, op)[0, 0]
+    for position in range(0, out * out, max(1, out * out // 7)):
+        img = plot.transpose_cells(n, f, p, s, op, position)
+        taps = np.all(np.isclose(img, plot.CELL_COLOURS["tap"]), axis=-1)
+        marked = {divmod(int(v) - 1, n) for v in grid[taps]}
+        row, col = divmod(position, out)
+        assert marked == ct.contributing_inputs((row, col), n, f, s, p, 1, op)
+        fig = plot.plot_conv_transpose_arithmetic(n, f, p, s, op, position)
+        text = figure_text(fig)
+        assert f"output ({row}, {col}) depends on input" in text
+        if not marked:
+            assert "no stamp reaches it" in text
+
+
+def test_transposed_cells_colour_inputs_zeros_and_padding():
+    img = plot.transpose_cells(3, 3, 0, 2, 0, position=24)  # the centre of the 7x7 output
+    colours = plot.CELL_COLOURS
+    assert img.shape == (9, 9, 3)
+    assert np.allclose(img[0, 0], colours["padding"]) and np.allclose(img[1, 8], colours["padding"])
+    assert np.allclose(img[2, 3], colours["gap"])  # between input pixels 0 and 1
+    assert np.allclose(img[2, 2], colours["input"])
+    assert np.allclose(img[4, 4], colours["tap"])  # input (1, 1) under the centre window
+    assert "padded by f − 1 − p = 2" in figure_text(plot.plot_conv_transpose_arithmetic(3, 3, 0, 2))
+    assert "cropped by p − (f − 1) = 1" in figure_text(
+        plot.plot_conv_transpose_arithmetic(4, 3, 3, 2, 1)
+    )
+
+
+@pytest.mark.parametrize(
+    "n, f, p, s, op, match",
+    [
+        (3, 3, 0, 2, 2, "output_padding must be smaller"),
+        (3, 3, 0, 1, 1, "output_padding"),
+        (1, 1, 1, 1, 0, "not positive"),
+        (2, 3, 4, 1, 0, "use padding <="),
+    ],
+)
+def test_transposed_impossible_settings_raise_the_arith_message(n, f, p, s, op, match):
+    with pytest.raises(ValueError) as expected:
+        arith.conv_transpose_output_size(n, f, p, s, 1, op)
+    with pytest.raises(ValueError, match=match) as got:
+        plot.plot_conv_transpose_arithmetic(n, f, p, s, op)
+    assert str(got.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("position", [-1, 49, 1.5, True])
+def test_transposed_position_outside_the_output_is_refused(position):
+    with pytest.raises(ValueError, match="output position"):
+        plot.plot_conv_transpose_arithmetic(3, 3, 0, 2, 0, position=position)
+
+
+def test_transposed_picture_is_made_outside_pyplot():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    plot.plot_conv_transpose_arithmetic(3, 3, 1, 2, 1, position=5)
+    assert plt.get_fignums() == before

@@ -88,3 +88,69 @@ def test_explorer_layout_and_title():
     assert title.value == "<b>Convolution arithmetic: size, padding, stride, dilation</b>"
     assert size_text is box.size_text and walk.children[1] is box.play
     assert "cnnlab-message" in message._dom_classes
+
+
+# ---------------------------------------------------------------------------------------
+# transposed mode
+
+
+def build_transposed(**kw):
+    box = widgets.conv_transpose_explorer(**kw)
+    return box, box.controls, box.state
+
+
+def test_transposed_widget_draws_and_each_slider_redraws():
+    box, c, state = build_transposed()
+    assert state["error"] is None and "output 7×7" in figure_text(state["figure"])
+    assert c["position"].max == 48 == box.play.max
+    # n, f, p, s, output padding in turn: 4 -> 9, f 4 -> 10, p 1 -> 8, s 1 -> 5, op needs s > 1
+    for name, value, size in [
+        ("n", 4, 9),
+        ("f", 4, 10),
+        ("p", 1, 8),
+        ("s", 3, 11),
+        ("output_padding", 2, 13),
+    ]:
+        before = state["figure"]
+        c[name].value = value
+        assert state["error"] is None and state["figure"] is not before
+        assert f"output {size}×{size}" in figure_text(state["figure"])
+        assert c["position"].max == size * size - 1 == box.play.max
+        assert f"<b>{size}</b>" in box.size_text.value
+    c["position"].value = 14  # row 1, column 1 of the 13x13 output
+    assert "output (1, 1) depends on input" in figure_text(state["figure"])
+
+
+def test_transposed_widget_clamps_and_shows_impossible_settings_in_place():
+    box, c, state = build_transposed(n=3, f=3, p=0, s=2, output_padding=1)
+    c["position"].value = 63  # last cell of 8x8
+    c["output_padding"].value = 0  # 7x7: the position is clamped
+    assert c["position"].value == 48 and box.play.value == 48 and state["error"] is None
+    c["s"].value = 1  # output padding 0 < 1: still possible, 5x5
+    assert c["position"].max == 24
+    c["output_padding"].value = 1  # not below the stride: impossible
+    expected = pytest.raises(ValueError, arith.conv_transpose_output_size, 3, 3, 0, 1, 1, 1)
+    assert state["figure"] is None and state["error"] == str(expected.value)
+    assert "Not possible" in box.children[-2].value and "not possible" in box.size_text.value
+    assert c["position"].max == 24  # kept until the settings are possible again
+    c["s"].value = 2
+    assert state["error"] is None and "output 8×8" in figure_text(state["figure"])
+    assert c["position"].max == 63
+
+
+def test_transposed_widget_starting_from_impossible_settings_recovers():
+    box, c, state = build_transposed(n=1, f=1, p=1, s=1)
+    assert state["figure"] is None and "not positive" in state["error"]
+    c["p"].value = 0
+    assert state["error"] is None and c["position"].max == 0
+
+
+def test_transposed_explorer_layout():
+    box = widgets.conv_transpose_explorer()
+    title, sliders, walk, size_text, message, out = box.children
+    assert "Transposed convolution arithmetic" in title.value
+    assert size_text is box.size_text and walk.children[1] is box.play
+    assert "cnnlab-output-size" in size_text._dom_classes
+    assert "cnnlab-message" in message._dom_classes
+    # every control is a slider or a button: each works from the keyboard
+    assert all(type(s).__name__ == "IntSlider" for s in sliders.children)
