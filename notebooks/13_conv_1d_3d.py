@@ -87,7 +87,7 @@ if dev.type == "cpu":
 #
 # A 1D kernel $w$ of length $K$ slides along the signal; at every stop it takes a dot
 # product with the samples under it. With $C$ input channels, stride $s$ and padding $p$
-# (dilation as in lesson 03), output $i$ of filter $o$ is
+# (and no dilation; lesson 03's dilation $d$ would turn $k$ into $d\,k$), output $i$ of filter $o$ is
 #
 # $$y[o, i] = b[o] + \sum_{c=0}^{C-1} \sum_{k=0}^{K-1} w[o, c, k]\; x[c,\; s\,i + k - p].$$
 #
@@ -212,7 +212,7 @@ generalizations.plot.plot_signal_filter(
 # line several times during one upstroke. Smoothing first, then differentiating, fixes it;
 # and **two filters in a row are one filter**: cross-correlating with a Gaussian $g$ and
 # then with the derivative $d$ equals one cross-correlation with the longer kernel
-# $g * d$, the *derivative of a Gaussian*. (The same holds for two stacked convolution
+# $g * d$ (the *convolution* of the two kernels), the *derivative of a Gaussian*. (The same holds for two stacked convolution
 # layers without an activation between them: they are one bigger convolution, which is why
 # networks put a nonlinearity after every layer.)
 
@@ -234,8 +234,8 @@ print("voltage above -20 mV (the spikes):   ", len(peaks), "crossings")
 
 # %% [markdown]
 # **Padding matters at the borders.** A CNN layer pads with zeros. For a signal that sits
-# near 0 (a standardised EEG) that is harmless, but the membrane potential rests at about
-# $-67$ mV: zero padding puts a jump of 67 mV at each end, and the derivative reports a
+# near 0 (a standardised EEG) that is harmless, but the membrane potential sits at about
+# $-65$ to $-67$ mV at its two ends: zero padding puts a jump of that size at each end, and the derivative reports a
 # huge false "spike" there. Repeating the border sample (`pad="edge"`) avoids it.
 
 # %%
@@ -409,7 +409,8 @@ print("better than the matched burst filter:", cnn_acc > baseline_acc["matched b
 # designed. What did the first layer learn? Its 8 kernels are
 # drawn below, and under them what each lets through: the size of its response to a wave
 # of each period. Several kernels oscillate and respond most to periods of 5 to 7 samples,
-# the bursts' own rhythm. The network has built its own **band-pass filters**, the 1D
+# the bursts' own rhythm. The network has built its own **band-pass filters** (filters that pass waves of one band of
+# periods and damp slower and faster ones), the 1D
 # counterpart of the edge detectors that appear in the first layer of image networks.
 
 # %%
@@ -447,7 +448,8 @@ print("tissues (HU):", generalizations.HU)
 # A 3D filter is a small cube, $f_D \times f_H \times f_W$, as deep as the channels (a CT
 # has one; a scan taken with and without contrast dye, or several MRI sequences, would have
 # more). It slides along all three axes, and each axis follows the size formula on its own.
-# `cnnlab.conv3d` (NumPy) and PyTorch's `nn.Conv3d` agree on the shapes:
+# PyTorch's `nn.Conv3d` gives the shapes the formula predicts (the NumPy `cnnlab.conv3d` is
+# checked against PyTorch below):
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -525,8 +527,8 @@ for stride, dilation in [(1, 1), (2, 1), (1, 2)]:
 # never looks at the neighbouring slices). In the axial view (left column) they look
 # alike. In the coronal and sagittal views the difference shows: the 2D filter cannot see
 # boundaries that run *between* slices, so the nodule's top and bottom and every gap
-# between two vertebrae disappear; the 3D kernel finds the nodule as a closed ring in every
-# view. The dotted lines mark where the three views cut each other. (In the axial view the
+# between two vertebrae disappear; the 3D kernel finds the nodule as a closed ring in both
+# views that cut it (axial and coronal). The dotted lines mark where the three views cut each other. (In the axial view the
 # 3D map fills the vertebra in: slice 40 lies where a vertebra meets a disc, a boundary
 # that runs along the slice, which only the 3D kernel can see.)
 
@@ -583,7 +585,7 @@ frames.scrubber(
 # * The notes' ECG example, on a synthetic ECG cnnlab generates (no real one ships offline):
 #   one 1D convolution with a matched filter, the shape of a heartbeat's QRS complex, finds
 #   every beat, because the same small kernel is applied at every position.
-# * A small 1D ConvNet learned band-pass filters that find bursts in real EEG better than a
+# * A small 1D ConvNet learned band-pass filters that find bursts added to real EEG better than a
 #   hand-made detector; 1D ConvNets are a fast alternative to recurrent networks for signals.
 # * A 3D kernel also sees boundaries *between* slices, which a 2D filter per slice misses,
 #   and shares its weights along the depth, which a 2D network that takes the slices as
