@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validate import FORMATS, as_boxes, check_int
+from ..validate import FORMATS, as_boxes, as_hw
 
 
 def image_hw(image_size) -> tuple[int, int]:
@@ -29,14 +29,7 @@ def image_hw(image_size) -> tuple[int, int]:
     >>> image_hw(64), image_hw((48, 32))
     ((64, 64), (48, 32))
     """
-    if isinstance(image_size, (tuple, list)):
-        if len(image_size) != 2:
-            raise ValueError(f"image_size must be an int or (height, width), got {image_size!r}")
-        return check_int("image height", image_size[0], 1), check_int(
-            "image width", image_size[1], 1
-        )
-    n = check_int("image_size", image_size, 1)
-    return n, n
+    return as_hw("image_size", image_size)
 
 
 def _finite(values: np.ndarray, what: str, boxes: np.ndarray, name: str) -> np.ndarray:

@@ -77,7 +77,7 @@ def test_image_hw():
     assert detection.image_hw((48, 32)) == (48, 32)
     with pytest.raises(ValueError, match="image_size"):
         detection.image_hw((1, 2, 3))
-    with pytest.raises(ValueError, match="image width"):
+    with pytest.raises(ValueError, match="image_size width must be an integer"):
         detection.image_hw((4, 0))
 
 
