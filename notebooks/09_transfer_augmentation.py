@@ -166,6 +166,8 @@ BIG = False
 
 # %%
 if BIG:
+    from IPython.display import display
+
     sizes = (5, 20, 100)
     strategies = ["scratch", "freeze all but head", "freeze conv1-2", "fine-tune all"]
     runs = transfer.transfer_experiment(pretrained, target_train, target_test, sizes=sizes,
