@@ -29,10 +29,7 @@ import contextlib
 import json
 import os
 import platform
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +42,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # so that `tests.test_book` imports from a script run by path
 from results import write_section  # noqa: E402
+from tests.labserver import jupyterlab  # noqa: E402 (the server the browser tests use)
 from tests.test_book import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (the browser the tests use)
 
 TARGET_MEDIAN, TARGET_P90 = 100.0, 200.0
@@ -151,54 +149,6 @@ def cpu_name() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def jupyterlab(folder: Path):
-    """JupyterLab over ``folder``: yields (base_url, token). Copied from the ``lab`` fixture
-    of tests/test_lab_browser.py (a pytest fixture cannot be called from a script)."""
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / ".cfg"),
-               JUPYTER_RUNTIME_DIR=str(folder / ".rt"))
-    jupyter = [sys.executable, "-m", "jupyter"]
-    subprocess.run(jupyter + ["labextension", "disable", "--level=user",
-                              "@jupyterlab/apputils-extension:announcements"],
-                   env=env, check=True, capture_output=True)
-    port, token = free_port(), secrets.token_hex(16)
-    log = open(folder / ".lab.log", "w")  # noqa: SIM115 (closed in finally)
-    server = subprocess.Popen(
-        jupyter + [
-            "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--ServerApp.token={token}",
-            "--allow-root", f"--ServerApp.root_dir={folder}", "--LabApp.extension_manager=readonly",
-            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.expose_app_in_browser=True",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"JupyterLab did not start: {(folder / '.lab.log').read_text()[-2000:]}") from None
-                time.sleep(0.5)
-        yield base, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def shutdown_kernels(base: str, token: str) -> None:
@@ -382,7 +332,7 @@ def main() -> None:
 
     load_before = os.getloadavg()
     rows, problems = {}, {}
-    with tempfile.TemporaryDirectory(prefix="cnnlab_bench_browser_") as tmp, jupyterlab(Path(tmp)) as (base, token), sync_playwright() as pw:
+    with tempfile.TemporaryDirectory(prefix="cnnlab_bench_browser_") as tmp, jupyterlab(Path(tmp), Path(tmp) / ".lab") as (base, token), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         version = browser.version
         try:

@@ -9,17 +9,13 @@ the picture. Server and browser are always stopped.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.labserver import jupyterlab
 from tests.test_book import CHROMIUM, CHROMIUM_ARGS, _ensure_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,12 +28,6 @@ LESSONS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server over copies of the lessons: yields (base_url, token)."""
@@ -47,44 +37,8 @@ def lab(tmp_path_factory):
     work.mkdir()
     for name in LESSONS.values():
         shutil.copy(ROOT / "notebooks" / name, work / name)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp / "rt"))
-    jupyter = [sys.executable, "-m", "jupyter"]
-    subprocess.run(
-        jupyter + ["labextension", "disable", "--level=user",
-                   "@jupyterlab/apputils-extension:announcements"],
-        env=env, check=True, capture_output=True,
-    )
-    port, token = _free_port(), secrets.token_hex(16)
-    log = open(tmp / "lab.log", "w")  # noqa: SIM115 (closed in finally)
-    server = subprocess.Popen(
-        jupyter + [
-            "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--ServerApp.token={token}",
-            "--allow-root", f"--ServerApp.root_dir={work}", "--LabApp.extension_manager=readonly",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.expose_app_in_browser=True",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"JupyterLab did not start: {(tmp / 'lab.log').read_text()[-2000:]}") from None
-                time.sleep(0.5)
-        yield base, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    with jupyterlab(work, tmp, timeout=60) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -10,20 +10,14 @@ file named .png shows load_photo's message in place of the picture. Skipped when
 
 from __future__ import annotations
 
-import os
-import secrets
-import subprocess
-import sys
-import time
-import urllib.request
-
 import nbformat
 import numpy as np
 import pytest
 
 from tests.filters.test_photos import PICTURE, png_bytes
+from tests.labserver import jupyterlab
 from tests.test_book import _ensure_chromium
-from tests.test_lab_browser import SHOTS, _free_port, _image, _press, _settled, browser  # noqa: F401
+from tests.test_lab_browser import SHOTS, _image, _press, _settled, browser  # noqa: F401
 
 CELLS = [
     "%matplotlib inline\nfrom cnnlab import filters",
@@ -47,44 +41,8 @@ def lab02(tmp_path_factory):
         "language": "python",
     }
     nbformat.write(nb, work / "explorers02.ipynb")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp / "rt"))
-    jupyter = [sys.executable, "-m", "jupyter"]
-    subprocess.run(
-        jupyter + ["labextension", "disable", "--level=user",
-                   "@jupyterlab/apputils-extension:announcements"],
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    port, token = _free_port(), secrets.token_hex(16)
-    log = open(tmp / "lab.log", "w")  # noqa: SIM115 (closed in finally)
-    server = subprocess.Popen(
-        jupyter + [
-            "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--ServerApp.token={token}",
-            "--allow-root", f"--ServerApp.root_dir={work}", "--LabApp.extension_manager=readonly",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.expose_app_in_browser=True",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"JupyterLab did not start: {(tmp / 'lab.log').read_text()[-2000:]}") from None  # fmt: skip
-                time.sleep(0.5)
+    with jupyterlab(work, tmp, timeout=60) as (base, token):
         yield f"{base}/lab/tree/explorers02.ipynb?token={token}&reset", tmp
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
