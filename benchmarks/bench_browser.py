@@ -107,7 +107,7 @@ INSTALL = """
 (root) => {
   const B = window.__bench = {armed: false, t0: null, t1: null, t2: null, img: null, src: null, err: null};
   const snap = () => {
-    const i = root.querySelector('.widget-output img');
+    const i = root.querySelector('img.cnnlab-picture');
     const e = root.querySelector('.cnnlab-error');
     return [i, i ? i.getAttribute('src') : null, e ? e.textContent : null];
   };
@@ -183,7 +183,7 @@ def open_and_run(browser, base, token, path):
     )
     root = page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".jp-Cell-outputArea")
     root.scroll_into_view_if_needed()
-    root.locator(".widget-output img").first.wait_for(timeout=60_000)
+    root.locator("img.cnnlab-picture").first.wait_for(timeout=60_000)
     root.evaluate(INSTALL)
     return page, root
 

@@ -1,9 +1,11 @@
 """The explorers in real JupyterLab, in headless Chromium driven by Playwright.
 
 Starts JupyterLab on 127.0.0.1 with a token (no outside calls), opens copies of lessons 03,
-04 and 05, runs every cell, moves sliders with the keyboard and checks that the picture and
-the shown numbers change, and that an impossible setting shows cnnlab's message instead of
-the picture. Server and browser are always stopped.
+04 and 05 (and of the Vietnamese lesson 03, and a one-cell notebook with lesson 11's
+transposed-convolution explorer, whose lesson trains a U-Net first), runs every cell, moves
+sliders with the keyboard and checks that the picture and the shown numbers change, and that
+an impossible setting shows cnnlab's message instead of the picture. Server and browser are
+always stopped.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import shutil
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from cnnlab import i18n
 from tests.labserver import jupyterlab
 from tests.test_book import CHROMIUM, CHROMIUM_ARGS, _ensure_chromium
 
@@ -26,6 +30,12 @@ LESSONS = {
     "04": "04_receptive_field.ipynb",
     "05": "05_pooling_equivariance.ipynb",
 }
+OTHERS = {"vi03": "vi_03_padding_stride_dilation.ipynb", "transposed": "transposed.ipynb"}
+# Lesson 11's explorer cell, alone (its lesson trains a U-Net before it)
+TRANSPOSED_CELL = (
+    "from cnnlab import arithmetic\n"
+    "arithmetic.widgets.conv_transpose_explorer(n=3, f=3, p=0, s=2, output_padding=0)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +47,15 @@ def lab(tmp_path_factory):
     work.mkdir()
     for name in LESSONS.values():
         shutil.copy(ROOT / "notebooks" / name, work / name)
+    shutil.copy(ROOT / "notebooks" / "vi" / LESSONS["03"], work / OTHERS["vi03"])
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(TRANSPOSED_CELL)],
+            # a kernel named up front, or JupyterLab asks which one to start
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        ),
+        work / OTHERS["transposed"],
+    )
     with jupyterlab(work, tmp, timeout=60) as server:
         yield server
 
@@ -57,8 +76,11 @@ def _open_and_run(browser, lab, lesson):
     base, token = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) and not r.url.startswith("data:") else None)
-    page.goto(f"{base}/lab/tree/{LESSONS[lesson]}?token={token}&reset", timeout=60_000)
+    # data: and blob: URLs are made in the page itself (an Image widget shows its PNG as a blob)
+    local = (base, "data:", f"blob:{base}")
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(local) else None)
+    name = {**LESSONS, **OTHERS}[lesson]
+    page.goto(f"{base}/lab/tree/{name}?token={token}&reset", timeout=60_000)
     page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
     page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
@@ -74,12 +96,12 @@ def _open_and_run(browser, lab, lesson):
 def _widget(page, title):
     box = page.locator(".jupyter-widgets.widget-vbox", has=page.get_by_text(title, exact=False)).last
     box.scroll_into_view_if_needed()
-    box.locator(".widget-output img").first.wait_for(timeout=30_000)
+    box.locator("img.cnnlab-picture").first.wait_for(timeout=30_000)
     return box
 
 
 def _image(box) -> str:
-    img = box.locator(".widget-output img")
+    img = box.locator("img.cnnlab-picture")
     return img.first.get_attribute("src") if img.count() else ""
 
 
@@ -164,5 +186,58 @@ def test_pooling_explorer_in_jupyterlab(browser, lab):
         _press(page, box, "padding", times=2)  # padding 2 > 3 // 2
         assert _settled(page, box, src) == ""
         assert "padding" in box.locator(".cnnlab-error").inner_text()
+    finally:
+        page.close()
+
+
+def test_transposed_explorer_in_jupyterlab(browser, lab):
+    from playwright.sync_api import expect
+
+    page, _ = _open_and_run(browser, lab, "transposed")
+    try:
+        box = _widget(page, "Transposed convolution arithmetic")
+        size = box.locator(".cnnlab-output-size")
+        expect(size).to_contain_text("= 7", timeout=30_000)  # (3-1)*2 - 0 + 2 + 0 + 1
+        src = _image(box)
+        _press(page, box, "output padding")  # 8: output padding picks the larger size
+        src = _settled(page, box, src)
+        expect(size).to_contain_text("= 8")
+        _press(page, box, "padding p")  # 8 - 2 = 6
+        src = _settled(page, box, src)
+        expect(size).to_contain_text("= 6")
+        box.screenshot(path=str(SHOTS / "lab_transposed_moved.png"))
+        _press(page, box, "stride s", "ArrowLeft")  # s=1: output padding 1 is not below it
+        assert _settled(page, box, src) == ""
+        assert "output_padding must be smaller than the stride" in box.locator(".cnnlab-error").inner_text()
+        expect(size).to_contain_text("not possible")
+    finally:
+        page.close()
+
+
+def _vi(message: str) -> str:
+    """What cnnlab shows for ``message`` in Vietnamese."""
+    i18n.set_language("vi")
+    try:
+        return i18n.tr(message)
+    finally:
+        i18n.set_language("en")
+
+
+def test_the_vietnamese_lesson_speaks_vietnamese_in_jupyterlab(browser, lab):
+    """The Vietnamese lesson 03: its explorer's labels and its in-place message are cnnlab's
+    Vietnamese ones (the notebook's only code difference is the set_language line)."""
+    page, _ = _open_and_run(browser, lab, "vi03")
+    try:
+        box = _widget(page, _vi("Convolution arithmetic: size, padding, stride, dilation"))
+        label = _vi("padding p")
+        assert label != "padding p", "the catalogue has no Vietnamese for the padding slider"
+        src = _image(box)
+        _press(page, box, _vi("dilation d"), times=3)  # d=4: span 9 > 7, impossible
+        assert _settled(page, box, src) == ""
+        message = box.locator(".cnnlab-error").inner_text()
+        assert _vi("Not possible:") in message and _vi("Not possible:") != "Not possible:"
+        box.screenshot(path=str(SHOTS / "lab_vi_03_message.png"))
+        expect_label = box.locator(".widget-slider", has=page.get_by_text(label, exact=True))
+        assert expect_label.count() == 1
     finally:
         page.close()

@@ -54,7 +54,7 @@ def page(browser, lab02):  # noqa: F811 (browser is the fixture imported above)
     page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(
-        "() => document.querySelectorAll('.jupyter-widgets .widget-output img').length >= 3",
+        "() => document.querySelectorAll('.jupyter-widgets img.cnnlab-picture').length >= 3",
         timeout=180_000,
     )
     yield page
@@ -64,7 +64,7 @@ def page(browser, lab02):  # noqa: F811 (browser is the fixture imported above)
 def _box(page, title):
     box = page.locator(".jupyter-widgets.widget-vbox", has=page.get_by_text(title, exact=True)).last
     box.scroll_into_view_if_needed()
-    box.locator(".widget-output img").first.wait_for(timeout=30_000)
+    box.locator("img.cnnlab-picture").first.wait_for(timeout=30_000)
     return box
 
 
