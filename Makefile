@@ -48,6 +48,7 @@ browser:
 bench: install
 	$(BIN)/python benchmarks/bench_conv.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_lenet.py
 	$(BIN)/python benchmarks/bench_nms.py
 	$(BIN)/python benchmarks/bench_depthwise.py
 	$(BIN)/python benchmarks/bench_style.py
