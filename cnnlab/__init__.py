@@ -24,7 +24,8 @@ The shared bases: ``validate`` (input checks with messages that say what is vali
 (``Feedback`` and ``diagnose``, the core of every checker), ``explorer`` (controls + output +
 in-place message, the scaffolding of every widget), ``frames`` (kernel-free explorers for
 the book), ``lazy`` (submodules that load on first use), ``i18n`` (English or Vietnamese:
-``cnnlab.set_language("vi")``).
+``cnnlab.set_language("vi")``), ``own_photo`` (a learner's own picture: read, checked,
+uploaded, explored).
 
 The topics, one subpackage each, in the order of the course:
 
@@ -40,9 +41,10 @@ lesson  topic                                                        subpackage
 07      classic networks, 1x1 convolutions, Inception                ``classic``
 08      ResNet: residual blocks, shortcuts, degradation              ``resnet``
 09      transfer learning and data augmentation                      ``transfer``
-10      object detection: IoU, NMS, anchors, YOLO, mAP               ``detection``
-11      neural style transfer                                        ``style``
-12      1D and 3D convolution (the notes' "generalizations")         ``generalizations``
+10      object detection: IoU, NMS, anchors, YOLO, mAP, faces         ``detection``
+11      segmentation: transposed convolution, U-Net                  ``segmentation``
+12      neural style transfer                                        ``style``
+13      1D and 3D convolution (the notes' "generalizations")         ``generalizations``
 ======  ===========================================================  ====================
 
 A lesson imports its topic: ``from cnnlab import detection`` gives ``detection.iou``,

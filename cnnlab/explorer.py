@@ -56,7 +56,9 @@ def explorer(draw, controls: dict, title: str | None = None) -> W.VBox:
                 'border:1px solid #e0a0a0;padding:8px;border-radius:4px;max-width:640px">'
                 f"<b>{html.escape(not_possible)}</b> {html.escape(str(err))}</div>"
             )
-            picture.layout.display = "none"
+            # emptied, not only hidden: the next picture may be the same PNG as the last,
+            # and an unchanged value would not be sent again
+            picture.value, picture.layout.display = b"", "none"
             return
         state["figure"], state["error"] = fig, None
         message.value = ""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 #: The languages cnnlab speaks: English (the source text) and Vietnamese.
@@ -59,6 +60,39 @@ def get_language() -> str:
 def tr(message: str) -> str:
     """``message`` in the current language (the English source when it has no translation)."""
     return _translation.gettext(message)
+
+
+class Messages(Mapping):
+    """A module's table of messages, read in the language of the moment.
+
+    ``make`` is a function whose body builds the table with ``tr`` (so Babel finds every
+    message), called once per language, the first time the table is read in it::
+
+        HINTS = Messages(lambda: {"stride": tr("You forgot the stride.")})
+
+    A table of plain ``tr`` calls at module level would be translated once, at import.
+    """
+
+    def __init__(self, make):
+        self._make = make
+        self._tables: dict = {}
+
+    def _table(self) -> dict:
+        if _language not in self._tables:
+            self._tables[_language] = self._make()
+        return self._tables[_language]
+
+    def __getitem__(self, key):
+        return self._table()[key]
+
+    def __iter__(self):
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __repr__(self) -> str:
+        return repr(self._table())
 
 
 # The environment chooses the starting language (CNNLAB_LANG=vi), so a Vietnamese JupyterLab

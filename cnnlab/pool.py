@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .arith import CONV_FORMULA
+from .i18n import tr
 from .validate import as_real_array, as_tuple, check_memory
 from .windows import pad, tap_slices, unpad, windows
 
@@ -76,7 +77,9 @@ def _check_dout(dout, expected):
     dout = as_real_array("dout", dout)
     if dout.shape != tuple(expected):
         raise ValueError(
-            f"dout must have the forward output's shape {tuple(expected)}, got {dout.shape}"
+            tr("dout must have the forward output's shape {shape}, got {got}").format(
+                shape=tuple(expected), got=dout.shape
+            )
         )
     return dout
 
@@ -84,13 +87,15 @@ def _check_dout(dout, expected):
 def _check_pool_args(x, kernel_size, stride, padding, kind):
     x = as_real_array("x", x)
     if x.ndim != 4:
-        hint = " (add a batch axis with x[None])" if x.ndim == 3 else ""
+        hint = tr(" (add a batch axis with x[None])") if x.ndim == 3 else ""
         raise ValueError(
-            f"{kind}_pool2d expects x of shape (N, C, H, W) (4 dims), got {x.ndim} dims "
-            f"with shape {x.shape}{hint}"
+            tr(
+                "{kind}_pool2d expects x of shape (N, C, H, W) (4 dims), got {ndim} dims with "
+                "shape {shape}{hint}"
+            ).format(kind=kind, ndim=x.ndim, shape=x.shape, hint=hint)
         )
     if 0 in x.shape:
-        raise ValueError(f"sizes must be positive, got x {x.shape}")
+        raise ValueError(tr("sizes must be positive, got x {shape}").format(shape=x.shape))
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     k = as_tuple("kernel_size", kernel_size, 2, 1)
@@ -100,20 +105,24 @@ def _check_pool_args(x, kernel_size, stride, padding, kind):
         if 2 * pp > kk:
             # PyTorch's rule: a window may not lie wholly in the padding
             raise ValueError(
-                f"pool padding must be at most half the kernel size: got padding {pp} "
-                f"for kernel {kk}; use padding <= {kk // 2}"
+                tr(
+                    "pool padding must be at most half the kernel size: got padding {p} for "
+                    "kernel {k}; use padding <= {most}"
+                ).format(p=pp, k=kk, most=kk // 2)
             )
         if kk > n + 2 * pp:
             raise ValueError(
-                f"pool output size along spatial axis {axis} is not positive: input {n} "
-                f"padded by {pp} is {n + 2 * pp}, smaller than the window {kk}; use a "
-                f"window <= {n + 2 * pp}. Formula: {CONV_FORMULA} (d=1)"
+                tr(
+                    "pool output size along spatial axis {axis} is not positive: input {n} "
+                    "padded by {p} is {padded}, smaller than the window {k}; use a window <= "
+                    "{padded}. Formula: {formula} (d=1)"
+                ).format(axis=axis, n=n, p=pp, padded=n + 2 * pp, k=kk, formula=CONV_FORMULA)
             )
     padded = x.shape[0] * x.shape[1] * math.prod(m + 2 * pp for m, pp in zip(x.shape[2:], p))
     # the padded copy, the output, and in the backward pass dx, its padded copy and a mask
     check_memory(
         f"{kind}_pool2d of x {x.shape} (kernel {k}, stride {s}, padding {p})",
         4 * padded * 8,
-        "use a smaller input or batch",
+        tr("use a smaller input or batch"),
     )
     return x, k, s, p

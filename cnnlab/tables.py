@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from .arith import LayerRF, conv_macs, conv_output_size, conv_params, receptive_field
+from .i18n import tr
 from .validate import check_int
 
 KINDS = ("conv", "max", "avg", "gap", "fc")
@@ -249,8 +250,9 @@ def window_output(layer: Layer, shape) -> tuple[int, int]:
         return tuple(conv_output_size(n, layer.f, layer.p, layer.s, layer.d) for n in (h, w))
     except ValueError as err:
         raise ValueError(
-            f"{layer.name} ({describe(layer)}) gets a {h}x{w} feature map and cannot "
-            f"produce any output: {err}"
+            tr(
+                "{layer} ({kind}) gets a {h}x{w} feature map and cannot produce any output: {err}"
+            ).format(layer=layer.name, kind=describe(layer), h=h, w=w, err=err)
         ) from None
 
 

@@ -68,8 +68,15 @@ def as_hw(name: str, value) -> tuple[int, int]:
     """
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != 2:
-            raise ValueError(f"{name} must be an int or (height, width), got {value!r}")
-        return check_int(f"{name} height", value[0], 1), check_int(f"{name} width", value[1], 1)
+            raise ValueError(
+                tr("{name} must be an int or (height, width), got {value!r}").format(
+                    name=name, value=value
+                )
+            )
+        return (
+            check_int(tr("{name} height").format(name=name), value[0], 1),
+            check_int(tr("{name} width").format(name=name), value[1], 1),
+        )
     n = check_int(name, value, 1)
     return n, n
 
@@ -85,7 +92,9 @@ def check_fraction(name: str, value) -> float:
         or not isinstance(value, numbers.Real)
         or not 0 <= value <= 1  # also refuses NaN, for which every comparison is False
     ):
-        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+        raise ValueError(
+            tr("{name} must be a number in [0, 1], got {value!r}").format(name=name, value=value)
+        )
     return float(value)
 
 
@@ -98,7 +107,9 @@ def as_boxes(boxes, name: str = "boxes", fmt: str = "xyxy") -> np.ndarray:
     and ``y2 >= y1``; cxcywh: ``w, h >= 0``. Coordinates must be finite.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"box format must be one of {FORMATS}, got {fmt!r}")
+        raise ValueError(
+            tr("box format must be one of {formats}, got {fmt!r}").format(formats=FORMATS, fmt=fmt)
+        )
     b = as_real_array(name, boxes).astype(float, copy=False)
     if b.ndim == 1 and b.shape[0] == 4:
         b = b[None]
@@ -106,27 +117,35 @@ def as_boxes(boxes, name: str = "boxes", fmt: str = "xyxy") -> np.ndarray:
         return b.reshape(0, 4)
     if b.ndim != 2 or b.shape[1] != 4:
         raise ValueError(
-            f"{name} must have shape (N, 4) (one row (x1, y1, x2, y2) per box; (0, 4) or [] "
-            f"for no boxes), got {b.shape}"
+            tr(
+                "{name} must have shape (N, 4) (one row (x1, y1, x2, y2) per box; (0, 4) or [] "
+                "for no boxes), got {shape}"
+            ).format(name=name, shape=b.shape)
         )
     if not np.isfinite(b).all():
-        raise ValueError(f"{name} contain NaN or infinite coordinates")
+        raise ValueError(tr("{name} contain NaN or infinite coordinates").format(name=name))
     if fmt == "xyxy":
         bad = np.flatnonzero((b[:, 2] < b[:, 0]) | (b[:, 3] < b[:, 1]))
         if bad.size:
             i = bad[0]
             raise ValueError(
-                f"{name}[{i}] = {b[i].tolist()} is not (x1, y1, x2, y2) with x2 >= x1 and "
-                f"y2 >= y1 (width {b[i, 2] - b[i, 0]:g}, height {b[i, 3] - b[i, 1]:g}); "
-                "for (cx, cy, w, h) boxes use box_convert(boxes, 'cxcywh', 'xyxy')"
+                tr(
+                    "{name}[{i}] = {box} is not (x1, y1, x2, y2) with x2 >= x1 and y2 >= y1 "
+                    "(width {w:g}, height {h:g}); for (cx, cy, w, h) boxes use "
+                    "box_convert(boxes, 'cxcywh', 'xyxy')"
+                ).format(
+                    name=name, i=i, box=b[i].tolist(), w=b[i, 2] - b[i, 0], h=b[i, 3] - b[i, 1]
+                )
             )
     else:
         bad = np.flatnonzero((b[:, 2] < 0) | (b[:, 3] < 0))
         if bad.size:
             i = bad[0]
             raise ValueError(
-                f"{name}[{i}] = {b[i].tolist()} has a negative width or height: "
-                "(cx, cy, w, h) needs w >= 0 and h >= 0"
+                tr(
+                    "{name}[{i}] = {box} has a negative width or height: (cx, cy, w, h) needs "
+                    "w >= 0 and h >= 0"
+                ).format(name=name, i=i, box=b[i].tolist())
             )
     return b
 
@@ -139,11 +158,17 @@ def as_vector(values, name: str, n: int, dtype=float) -> np.ndarray:
     """
     v = as_real_array(name, values)
     if v.ndim > 1:
-        raise ValueError(f"{name} must be one number per box (shape ({n},)), got shape {v.shape}")
+        raise ValueError(
+            tr("{name} must be one number per box (shape ({n},)), got shape {shape}").format(
+                name=name, n=n, shape=v.shape
+            )
+        )
     v = v.reshape(-1)
     if v.shape[0] != n:
         raise ValueError(
-            f"{name} has {v.shape[0]} values but there are {n} boxes; give exactly one per box"
+            tr("{name} has {k} values but there are {n} boxes; give exactly one per box").format(
+                name=name, k=v.shape[0], n=n
+            )
         )
     return v if dtype is None else v.astype(dtype, copy=False)
 
@@ -166,13 +191,23 @@ def as_classes(classes, n: int, name: str = "classes") -> np.ndarray:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"{name} must be whole numbers >= 0 (class indices) that fit in int64, got "
-                f"{name}[{i}] = {float(c[i])!r}"
+                tr(
+                    "{name} must be whole numbers >= 0 (class indices) that fit in int64, got "
+                    "{name}[{i}] = {value!r}"
+                ).format(name=name, i=i, value=float(c[i]))
             )
     elif c.dtype.kind == "u" and c.size and c.max() > np.iinfo(np.int64).max:
-        raise ValueError(f"{name} must be class indices that fit in int64, got {c.max()}")
+        raise ValueError(
+            tr("{name} must be class indices that fit in int64, got {value}").format(
+                name=name, value=c.max()
+            )
+        )
     if c.size and c.min() < 0:
-        raise ValueError(f"{name} must be whole numbers >= 0 (class indices), got {c.tolist()}")
+        raise ValueError(
+            tr("{name} must be whole numbers >= 0 (class indices), got {values}").format(
+                name=name, values=c.tolist()
+            )
+        )
     return c.astype(np.int64)
 
 
@@ -183,9 +218,17 @@ def as_sizes(wh, name: str) -> np.ndarray:
     if w.ndim == 1 and w.shape[0] == 2:
         w = w[None]
     if w.ndim != 2 or w.shape[1] != 2:
-        raise ValueError(f"{name} must be (width, height) pairs of shape (K, 2), got {w.shape}")
+        raise ValueError(
+            tr("{name} must be (width, height) pairs of shape (K, 2), got {shape}").format(
+                name=name, shape=w.shape
+            )
+        )
     if not np.isfinite(w).all() or np.any(w <= 0):
-        raise ValueError(f"{name} must have widths and heights > 0, got {w.tolist()}")
+        raise ValueError(
+            tr("{name} must have widths and heights > 0, got {values}").format(
+                name=name, values=w.tolist()
+            )
+        )
     return w
 
 
@@ -207,24 +250,32 @@ def as_real_array(name: str, value) -> np.ndarray:
     arrays, all of which NumPy would otherwise carry through arithmetic silently.
     """
     if value is None or isinstance(value, (str, bytes)):
-        raise ValueError(f"{name} must be an array of real numbers, got {value!r}")
+        raise ValueError(
+            tr("{name} must be an array of real numbers, got {value!r}").format(
+                name=name, value=value
+            )
+        )
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError):  # ragged nested lists
         raise ValueError(
-            f"{name} must be an array of real numbers (a rectangular nested list or an "
-            f"ndarray), got {type(value).__name__}"
+            tr(
+                "{name} must be an array of real numbers (a rectangular nested list or an "
+                "ndarray), got {kind}"
+            ).format(name=name, kind=type(value).__name__)
         ) from None
     if arr.dtype.kind not in "iuf":
         kind = {
-            "b": "booleans",
-            "c": "complex numbers",
-            "O": "Python objects",
-            "U": "strings",
-            "S": "bytes",
-        }.get(arr.dtype.kind, "not numbers")
+            "b": tr("booleans"),
+            "c": tr("complex numbers"),
+            "O": tr("Python objects"),
+            "U": tr("strings"),
+            "S": tr("bytes"),
+        }.get(arr.dtype.kind, tr("not numbers"))
         raise ValueError(
-            f"{name} must hold real numbers, got dtype {arr.dtype} ({kind}); give ints or floats"
+            tr(
+                "{name} must hold real numbers, got dtype {dtype} ({kind}); give ints or floats"
+            ).format(name=name, dtype=arr.dtype, kind=kind)
         )
     return arr
 
@@ -250,8 +301,10 @@ def check_memory(what: str, nbytes: float, advice: str) -> None:
     limit = MEMORY_LIMIT_BYTES
     if nbytes > limit:
         raise TooLargeError(
-            f"{what} would need about {_gib(nbytes)} of memory, more than the limit of "
-            f"{_gib(limit)} (cnnlab.validate.MEMORY_LIMIT_BYTES); {advice}"
+            tr(
+                "{what} would need about {need} of memory, more than the limit of {limit} "
+                "(cnnlab.validate.MEMORY_LIMIT_BYTES); {advice}"
+            ).format(what=what, need=_gib(nbytes), limit=_gib(limit), advice=advice)
         )
 
 

@@ -86,7 +86,7 @@ def test_set_language_switches_the_messages():
         cnnlab.conv_output_size(3, 5)
     cnnlab.set_language("vi")
     assert i18n.get_language() == "vi"
-    with pytest.raises(ValueError, match=r"hãy dùng phần đệm >= 1 hoặc hạt nhân <= 3"):
+    with pytest.raises(ValueError, match=r"hãy dùng đệm >= 1 hoặc bộ lọc <= 3"):
         cnnlab.conv_output_size(3, 5)
     cnnlab.set_language("EN")
     assert i18n.get_language() == "en"
@@ -108,3 +108,63 @@ def test_the_environment_chooses_the_starting_language():
         [sys.executable, "-c", "import cnnlab"], env=env, capture_output=True, text=True
     )
     assert bad.returncode != 0 and "language must be one of" in bad.stderr
+
+
+def test_a_checker_hints_in_the_language_of_the_moment():
+    from cnnlab.arithmetic import check
+
+    hint = "Did you forget the padding? Padding adds p pixels on BOTH sides"
+    assert hint in check.output_size_function(lambda n, f, p=0, s=1, d=1: n - f + 1).message
+    cnnlab.set_language("vi")
+    fb = check.output_size_function(lambda n, f, p=0, s=1, d=1: n - f + 1)
+    assert not fb.ok and "Có phải bạn quên đệm?" in fb.message
+    assert "hàm của bạn trả về" in fb.message
+    assert check.same_padding_f5(2).message == "Chính xác (đệm)."
+    cnnlab.set_language("en")
+    assert check.same_padding_f5(2).message == "Correct padding."
+
+
+def test_module_tables_of_messages_follow_the_language():
+    from cnnlab.pooling import check
+
+    assert check.EQUIVARIANCE_OPS["e"] == "ReLU on every pixel"
+    cnnlab.set_language("vi")
+    assert check.EQUIVARIANCE_OPS["e"] == "ReLU trên mọi điểm ảnh"
+    assert set(check.EQUIVARIANCE_OPS) == set("abcdef")
+    fb = check.equivariant_ops("ab")
+    assert "sải bước" in fb.message
+    cnnlab.set_language("en")
+    assert dict(check.EQUIVARIANCE_OPS)["e"] == "ReLU on every pixel"
+
+
+def test_a_widget_is_labelled_when_it_is_built():
+    from cnnlab.pooling import widgets
+
+    cnnlab.set_language("vi")
+    box = widgets.pooling_explorer()
+    assert box.controls["stride"].description == "sải bước"
+    assert [label for label, _ in box.controls["mode"].options] == [
+        "cực đại",
+        "trung bình",
+        "cực tiểu",
+    ]
+    assert box.controls["mode"].value == "max"  # the values the code compares stay English
+    assert "Gộp: một cửa sổ cho mỗi ô đầu ra" in box.children[0].value
+    box.controls["kernel"].value = 3
+    box.controls["padding"].value = 2  # more than half the kernel: shown in place, in Vietnamese
+    assert box.state["error"].startswith("đệm của phép gộp cực đại bằng một nửa")
+    cnnlab.set_language("en")
+    assert box.controls["stride"].description == "sải bước"  # built in Vietnamese, stays so
+    assert widgets.pooling_explorer().controls["stride"].description == "stride"
+
+
+def test_every_backward_case_says_what_is_new_in_both_languages():
+    from cnnlab.pooling import backward_check
+
+    marked = marked_messages()
+    for case in backward_check.MAX_POOL_BACKWARD_CASES:
+        assert case.what in marked, case.what
+    cnnlab.set_language("vi")
+    assert backward_check.case_what(backward_check.MAX_POOL_BACKWARD_CASES[-2]) == (
+        "các cực đại bằng nhau"
+    )

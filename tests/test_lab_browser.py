@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 from cnnlab import i18n
+
 from tests.labserver import jupyterlab
 from tests.test_book import CHROMIUM, CHROMIUM_ARGS, _ensure_chromium
 

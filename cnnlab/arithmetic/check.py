@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..arith import conv_output_size, effective_kernel, same_padding
 from ..feedback import Feedback, diagnose, same
+from ..i18n import tr
 
 
 def conv_size_slips(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> list:
@@ -24,34 +25,44 @@ def conv_size_slips(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> list:
     top = n + 2 * p - span
     return [
         (
-            "Did you forget the padding? Padding adds p pixels on BOTH sides, so n becomes "
-            "n + 2p before the kernel slides.",
+            tr(
+                "Did you forget the padding? Padding adds p pixels on BOTH sides, so n becomes "
+                "n + 2p before the kernel slides."
+            ),
             (n - span) // s + 1,
         ),
-        ("Did you count the padding once? Use n + 2p, not n + p.", (n + p - span) // s + 1),
+        (tr("Did you count the padding once? Use n + 2p, not n + p."), (n + p - span) // s + 1),
         (
-            "Did you round up? When the last window does not fit, its rows are dropped: "
-            "take the floor of the division (// in Python), not the ceiling.",
+            tr(
+                "Did you round up? When the last window does not fit, its rows are dropped: "
+                "take the floor of the division (// in Python), not the ceiling."
+            ),
             -(-top // s) + 1,
         ),
         (
-            "Did you forget the + 1? A kernel that fits exactly once still gives one "
-            "output: floor(...) + 1.",
+            tr(
+                "Did you forget the + 1? A kernel that fits exactly once still gives one "
+                "output: floor(...) + 1."
+            ),
             top // s,
         ),
         (
-            "Did you forget the dilation? A kernel of size f with dilation d spans "
-            "d(f-1) + 1 pixels, not f.",
+            tr(
+                "Did you forget the dilation? A kernel of size f with dilation d spans "
+                "d(f-1) + 1 pixels, not f."
+            ),
             (n + 2 * p - f) // s + 1,
         ),
-        ("Did you forget the stride? Divide by s before adding 1.", top + 1),
+        (tr("Did you forget the stride? Divide by s before adding 1."), top + 1),
         (
-            "Did you divide the + 1 too? It comes after the division: "
-            "floor((n + 2p - d(f-1) - 1)/s) + 1.",
+            tr(
+                "Did you divide the + 1 too? It comes after the division: "
+                "floor((n + 2p - d(f-1) - 1)/s) + 1."
+            ),
             (top + 1) // s,
         ),
         (
-            "Your size is not a whole number: take the floor of the division (// in Python).",
+            tr("Your size is not a whole number: take the floor of the division (// in Python)."),
             top / s + 1,
         ),
     ]
@@ -68,17 +79,22 @@ def conv_size_mistakes(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> di
     for hint, value in conv_size_slips(n, f, p, s, d):
         if value != right:
             by_value.setdefault(value, []).append(hint)
-    return {" Or: ".join(hints): value for value, hints in by_value.items()}
+    return {tr(" Or: ").join(hints): value for value, hints in by_value.items()}
 
 
 def _size_feedback(answer, expected: int, mistakes: dict, what: str, generic: str) -> Feedback:
     """diagnose() for one size; the generic hint does not give the answer away."""
     if answer is None:
-        return Feedback(False, f"Replace None with your {what}.")
+        return Feedback(False, tr("Replace None with your {what}.").format(what=what))
     fb = diagnose(answer, expected, mistakes, what=what)
     if fb.ok or fb.message in mistakes:
         return fb
-    return Feedback(False, f"Your {what} ({answer!r}) is not right yet. {generic}")
+    return Feedback(
+        False,
+        tr("Your {what} ({answer!r}) is not right yet. {generic}").format(
+            what=what, answer=answer, generic=generic
+        ),
+    )
 
 
 # Cases the learner's output_size function must get right: the notes' examples first, then
@@ -107,17 +123,27 @@ def output_size_function(fn) -> Feedback:
     that matches this case.
     """
     if not callable(fn):
-        return Feedback(False, f"Pass your function itself (output_size), got {fn!r}.")
+        return Feedback(
+            False, tr("Pass your function itself (output_size), got {fn!r}.").format(fn=fn)
+        )
     got = []
     for case in OUTPUT_SIZE_CASES:
         try:
             got.append(fn(*case))
         except Exception as err:  # the learner's code: report, never crash the checker
-            return Feedback(False, f"output_size{case} raised {type(err).__name__}: {err}")
+            return Feedback(
+                False,
+                tr("output_size{case} raised {error}: {err}").format(
+                    case=case, error=type(err).__name__, err=err
+                ),
+            )
     expected = [conv_output_size(*case) for case in OUTPUT_SIZE_CASES]
     if all(same(g, e, 0, 0) for g, e in zip(got, expected)):
         return Feedback(
-            True, f"Correct on all {len(expected)} cases, from 6x6 * 3x3 to dilated strided ones."
+            True,
+            tr("Correct on all {k} cases, from 6x6 * 3x3 to dilated strided ones.").format(
+                k=len(expected)
+            ),
         )
     slips = [conv_size_slips(*case) for case in OUTPUT_SIZE_CASES]
     wrong = next(i for i, (g, e) in enumerate(zip(got, expected)) if not same(g, e, 0, 0))
@@ -134,11 +160,12 @@ def output_size_function(fn) -> Feedback:
         case = conv_size_mistakes(*OUTPUT_SIZE_CASES[wrong])
         hint = next((h for h, v in case.items() if same(got[wrong], v, 0, 0)), None)
     n, f, p, s, d = OUTPUT_SIZE_CASES[wrong]
-    where = (
-        f"For n={n}, f={f}, p={p}, s={s}, d={d} your function returned {got[wrong]!r}, "
-        f"expected {expected[wrong]}."
+    where = tr(
+        "For n={n}, f={f}, p={p}, s={s}, d={d} your function returned {got!r}, expected {want}."
+    ).format(n=n, f=f, p=p, s=s, d=d, got=got[wrong], want=expected[wrong])
+    return Feedback(
+        False, where + (" " + hint if hint else " " + tr("Check the formula term by term."))
     )
-    return Feedback(False, where + (" " + hint if hint else " Check the formula term by term."))
 
 
 # Exercise 03.2: the sizes after each layer of a small stack on a 28x28 input.
@@ -160,14 +187,20 @@ def layer_stack_sizes(sizes) -> Feedback:
     blamed again on every later layer).
     """
     if sizes is None:
-        return Feedback(False, "Replace None with your list of 4 sizes, e.g. [24, ...].")
+        return Feedback(False, tr("Replace None with your list of 4 sizes, e.g. [24, ...]."))
     try:
         sizes = [s_ for s_ in sizes]
     except TypeError:
-        return Feedback(False, f"Give a list of {len(LAYER_STACK)} sizes, got {sizes!r}.")
+        return Feedback(
+            False,
+            tr("Give a list of {k} sizes, got {sizes!r}.").format(k=len(LAYER_STACK), sizes=sizes),
+        )
     if len(sizes) != len(LAYER_STACK):
         return Feedback(
-            False, f"Give one size per layer: {len(LAYER_STACK)} numbers, got {len(sizes)}."
+            False,
+            tr("Give one size per layer: {k} numbers, got {got}.").format(
+                k=len(LAYER_STACK), got=len(sizes)
+            ),
         )
     n = LAYER_STACK_INPUT
     for i, ((f, p, s, d), got) in enumerate(zip(LAYER_STACK, sizes), start=1):
@@ -177,27 +210,41 @@ def layer_stack_sizes(sizes) -> Feedback:
                 got,
                 expected,
                 conv_size_mistakes(n, f, p, s, d),
-                "size",
-                "Apply floor((n + 2p - d(f-1) - 1)/s) + 1 to this layer's input.",
+                tr("size"),
+                tr("Apply floor((n + 2p - d(f-1) - 1)/s) + 1 to this layer's input."),
             )
             return Feedback(
-                False, f"Layer {i} (input {n}, f={f}, p={p}, s={s}, d={d}): {fb.message}"
+                False,
+                tr("Layer {i} (input {n}, f={f}, p={p}, s={s}, d={d}): {message}").format(
+                    i=i, n=n, f=f, p=p, s=s, d=d, message=fb.message
+                ),
             )
         n = expected
-    return Feedback(True, f"Correct: {LAYER_STACK_INPUT} → " + " → ".join(map(str, sizes)) + ".")
+    return Feedback(
+        True,
+        tr("Correct: {formula}.").format(
+            formula=f"{LAYER_STACK_INPUT} → " + " → ".join(map(str, sizes))
+        ),
+    )
 
 
 def same_padding_f5(p) -> Feedback:
     """Exercise 03.3: the padding that keeps the size of a 5x5, stride-1 convolution."""
     mistakes = {
-        "That is the total padding f - 1 = 4: it is split between the two sides, p = (f - 1)/2.": 4,
-        "That is the kernel size. 'Same' needs n + 2p - f + 1 = n, so p = (f - 1)/2.": 5,
-        "p = 0 is the 'valid' convolution: the output shrinks by f - 1 = 4.": 0,
-        "(f + 1)/2 = 3 pads one pixel too many: the output grows by 2. Use (f - 1)/2.": 3,
-        "Padding 1 suits a 3x3 kernel; a 5x5 one loses 2 pixels on each side.": 1,
+        tr(
+            "That is the total padding f - 1 = 4: it is split between the two sides, p = (f - 1)/2."
+        ): 4,
+        tr("That is the kernel size. 'Same' needs n + 2p - f + 1 = n, so p = (f - 1)/2."): 5,
+        tr("p = 0 is the 'valid' convolution: the output shrinks by f - 1 = 4."): 0,
+        tr("(f + 1)/2 = 3 pads one pixel too many: the output grows by 2. Use (f - 1)/2."): 3,
+        tr("Padding 1 suits a 3x3 kernel; a 5x5 one loses 2 pixels on each side."): 1,
     }
     return _size_feedback(
-        p, same_padding(5), mistakes, "padding", "Solve n + 2p - f + 1 = n for p with f = 5."
+        p,
+        same_padding(5),
+        mistakes,
+        tr("padding"),
+        tr("Solve n + 2p - f + 1 = n for p with f = 5."),
     )
 
 
@@ -209,21 +256,26 @@ def padding_for_halving(p) -> Feedback:
     """Exercise 03.4: p such that a 3x3 stride-2 convolution maps 32x32 to 16x16 (p = 1)."""
     n, f, s, target = HALVING["n"], HALVING["f"], HALVING["s"], HALVING["target"]
     if p is None:
-        return Feedback(False, "Replace None with your padding.")
+        return Feedback(False, tr("Replace None with your padding."))
     if isinstance(p, float) and p.is_integer():
         p = int(p)
     if isinstance(p, bool) or not hasattr(p, "__index__") or p < 0:
-        return Feedback(False, f"The padding is a whole number >= 0, got {p!r}.")
+        return Feedback(False, tr("The padding is a whole number >= 0, got {p!r}.").format(p=p))
     out = conv_output_size(n, f, int(p), s)
+    formula = f"floor(({n} + 2·{p} - {f})/{s}) + 1 = {out}"
     if out == target:
-        return Feedback(True, f"Correct: floor(({n} + 2·{p} - {f})/{s}) + 1 = {out}.")
+        return Feedback(True, tr("Correct: {formula}.").format(formula=formula))
     if out < target:
         why = (
-            f"floor(({n} + 2·{p} - {f})/{s}) + 1 = {out}: the floor drops the last row, "
-            "so the output is one short. Pad more."
+            tr("{formula}: the floor drops the last row, so the output is one short. Pad more.")
             if p == 0
-            else f"floor(({n} + 2·{p} - {f})/{s}) + 1 = {out}: too small, pad more."
-        )
+            else tr("{formula}: too small, pad more.")
+        ).format(formula=formula)
     else:
-        why = f"floor(({n} + 2·{p} - {f})/{s}) + 1 = {out}: too big, pad less."
-    return Feedback(False, f"With p={p} the output is {out}x{out}, not {target}x{target}: {why}")
+        why = tr("{formula}: too big, pad less.").format(formula=formula)
+    return Feedback(
+        False,
+        tr("With p={p} the output is {out}x{out}, not {target}x{target}: {why}").format(
+            p=p, out=out, target=target, why=why
+        ),
+    )

@@ -16,6 +16,7 @@ import numpy as np
 from ..arith import conv_output_size, conv_transpose_output_size, effective_kernel
 from ..conv_transpose import contributing_inputs, stuffed_input
 from ..drawing import draw_cell_lines, figure
+from ..i18n import tr
 from .windows import dropped_rows, window_counts
 
 # Cell colours of the arithmetic pictures. The whole grid is one RGB image, so a picture
@@ -57,12 +58,16 @@ def check_position(position, out: int) -> int:
     """``position`` as an int in [0, out² − 1] (an output cell counted row by row), or a
     ValueError naming the valid range."""
     if isinstance(position, bool) or not hasattr(position, "__index__"):
-        raise ValueError(f"output position must be an integer, got {position!r}")
+        raise ValueError(
+            tr("output position must be an integer, got {position!r}").format(position=position)
+        )
     position = int(position)
     if not 0 <= position < out * out:
         raise ValueError(
-            f"output position must be between 0 and out² − 1 = {out * out - 1} "
-            f"(the output is {out}x{out}), got {position}"
+            tr(
+                "output position must be between 0 and out² − 1 = {last} (the output is "
+                "{out}x{out}), got {position}"
+            ).format(last=out * out - 1, out=out, position=position)
         )
     return position
 

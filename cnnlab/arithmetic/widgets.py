@@ -15,6 +15,7 @@ import ipywidgets as W
 
 from ..arith import conv_output_size, conv_transpose_output_size
 from ..explorer import explorer, int_slider
+from ..i18n import tr
 from .plot import plot_conv_arithmetic, plot_conv_transpose_arithmetic
 
 #: The settings sliders of each mode, in the order the size text reads them.
@@ -36,19 +37,19 @@ def conv_arithmetic_explorer(
     (the output size as text) added.
     """
     controls = {
-        "n": int_slider("input n", n, 1, max_n),
-        "f": int_slider("kernel f", f, 1, 7),
-        "p": int_slider("padding p", p, 0, 4),
-        "s": int_slider("stride s", s, 1, 4),
-        "d": int_slider("dilation d", d, 1, 4),
+        "n": int_slider(tr("input n"), n, 1, max_n),
+        "f": int_slider(tr("kernel f"), f, 1, 7),
+        "p": int_slider(tr("padding p"), p, 0, 4),
+        "s": int_slider(tr("stride s"), s, 1, 4),
+        "d": int_slider(tr("dilation d"), d, 1, 4),
     }
     try:
         top = _last_cell(controls)
     except ValueError:
         top = 0
-    controls["position"] = int_slider("output cell", min(position, top), 0, top)
+    controls["position"] = int_slider(tr("output cell"), min(position, top), 0, top)
     play = W.Play(value=controls["position"].value, min=0, max=top, interval=700, step=1)
-    play.description = "play"
+    play.description = tr("play")
     W.link((play, "value"), (controls["position"], "value"))
 
     _follow_output_size(controls, play)
@@ -56,10 +57,10 @@ def conv_arithmetic_explorer(
     box = explorer(
         plot_conv_arithmetic,
         controls,
-        title="Convolution arithmetic: size, padding, stride, dilation",
+        title=tr("Convolution arithmetic: size, padding, stride, dilation"),
     )
     *head, message, out = box.children
-    walk = W.HBox([W.Label("walk through the output cells:"), play])
+    walk = W.HBox([W.Label(tr("walk through the output cells:")), play])
     box.children = (*head, walk, size_text, message, out)
     box.play, box.size_text = play, size_text
     return box
@@ -75,10 +76,9 @@ def output_size_text(n: int, f: int, p: int, s: int, d: int) -> str:
     try:
         o = conv_output_size(n, f, p, s, d)
     except ValueError:
-        return "output size: not possible"
-    return (
-        f"output size = ⌊({n} + 2·{p} − {d}·({f}−1) − 1)/{s}⌋ + 1"
-        f" = <b>{o}</b>, so the output is {o}×{o}"
+        return tr("output size: not possible")
+    return tr("output size = {formula} = <b>{o}</b>, so the output is {o}×{o}").format(
+        formula=f"⌊({n} + 2·{p} − {d}·({f}−1) − 1)/{s}⌋ + 1", o=o
     )
 
 
@@ -146,29 +146,29 @@ def conv_transpose_explorer(
     Returns the :func:`explorer` VBox with ``.play`` and ``.size_text``.
     """
     controls = {
-        "n": int_slider("input n", n, 1, max_n),
-        "f": int_slider("kernel f", f, 1, 5),
-        "p": int_slider("padding p", p, 0, 4),
-        "s": int_slider("stride s", s, 1, 4),
-        "output_padding": int_slider("output padding", output_padding, 0, 3),
+        "n": int_slider(tr("input n"), n, 1, max_n),
+        "f": int_slider(tr("kernel f"), f, 1, 5),
+        "p": int_slider(tr("padding p"), p, 0, 4),
+        "s": int_slider(tr("stride s"), s, 1, 4),
+        "output_padding": int_slider(tr("output padding"), output_padding, 0, 3),
     }
     try:
         top = _last_transposed_cell(controls)
     except ValueError:
         top = 0
-    controls["position"] = int_slider("output cell", min(position, top), 0, top)
+    controls["position"] = int_slider(tr("output cell"), min(position, top), 0, top)
     play = W.Play(value=controls["position"].value, min=0, max=top, interval=700, step=1)
-    play.description = "play"
+    play.description = tr("play")
     W.link((play, "value"), (controls["position"], "value"))
     _follow_output_size(controls, play, _last_transposed_cell, TRANSPOSE_NAMES)
     size_text = _size_label(controls, transposed_size_text, TRANSPOSE_NAMES)
     box = explorer(
         plot_conv_transpose_arithmetic,
         controls,
-        title="Transposed convolution arithmetic: size, stride, padding, output padding",
+        title=tr("Transposed convolution arithmetic: size, stride, padding, output padding"),
     )
     *head, message, out = box.children
-    walk = W.HBox([W.Label("walk through the output cells:"), play])
+    walk = W.HBox([W.Label(tr("walk through the output cells:")), play])
     box.children = (*head, walk, size_text, message, out)
     box.play, box.size_text = play, size_text
     return box
@@ -183,10 +183,9 @@ def transposed_size_text(n: int, f: int, p: int, s: int, output_padding: int) ->
     try:
         o = conv_transpose_output_size(n, f, p, s, 1, output_padding)
     except ValueError:
-        return "output size: not possible"
-    return (
-        f"output size = ({n} − 1)·{s} − 2·{p} + ({f} − 1) + {output_padding} + 1"
-        f" = <b>{o}</b>, so the output is {o}×{o}"
+        return tr("output size: not possible")
+    return tr("output size = {formula} = <b>{o}</b>, so the output is {o}×{o}").format(
+        formula=f"({n} − 1)·{s} − 2·{p} + ({f} − 1) + {output_padding} + 1", o=o
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..feedback import Feedback, diagnose
+from ..i18n import Messages, tr
 from .anchors import assign_anchors, encode_targets
 from .boxes import box_area, intersection, iou
 from .metrics import average_precision, interpolated_precision
@@ -21,13 +22,14 @@ IOU_BOX_B = (3, 2, 8, 6)
 
 def _one_number(answer, what: str) -> Feedback | None:
     if answer is None:
-        return Feedback(False, f"Replace None with your {what} (one number).")
+        return Feedback(False, tr("Replace None with your {what} (one number).").format(what=what))
+    bad = tr("Give the {what} as one number, got {answer!r}.").format(what=what, answer=answer)
     if isinstance(answer, (bool, str, bytes)) or np.ndim(answer) != 0:
-        return Feedback(False, f"Give the {what} as one number, got {answer!r}.")
+        return Feedback(False, bad)
     try:
         float(answer)
     except (TypeError, ValueError):
-        return Feedback(False, f"Give the {what} as one number, got {answer!r}.")
+        return Feedback(False, bad)
     return None
 
 
@@ -45,34 +47,43 @@ def iou_by_hand(answer) -> Feedback:
     ap, bp = float(box_area(a + grow)[0]), float(box_area(b + grow)[0])
     over_a, over_b, upside_down = inter / area_a, inter / area_b, union / inter
     mistakes = {
-        "You divided by area(A) + area(B): that counts the overlap twice. The union is "
-        "area(A) + area(B) - intersection.": inter / (area_a + area_b),
-        "You divided by the area of A alone; IoU divides by the area of the union of A and B.": (
-            over_a
-        ),
-        "You divided by the area of B alone; IoU divides by the area of the union of A and B.": (
-            over_b
-        ),
-        "That is union / intersection, upside down: IoU = intersection / union (at most 1).": (
-            upside_down
-        ),
-        "That is the area of the intersection; now divide it by the area of the union.": inter,
-        "That is the area of the union; IoU = intersection / union.": union,
-        "You counted pixels (width = x2 - x1 + 1); these are coordinates on a continuous "
-        "plane, so the width is x2 - x1.": inter_px / (ap + bp - inter_px),
+        tr(
+            "You divided by area(A) + area(B): that counts the overlap twice. The union is "
+            "area(A) + area(B) - intersection."
+        ): inter / (area_a + area_b),
+        tr(
+            "You divided by the area of A alone; IoU divides by the area of the union of A and B."
+        ): over_a,
+        tr(
+            "You divided by the area of B alone; IoU divides by the area of the union of A and B."
+        ): over_b,
+        tr(
+            "That is union / intersection, upside down: IoU = intersection / union (at most 1)."
+        ): upside_down,
+        tr("That is the area of the intersection; now divide it by the area of the union."): inter,
+        tr("That is the area of the union; IoU = intersection / union."): union,
+        tr(
+            "You counted pixels (width = x2 - x1 + 1); these are coordinates on a continuous "
+            "plane, so the width is x2 - x1."
+        ): inter_px / (ap + bp - inter_px),
     }
     expected = float(iou(a, b)[0, 0])
     fb = diagnose(float(answer), expected, mistakes, rtol=0, atol=6e-4, what="IoU")
     if fb.ok:
         return Feedback(
-            True, f"Correct: {inter:g} / ({area_a:g} + {area_b:g} - {inter:g}) = {expected:.4f}."
+            True,
+            tr("Correct: {formula}.").format(
+                formula=f"{inter:g} / ({area_a:g} + {area_b:g} - {inter:g}) = {expected:.4f}"
+            ),
         )
     if fb.message in mistakes:
         return fb
     return Feedback(
         False,
-        f"{float(answer):g} is not the IoU yet. Find the overlap's corners "
-        "first: max of the top-left corners, min of the bottom-right ones.",
+        tr(
+            "{answer:g} is not the IoU yet. Find the overlap's corners first: max of the "
+            "top-left corners, min of the bottom-right ones."
+        ).format(answer=float(answer)),
     )
 
 
@@ -138,46 +149,71 @@ def nms_variant(boxes, scores, threshold, mistake=None) -> list:
     return keep
 
 
-_NMS_HINTS = {
-    "index_order": "You visited the boxes in the order given. NMS first sorts them by score: "
-    "the box kept at each step is the highest-scoring one left.",
-    "ascending": "You started from the lowest score. NMS keeps the highest-scoring box first "
-    "and suppresses the weaker boxes that overlap it.",
-    "ge": "Boxes with IoU exactly equal to the threshold were suppressed. Suppress only "
-    "IoU > threshold (as torchvision.ops.nms and cnnlab.detection do).",
-    "one_pass": "A box was suppressed by a box that had itself been suppressed. Only the boxes "
-    "you KEEP suppress others: keep the best, remove its overlaps, then repeat with the "
-    "best of what is left.",
-    "below": "You removed the boxes that overlap little and kept the ones that overlap a lot: "
-    "suppress when IoU > threshold (they are likely the same object).",
-}
+_NMS_HINTS = Messages(
+    lambda: {
+        "index_order": tr(
+            "You visited the boxes in the order given. NMS first sorts them by score: "
+            "the box kept at each step is the highest-scoring one left."
+        ),
+        "ascending": tr(
+            "You started from the lowest score. NMS keeps the highest-scoring box first "
+            "and suppresses the weaker boxes that overlap it."
+        ),
+        "ge": tr(
+            "Boxes with IoU exactly equal to the threshold were suppressed. Suppress only "
+            "IoU > threshold (as torchvision.ops.nms and cnnlab.detection do)."
+        ),
+        "one_pass": tr(
+            "A box was suppressed by a box that had itself been suppressed. Only the boxes "
+            "you KEEP suppress others: keep the best, remove its overlaps, then repeat with "
+            "the best of what is left."
+        ),
+        "below": tr(
+            "You removed the boxes that overlap little and kept the ones that overlap a lot: "
+            "suppress when IoU > threshold (they are likely the same object)."
+        ),
+    }
+)
 
 
 def nms_function(fn) -> Feedback:
     """Exercise 10.2: check a learner's ``nms(boxes, scores, iou_threshold)`` that returns
     the indices kept, highest score first, on :data:`NMS_CASES`."""
     if not callable(fn):
-        return Feedback(False, f"Pass your function itself (nms), got {fn!r}.")
+        return Feedback(False, tr("Pass your function itself (nms), got {fn!r}.").format(fn=fn))
     got = []
     for k, (boxes, scores, thr) in enumerate(NMS_CASES):
         try:
             out = fn(np.array(boxes, float), np.array(scores, float), thr)
         except Exception as err:  # the learner's code: report, never crash the checker
-            return Feedback(False, f"nms on case {k} raised {type(err).__name__}: {err}")
+            return Feedback(
+                False,
+                tr("nms on case {k} raised {error}: {err}").format(
+                    k=k, error=type(err).__name__, err=err
+                ),
+            )
         if out is None:
-            return Feedback(False, "Your function returned None: return the list of kept indices.")
+            return Feedback(
+                False, tr("Your function returned None: return the list of kept indices.")
+            )
         arr = np.asarray(out)
         if arr.dtype == bool:
             return Feedback(
-                False, "Return the indices of the kept boxes (e.g. [0, 2]), not a True/False mask."
+                False,
+                tr("Return the indices of the kept boxes (e.g. [0, 2]), not a True/False mask."),
             )
         try:
             got.append([int(i) for i in arr.reshape(-1)])
         except (TypeError, ValueError):
-            return Feedback(False, f"Return a list of integer indices, got {out!r}.")
+            return Feedback(
+                False, tr("Return a list of integer indices, got {out!r}.").format(out=out)
+            )
     expected = [nms_variant(*case) for case in NMS_CASES]
     if got == expected:
-        return Feedback(True, f"Correct on all {len(NMS_CASES)} cases, ties and chains included.")
+        return Feedback(
+            True,
+            tr("Correct on all {k} cases, ties and chains included.").format(k=len(NMS_CASES)),
+        )
     for mistake, hint in _NMS_HINTS.items():
         if got == [nms_variant(*case, mistake) for case in NMS_CASES]:
             return Feedback(False, hint)
@@ -186,13 +222,17 @@ def nms_function(fn) -> Feedback:
     if sorted(got[k]) == sorted(expected[k]):
         return Feedback(
             False,
-            f"Case {k}: the right boxes, in the wrong order: return them "
-            f"highest score first ({expected[k]}), not {got[k]}.",
+            tr(
+                "Case {k}: the right boxes, in the wrong order: return them highest score "
+                "first ({expected}), not {got}."
+            ).format(k=k, expected=expected[k], got=got[k]),
         )
     return Feedback(
         False,
-        f"Case {k} (scores {scores}, threshold {thr}): your function kept "
-        f"{got[k]}, expected {expected[k]}.",
+        tr(
+            "Case {k} (scores {scores}, threshold {thr}): your function kept {got}, "
+            "expected {expected}."
+        ).format(k=k, scores=scores, thr=thr, got=got[k], expected=expected[k]),
     )
 
 
@@ -217,14 +257,18 @@ def _cell_hint(r: int, c: int, row: int, col: int, cs: float) -> Feedback | None
     if (r, c) == (col, row):
         return Feedback(
             False,
-            "Row and column are swapped: the row counts cells downwards "
-            "(from y), the column across (from x).",
+            tr(
+                "Row and column are swapped: the row counts cells downwards (from y), the "
+                "column across (from x)."
+            ),
         )
     return Feedback(
         False,
-        f"Cell ({r}, {c}) is not the one holding the midpoint. The midpoint "
-        f"is ((x1 + x2)/2, (y1 + y2)/2); its column is floor(x / {cs:g}), "
-        f"its row floor(y / {cs:g}), counting from 0.",
+        tr(
+            "Cell ({r}, {c}) is not the one holding the midpoint. The midpoint is "
+            "((x1 + x2)/2, (y1 + y2)/2); its column is floor(x / {cs:g}), its row "
+            "floor(y / {cs:g}), counting from 0."
+        ).format(r=r, c=c, cs=cs),
     )
 
 
@@ -234,22 +278,26 @@ def _midpoint_hint(v, t, box, row: int, col: int, n: int, cs: float) -> Feedback
         return None
     mx, my = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     wrong = {
-        "bx, by are relative to the whole image; measure them from the cell's top-left "
-        "corner, in cell units (0 to 1).": (mx / n, my / n),
-        f"bx, by are in pixels; divide by the cell size ({cs:g} px).": (
+        tr(
+            "bx, by are relative to the whole image; measure them from the cell's top-left "
+            "corner, in cell units (0 to 1)."
+        ): (mx / n, my / n),
+        tr("bx, by are in pixels; divide by the cell size ({cs:g} px).").format(cs=cs): (
             mx - col * cs,
             my - row * cs,
         ),
-        "You used the box's top-left corner; bx, by locate the MIDPOINT of the box.": (
+        tr("You used the box's top-left corner; bx, by locate the MIDPOINT of the box."): (
             box[0] / cs - col,
             box[1] / cs - row,
         ),
-        "bx and by are swapped: bx goes across (x), by down (y).": (t[2], t[1]),
+        tr("bx and by are swapped: bx goes across (x), by down (y)."): (t[2], t[1]),
     }
     hint = next(
         (h for h, w in wrong.items() if _close(v[1:3], w)),
-        "bx, by are the midpoint's position inside the cell, in cell units: "
-        f"(x / {cs:g} - col, y / {cs:g} - row).",
+        tr(
+            "bx, by are the midpoint's position inside the cell, in cell units: "
+            "(x / {cs:g} - col, y / {cs:g} - row)."
+        ).format(cs=cs),
     )
     return Feedback(False, hint)
 
@@ -260,17 +308,19 @@ def _size_hint(v, t, box, n: int, cs: float) -> Feedback | None:
         return None
     h, w = box[3] - box[1], box[2] - box[0]
     wrong = {
-        "bh and bw are swapped: the vector lists the height (bh) before the width (bw).": (
+        tr("bh and bw are swapped: the vector lists the height (bh) before the width (bw)."): (
             t[4],
             t[3],
         ),
-        "bh, bw are relative to the whole image; the notes measure them in cells (so they "
-        "can exceed 1 when the box is bigger than a cell).": (h / n, w / n),
-        f"bh, bw are in pixels; divide by the cell size ({cs:g} px).": (h, w),
+        tr(
+            "bh, bw are relative to the whole image; the notes measure them in cells (so they "
+            "can exceed 1 when the box is bigger than a cell)."
+        ): (h / n, w / n),
+        tr("bh, bw are in pixels; divide by the cell size ({cs:g} px).").format(cs=cs): (h, w),
     }
     hint = next(
         (hh for hh, ww in wrong.items() if _close(v[3:5], ww)),
-        f"bh, bw are the box's height and width in cell units (pixels / {cs:g}).",
+        tr("bh, bw are the box's height and width in cell units (pixels / {cs:g}).").format(cs=cs),
     )
     return Feedback(False, hint)
 
@@ -282,12 +332,15 @@ def yolo_target(cell, y) -> Feedback:
     n, S, box = ex["image_size"], ex["grid_size"], np.array(ex["box"], float)
     if cell is None or y is None:
         return Feedback(
-            False, "Replace both Nones: cell = (row, col) and y = [pc, bx, by, bh, bw, c1, c2, c3]."
+            False,
+            tr("Replace both Nones: cell = (row, col) and y = [pc, bx, by, bh, bw, c1, c2, c3]."),
         )
     try:
         r, c = (int(v) for v in cell)
     except (TypeError, ValueError):
-        return Feedback(False, f"cell must be two integers (row, col), got {cell!r}.")
+        return Feedback(
+            False, tr("cell must be two integers (row, col), got {cell!r}.").format(cell=cell)
+        )
     a = assign_anchors(box, S, n)
     row, col = int(a.row[0]), int(a.col[0])
     cs = n / S
@@ -297,26 +350,29 @@ def yolo_target(cell, y) -> Feedback:
     try:
         v = np.asarray(y, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        return Feedback(False, f"y must be 8 numbers, got {y!r}.")
+        return Feedback(False, tr("y must be 8 numbers, got {y!r}.").format(y=y))
     if v.shape[0] != 8:
         return Feedback(
-            False, f"y has 8 entries (pc, bx, by, bh, bw, c1, c2, c3), got {v.shape[0]}."
+            False,
+            tr("y has 8 entries (pc, bx, by, bh, bw, c1, c2, c3), got {k}.").format(k=v.shape[0]),
         )
     t = encode_targets(box, [ex["class"]], S, n, 3)[row, col, 0]
     if not _close(v[0], 1):
-        return Feedback(False, "pc is 1: there is an object in this cell.")
+        return Feedback(False, tr("pc is 1: there is an object in this cell."))
     # (a wrong Feedback is falsy: test for None, never chain these with ``or``)
     for bad in (_midpoint_hint(v, t, box, row, col, n, cs), _size_hint(v, t, box, n, cs)):
         if bad is not None:
             return bad
     if not _close(v[5:], t[5:]):
         return Feedback(
-            False, "The classes are one-hot: c1, c2, c3 = 0, 1, 0 for a car (the second class)."
+            False,
+            tr("The classes are one-hot: c1, c2, c3 = 0, 1, 0 for a car (the second class)."),
         )
     return Feedback(
         True,
-        f"Correct: cell ({row}, {col}), y = ({', '.join(f'{x:g}' for x in t)}). "
-        "bw = 1.5 > 1: the car is wider than a cell.",
+        tr(
+            "Correct: cell ({row}, {col}), y = ({y}). bw = 1.5 > 1: the car is wider than a cell."
+        ).format(row=row, col=col, y=", ".join(f"{x:g}" for x in t)),
     )
 
 
@@ -327,7 +383,7 @@ AP_EXERCISE = {"ranked_hits": (False, True, True, False, True), "n_true": 4}
 
 def ap_by_hand(answer) -> Feedback:
     """Exercise 10.4: the VOC (all-point) average precision of ``AP_EXERCISE``."""
-    bad = _one_number(answer, "average precision")
+    bad = _one_number(answer, tr("average precision"))
     if bad is not None:
         return bad
     hits = np.array(AP_EXERCISE["ranked_hits"], float)
@@ -341,34 +397,51 @@ def ap_by_hand(answer) -> Feedback:
         [env[recall >= r].max() if np.any(recall >= r) else 0.0 for r in np.linspace(0, 1, 11)]
     )
     mistakes = {
-        "You summed the raw precision at each new recall. Interpolate first: at each recall "
-        "level use the BEST precision reached at that recall or beyond (the curve is made "
-        "monotone).": float(np.sum(precision * hits) / n_true),
-        "You averaged the precision over the objects you found (3); AP divides by all true "
-        "objects (4): an object never found adds nothing.": float(np.sum(env * hits) / hits.sum()),
-        "You averaged the raw precision over the 3 objects found. Divide by all 4 true "
-        "objects, and at each recall use the best precision reached at that recall or "
-        "beyond (interpolation).": float(np.sum(precision * hits) / hits.sum()),
-        "That is the precision of the whole list (3 right out of 5); AP sums precision over "
-        "the recall steps.": float(precision[-1]),
-        "That is the final recall (3 of 4 objects found); AP is the area under the "
-        "precision-recall curve.": float(recall[-1]),
-        "That is the 11-point AP of VOC 2007 (precision sampled at recall 0, 0.1, ..., 1). "
-        "Here use the all-point version: sum over the recall steps.": float(eleven),
-        "Recall divides by the number of true objects (4), not the number of detections (5).": float(
-            np.sum(env * hits) / len(hits)
-        ),
+        tr(
+            "You summed the raw precision at each new recall. Interpolate first: at each "
+            "recall level use the BEST precision reached at that recall or beyond (the curve "
+            "is made monotone)."
+        ): float(np.sum(precision * hits) / n_true),
+        tr(
+            "You averaged the precision over the objects you found (3); AP divides by all "
+            "true objects (4): an object never found adds nothing."
+        ): float(np.sum(env * hits) / hits.sum()),
+        tr(
+            "You averaged the raw precision over the 3 objects found. Divide by all 4 true "
+            "objects, and at each recall use the best precision reached at that recall or "
+            "beyond (interpolation)."
+        ): float(np.sum(precision * hits) / hits.sum()),
+        tr(
+            "That is the precision of the whole list (3 right out of 5); AP sums precision "
+            "over the recall steps."
+        ): float(precision[-1]),
+        tr(
+            "That is the final recall (3 of 4 objects found); AP is the area under the "
+            "precision-recall curve."
+        ): float(recall[-1]),
+        tr(
+            "That is the 11-point AP of VOC 2007 (precision sampled at recall 0, 0.1, ..., 1). "
+            "Here use the all-point version: sum over the recall steps."
+        ): float(eleven),
+        tr(
+            "Recall divides by the number of true objects (4), not the number of detections (5)."
+        ): float(np.sum(env * hits) / len(hits)),
     }
     fb = diagnose(float(answer), expected, mistakes, rtol=0, atol=6e-4, what="AP")
     if fb.ok:
         return Feedback(
-            True, f"Correct: AP = 0.25 x 2/3 + 0.25 x 2/3 + 0.25 x 3/5 = {expected:.4f}."
+            True,
+            tr("Correct: {formula}.").format(
+                formula=f"AP = 0.25 x 2/3 + 0.25 x 2/3 + 0.25 x 3/5 = {expected:.4f}"
+            ),
         )
     if fb.message in mistakes:
         return fb
     return Feedback(
         False,
-        f"{float(answer):g} is not right yet. List precision and recall "
-        "after each detection, make precision monotone (best to the right), "
-        "and add precision x recall step at each true positive.",
+        tr(
+            "{answer:g} is not right yet. List precision and recall after each detection, "
+            "make precision monotone (best to the right), and add precision x recall step at "
+            "each true positive."
+        ).format(answer=float(answer)),
     )

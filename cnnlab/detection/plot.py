@@ -13,6 +13,7 @@ import matplotlib.patches
 import numpy as np
 
 from .. import drawing
+from ..i18n import tr
 from ..validate import as_boxes, as_classes, as_sizes, as_vector, check_fraction
 from .anchors import assign_anchors, encode_targets, shape_iou
 from .boxes import box_area, intersection, iou
@@ -231,12 +232,16 @@ def plot_iou(
     Returns the Figure; a width or height <= 0, or B outside the canvas, raises ValueError.
     """
     if w <= 0 or h <= 0:
-        raise ValueError(f"box B needs a width and a height > 0, got w={w}, h={h}")
+        raise ValueError(
+            tr("box B needs a width and a height > 0, got w={w}, h={h}").format(w=w, h=h)
+        )
     b = np.array([x, y, x + w, y + h], dtype=float)
     if b[0] < 0 or b[1] < 0 or b[2] > size or b[3] > size:
         raise ValueError(
-            f"box B = {b.tolist()} sticks out of the {size}x{size} canvas: keep x + w <= {size} "
-            f"and y + h <= {size}"
+            tr(
+                "box B = {box} sticks out of the {size}x{size} canvas: keep x + w <= {size} "
+                "and y + h <= {size}"
+            ).format(box=b.tolist(), size=size)
         )
     a = as_boxes(box_a)[0]
     inter = float(intersection(a, b)[0, 0])

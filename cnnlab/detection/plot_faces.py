@@ -92,8 +92,10 @@ def plot_faces(images, results, titles=None, truths=None, size: float = 3.2):
         matplotlib.lines.Line2D([], [], ls="", marker="o", mfc=c, mec="black", label=name)
         for name, c in zip(LANDMARKS, LANDMARK_COLOURS)
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=7, frameon=False)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.1, top=0.92, wspace=0.05)
+    # five names in a row need ~6.5 inches; a narrower figure gets two rows of three
+    ncol = 5 if fig.get_figwidth() >= 6.5 else 3
+    fig.legend(handles=handles, loc="lower center", ncol=ncol, fontsize=7, frameon=False)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.1 if ncol == 5 else 0.13, top=0.92, wspace=0.05)
     return fig
 
 

@@ -17,6 +17,7 @@ import ipywidgets as W
 
 from .. import frames
 from ..explorer import explorer, float_slider, int_slider
+from ..i18n import tr
 from . import plot
 
 
@@ -25,13 +26,13 @@ def iou_explorer(box_a=(2, 2, 7, 6), size: int = 12) -> W.VBox:
     intersection, the union and the IoU (:func:`cnnlab.detection.plot.plot_iou`). B
     sticking out of the canvas shows a message instead."""
     controls = {
-        "x": int_slider("B: left x", 4, 0, size - 1),
-        "y": int_slider("B: top y", 3, 0, size - 1),
-        "w": int_slider("B: width", 5, 1, size),
-        "h": int_slider("B: height", 4, 1, size),
+        "x": int_slider(tr("B: left x"), 4, 0, size - 1),
+        "y": int_slider(tr("B: top y"), 3, 0, size - 1),
+        "w": int_slider(tr("B: width"), 5, 1, size),
+        "h": int_slider(tr("B: height"), 4, 1, size),
     }
     draw = partial(plot.plot_iou, box_a=box_a, size=size)
-    return explorer(draw, controls, title="Intersection over union: move and resize box B")
+    return explorer(draw, controls, title=tr("Intersection over union: move and resize box B"))
 
 
 def nms_explorer(image, boxes, scores, classes=None, names=None) -> W.VBox:
@@ -42,12 +43,12 @@ def nms_explorer(image, boxes, scores, classes=None, names=None) -> W.VBox:
     image: (3, H, W) or (H, W, 3); boxes: (N, 4) xyxy; scores: (N,); classes: optional (N,).
     """
     controls = {
-        "iou_threshold": float_slider("IoU threshold", 0.5, 0.0, 1.0, 0.05),
-        "score_threshold": float_slider("score threshold", 0.3, 0.0, 1.0, 0.05),
+        "iou_threshold": float_slider(tr("IoU threshold"), 0.5, 0.0, 1.0, 0.05),
+        "score_threshold": float_slider(tr("score threshold"), 0.3, 0.0, 1.0, 0.05),
         "per_class": W.ToggleButtons(
-            options=[("per class", True), ("class-blind", False)],
+            options=[(tr("per class"), True), (tr("class-blind"), False)],
             value=True,
-            description="suppress",
+            description=tr("suppress"),
             style={"description_width": "initial", "button_width": "104px"},
         ),
     }
@@ -57,7 +58,7 @@ def nms_explorer(image, boxes, scores, classes=None, names=None) -> W.VBox:
             image, boxes, scores, classes, iou_threshold, score_threshold, per_class, names
         )
 
-    return explorer(draw, controls, title="Non-max suppression: which boxes survive?")
+    return explorer(draw, controls, title=tr("Non-max suppression: which boxes survive?"))
 
 
 def yolo_grid_explorer(scenes, names=None, anchors=None) -> W.VBox:
@@ -67,8 +68,8 @@ def yolo_grid_explorer(scenes, names=None, anchors=None) -> W.VBox:
     scenes: a :class:`cnnlab.detection.shapes.Scenes`; anchors: optional (B, 2).
     """
     controls = {
-        "index": int_slider("scene", 0, 0, len(scenes) - 1),
-        "grid_size": int_slider("grid S", 3, 1, 8),
+        "index": int_slider(tr("scene"), 0, 0, len(scenes) - 1),
+        "grid_size": int_slider(tr("grid S"), 3, 1, 8),
     }
 
     def draw(index, grid_size):
@@ -81,7 +82,7 @@ def yolo_grid_explorer(scenes, names=None, anchors=None) -> W.VBox:
             names,
         )
 
-    return explorer(draw, controls, title="YOLO targets: one cell per object midpoint")
+    return explorer(draw, controls, title=tr("YOLO targets: one cell per object midpoint"))
 
 
 def iou_frames(box_a=(2, 2, 7, 6), size: int = 12) -> list[dict]:
@@ -127,8 +128,32 @@ def nms_scrubber(image, boxes, scores, classes=None, names=None, walk=None, dpi:
         )
 
     labels = [
-        f"IoU threshold {f['iou_threshold']:.2f}, score threshold {f['score_threshold']:.2f}, "
-        f"{'per class' if f['per_class'] else 'class-blind'}"
+        tr("IoU threshold {iou:.2f}, score threshold {score:.2f}, {suppress}").format(
+            iou=f["iou_threshold"],
+            score=f["score_threshold"],
+            suppress=tr("per class") if f["per_class"] else tr("class-blind"),
+        )
         for f in walk
     ]
     return frames.scrubber(draw, walk, labels, dpi=dpi)
+
+
+def face_detector_explorer(photo=None, size: int = 512, min_size: int = 20) -> W.VBox:
+    """MTCNN on your own photo: an upload button, then the faces found (boxes, scores and
+    the 5 landmarks, drawn by ``detection.plot_faces.plot_faces``). photo: a path or bytes
+    shown until something is uploaded; size: the photo's longer side after resizing (faces
+    smaller than ``min_size`` pixels at that size are not looked for).
+    """
+    from ..own_photo import photo_explorer
+    from ..pretrained import detect_faces
+    from .plot_faces import plot_faces
+
+    def draw(picture):
+        found = detect_faces(picture, min_size=min_size)
+        return plot_faces(
+            [picture], [found[:3]], titles=[f"your photo: {len(found[0])} face(s)"], size=5
+        )
+
+    return photo_explorer(
+        draw, size=size, photo=photo, title=tr("Face detection (MTCNN), on your photo")
+    )

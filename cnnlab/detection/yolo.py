@@ -25,6 +25,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from ..i18n import tr
 from ..nets import device
 from ..validate import as_sizes, check_int
 from .anchors import decode_predictions, encode_targets, yolo_detections
@@ -245,7 +246,7 @@ def train_detector(
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)
     history: dict = {"loss": [], "terms": []}
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    bar = tqdm(range(epochs), desc="training the detector", disable=not progress, leave=True)
+    bar = tqdm(range(epochs), desc=tr("training the detector"), disable=not progress, leave=True)
     for _ in bar:
         epoch = train_epoch(model, x, y, opt, sched, gen, batch_size, flip, dev)
         history["terms"].append(epoch)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..arith import conv_output_size, conv_params
 from ..feedback import Feedback, check_number
+from ..i18n import tr
 
 
 def fc_layer_params(answer, h: int = 32, w: int = 32, c: int = 3, units: int = 100) -> Feedback:
@@ -17,30 +18,50 @@ def fc_layer_params(answer, h: int = 32, w: int = 32, c: int = 3, units: int = 1
     (flattened) to ``units`` neurons: ``h*w*c*units + units``."""
     n_in = h * w * c
     slips = [
-        (n_in * units, f"You forgot the biases: each of the {units} units has one."),
+        (
+            n_in * units,
+            tr("You forgot the biases: each of the {units} units has one.").format(units=units),
+        ),
         (
             h * w * units + units,
-            f"The image has {c} channels: it flattens to {h}x{w}x{c} = {n_in} inputs, not {h * w}.",
+            tr(
+                "The image has {c} channels: it flattens to {h}x{w}x{c} = {n_in} inputs, not {hw}."
+            ).format(c=c, h=h, w=w, n_in=n_in, hw=h * w),
         ),
         (
             h * w * units,
-            f"Two slips: the image flattens to {h}x{w}x{c} = {n_in} inputs (the channels "
-            "count), and each unit has a bias.",
+            tr(
+                "Two slips: the image flattens to {h}x{w}x{c} = {n_in} inputs (the channels "
+                "count), and each unit has a bias."
+            ).format(h=h, w=w, c=c, n_in=n_in),
         ),
-        (n_in * units + 1, f"Each unit has its own bias: {units} biases, not one for the layer."),
-        (n_in * units + n_in, "A bias belongs to each unit (each output), not to each input."),
-        (n_in + 1, f"That is one unit's parameters: there are {units} units."),
+        (
+            n_in * units + 1,
+            tr("Each unit has its own bias: {units} biases, not one for the layer.").format(
+                units=units
+            ),
+        ),
+        (
+            n_in * units + n_in,
+            tr("A bias belongs to each unit (each output), not to each input."),
+        ),
+        (
+            n_in + 1,
+            tr("That is one unit's parameters: there are {units} units.").format(units=units),
+        ),
         (
             n_in,
-            f"That is the number of inputs; each of the {units} units has a weight for every "
-            "one of them, plus a bias.",
+            tr(
+                "That is the number of inputs; each of the {units} units has a weight for "
+                "every one of them, plus a bias."
+            ).format(units=units),
         ),
     ]
-    generic = (
-        f"Each of the {units} units has one weight per input number and one bias: "
+    generic = tr(
+        "Each of the {units} units has one weight per input number and one bias: "
         "count the inputs (H x W x C) first."
-    )
-    return check_number(answer, n_in * units + units, slips, generic, "count")
+    ).format(units=units)
+    return check_number(answer, n_in * units + units, slips, generic, tr("count"))
 
 
 def inputs_per_conv_output(answer, f: int = 5, c_in: int = 3, n: int = 32) -> Feedback:
@@ -50,34 +71,48 @@ def inputs_per_conv_output(answer, f: int = 5, c_in: int = 3, n: int = 32) -> Fe
     slips = [
         (
             f * f,
-            f"A filter is as deep as its input: it covers {f}x{f} pixels in all {c_in} channels.",
+            tr(
+                "A filter is as deep as its input: it covers {f}x{f} pixels in all {c_in} channels."
+            ).format(f=f, c_in=c_in),
         ),
         (
             f * f * c_in + 1,
-            "The bias is a parameter, not an input: count only the image numbers under the filter.",
+            tr(
+                "The bias is a parameter, not an input: count only the image numbers under "
+                "the filter."
+            ),
         ),
         (
             n * n * c_in,
-            "That is what a fully connected unit sees (the whole image); a conv output sees "
-            "only the window under the filter.",
+            tr(
+                "That is what a fully connected unit sees (the whole image); a conv output "
+                "sees only the window under the filter."
+            ),
         ),
         (
             n * n,
-            "That is the whole image (per channel), as a fully connected unit sees it; a conv "
-            "output sees only the window under the filter.",
+            tr(
+                "That is the whole image (per channel), as a fully connected unit sees it; a "
+                "conv output sees only the window under the filter."
+            ),
         ),
-        (f * c_in, f"The window is {f}x{f} pixels: {f * f} per channel, not {f}."),
+        (
+            f * c_in,
+            tr("The window is {f}x{f} pixels: {ff} per channel, not {f}.").format(f=f, ff=f * f),
+        ),
         (
             out * out,
-            f"That is how many outputs there are ({out}x{out} positions), not how many inputs "
-            "one output sees.",
+            tr(
+                "That is how many outputs there are ({out}x{out} positions), not how many "
+                "inputs one output sees."
+            ).format(out=out),
         ),
     ]
-    generic = (
+    generic = tr(
         "One output value is one dot product of the filter with the window under it: "
         "count the numbers in that window."
     )
-    return check_number(answer, f * f * c_in, slips, generic, "count")
+    return check_number(answer, f * f * c_in, slips, generic, tr("count"))
 
 
 def params_without_sharing(
@@ -92,32 +127,45 @@ def params_without_sharing(
     slips = [
         (
             conv_params(f, c_in, c_out),
-            f"That is the shared count ({c_out} filters x {per}). Without sharing, every "
-            "output position needs its own copy of the filter.",
+            tr(
+                "That is the shared count ({c_out} filters x {per}). Without sharing, every "
+                "output position needs its own copy of the filter."
+            ).format(c_out=c_out, per=per),
         ),
         (
             outputs * (per - 1),
-            f"Each output value also has its own bias: {f}x{f}x{c_in} + 1 = {per} parameters "
-            "per output.",
+            tr(
+                "Each output value also has its own bias: {f}x{f}x{c_in} + 1 = {per} "
+                "parameters per output."
+            ).format(f=f, c_in=c_in, per=per),
         ),
         (
             n * n * c_out * per,
-            f"A {f}x{f} filter fits {n} - {f} + 1 = {out} times across: {out}x{out} positions, "
-            f"not {n}x{n}.",
+            tr(
+                "A {f}x{f} filter fits {n} - {f} + 1 = {out} times across: {out}x{out} "
+                "positions, not {n}x{n}."
+            ).format(f=f, n=n, out=out),
         ),
         (
             out * out * per,
-            f"Each of the {c_out} filters gives its own output map: {out}x{out}x{c_out} outputs.",
+            tr(
+                "Each of the {c_out} filters gives its own output map: {out}x{out}x{c_out} outputs."
+            ).format(c_out=c_out, out=out),
         ),
-        (outputs * (f * f + 1), f"Each window is {f}x{f}x{c_in} (all channels), plus a bias."),
+        (
+            outputs * (f * f + 1),
+            tr("Each window is {f}x{f}x{c_in} (all channels), plus a bias.").format(f=f, c_in=c_in),
+        ),
         (
             outputs * (n * n * c_in + 1),
-            f"That is a fully connected layer (every output sees all {n * n * c_in} inputs); "
-            f"here each output sees only its {f}x{f}x{c_in} window.",
+            tr(
+                "That is a fully connected layer (every output sees all {inputs} inputs); "
+                "here each output sees only its {f}x{f}x{c_in} window."
+            ).format(inputs=n * n * c_in, f=f, c_in=c_in),
         ),
     ]
-    generic = (
-        f"Count the outputs ({out}x{out}x{c_out}), then the parameters each output has on "
-        f"its own (its {f}x{f}x{c_in} window plus a bias)."
-    )
-    return check_number(answer, outputs * per, slips, generic, "count")
+    generic = tr(
+        "Count the outputs ({out}x{out}x{c_out}), then the parameters each output has on "
+        "its own (its {f}x{f}x{c_in} window plus a bias)."
+    ).format(out=out, c_out=c_out, f=f, c_in=c_in)
+    return check_number(answer, outputs * per, slips, generic, tr("count"))

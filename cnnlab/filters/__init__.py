@@ -6,7 +6,7 @@ Used by lesson 02 (02_convolution_filters); lesson 13 reuses ``plot.plot_conv_st
 signals. Modules: ``kernels`` (Prewitt, Sobel, Scharr, ...), ``orientation`` (edge-direction
 error), ``learning`` (learn_filter, reconstruct_from_responses), ``stacking``
 (combine_kernels), ``learned`` (HED's edges next to Sobel's; VGG16's first-layer filters
-sorted into edges and colours), ``photos`` (load_photo: your own picture, checked), ``plot``,
+sorted into edges and colours), ``plot``,
 ``check``, ``widgets``; all but the first four load on first use.
 """
 

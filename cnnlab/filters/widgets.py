@@ -6,7 +6,7 @@ Each explorer is a thin :func:`cnnlab.explorer.explorer` around a ``plot_*`` fun
 :mod:`cnnlab.filters.plot`. Every control works from the keyboard in JupyterLab: sliders
 (arrow keys on the focused handle) and toggle buttons (Tab to a button, Space or Enter to
 pick it), never a Dropdown, whose arrow keys JupyterLab takes to move between cells. An
-upload button adds "your photo", read by :func:`cnnlab.filters.photos.load_photo`; a file
+upload button adds "your photo", read by :func:`cnnlab.own_photo.load_photo`; a file
 that cannot be used shows the reason in place of the picture.
 """
 
@@ -20,11 +20,13 @@ import numpy as np
 from ..arith import conv_output_size
 from ..data import image
 from ..explorer import explorer, int_slider
+from ..i18n import tr
+from ..own_photo import PhotoCache, load_photo, photo_upload
 from .kernels import KERNELS, kernel, prewitt_x
-from .photos import load_photo
 from .plot import plot_activation_map, plot_conv_step
 
-#: The name of the learner's own picture among an explorer's images.
+#: The name of the learner's own picture among an explorer's images (the toggle's value; its
+#: label is translated, see :func:`image_options`).
 PHOTO = "your photo"
 
 
@@ -38,63 +40,40 @@ def conv_step_explorer(x=None, w=None) -> W.VBox:
     x = np.array([[10.0, 10, 10, 0, 0, 0]] * 6) if x is None else np.asarray(x, dtype=float)
     w = prewitt_x() if w is None else np.asarray(w, dtype=float)
     if x.ndim != 2 or w.ndim != 2:
-        raise ValueError(f"x and w must be 2D (H, W) and (K, K), got {x.shape} and {w.shape}")
+        raise ValueError(
+            tr("x and w must be 2D (H, W) and (K, K), got {x} and {w}").format(x=x.shape, w=w.shape)
+        )
     ho = conv_output_size(x.shape[0], w.shape[0])
     wo = conv_output_size(x.shape[1], w.shape[1])
     controls = {
-        "row": int_slider("output row", 0, 0, ho - 1),
-        "col": int_slider("output column", 0, 0, wo - 1),
+        "row": int_slider(tr("output row"), 0, 0, ho - 1),
+        "col": int_slider(tr("output column"), 0, 0, wo - 1),
     }
     return explorer(
         lambda row, col: plot_conv_step(x, w, row, col),
         controls,
-        title="The sliding dot product: move the window",
+        title=tr("The sliding dot product: move the window"),
     )
 
 
 def toggle(description: str, options, value=None) -> W.ToggleButtons:
-    """Toggle buttons: one focusable button per option (keyboard: Tab, then Space/Enter)."""
+    """Toggle buttons: one focusable button per option (keyboard: Tab, then Space/Enter).
+
+    options: values, or (label, value) pairs; value: the one selected (default the first)."""
     options = list(options)
+    first = options[0][1] if isinstance(options[0], tuple) else options[0]
     return W.ToggleButtons(
         options=options,
-        value=options[0] if value is None else value,
+        value=first if value is None else value,
         description=description,
         style={"description_width": "initial", "button_width": "auto"},
     )
 
 
-def photo_upload() -> W.FileUpload:
-    """The upload button for the learner's own picture (one image file)."""
-    return W.FileUpload(
-        accept="image/*",
-        multiple=False,
-        description="Upload your photo",
-        layout=W.Layout(width="auto"),  # the default width cuts the label short
-    )
-
-
-class PhotoCache:
-    """Decoded uploads, so a redraw never decodes the same file twice.
-
-    ``photo(upload_value, size, gray)`` returns :func:`load_photo`'s array, keyed by the
-    file's content; ValueErrors (not a picture, too small, ...) pass through to the explorer,
-    which shows them in place.
-    """
-
-    def __init__(self):
-        self.arrays = {}
-
-    def photo(self, upload_value, size: int, gray: bool) -> np.ndarray:
-        if not upload_value:
-            raise ValueError(
-                "no photo yet: press 'Upload your photo' and choose a picture file (PNG, "
-                "JPEG, ...), or pass photo='path/to/picture.jpg' when you build the explorer"
-            )
-        entry = upload_value[0]
-        key = (hashlib.sha1(bytes(entry["content"])).hexdigest(), size, gray)
-        if key not in self.arrays:
-            self.arrays[key] = load_photo(entry, size=size, gray=gray)
-        return self.arrays[key]
+def image_options(names) -> list[tuple[str, str]]:
+    """(label, value) pairs of an explorer's image toggle: the images by name, and "your
+    photo" labelled in the language of the moment (its value stays :data:`PHOTO`)."""
+    return [(tr("your photo") if name == PHOTO else name, name) for name in names]
 
 
 def _pick_photo_on_upload(controls: dict) -> None:
@@ -125,10 +104,12 @@ def filter_explorer(
         pictures[PHOTO] = load_photo(photo, size=size, gray=True)
     names = list(pictures) + ([PHOTO] if upload and PHOTO not in pictures else [])
     if not names:
-        raise ValueError("filter_explorer needs at least one image, a photo or upload=True")
+        raise ValueError(tr("filter_explorer needs at least one image, a photo or upload=True"))
     controls = {
-        "kernel_name": toggle("filter", KERNELS, "sobel_x"),
-        "image_name": toggle("image", names, PHOTO if photo is not None else None),
+        "kernel_name": toggle(tr("filter"), KERNELS, "sobel_x"),
+        "image_name": toggle(
+            tr("image"), image_options(names), PHOTO if photo is not None else None
+        ),
     }
     if upload:
         controls["photo"] = photo_upload()
@@ -143,7 +124,7 @@ def filter_explorer(
         title = f"{kernel_name} on {image_name}"
         return plot_activation_map(picture, kernel(kernel_name), title=title)
 
-    return explorer(draw, controls, title="One filter, one activation map")
+    return explorer(draw, controls, title=tr("One filter, one activation map"))
 
 
 def learned_edges_explorer(
@@ -166,8 +147,12 @@ def learned_edges_explorer(
         pictures[PHOTO] = load_photo(photo, size=size)
     names = list(pictures) + ([PHOTO] if upload and PHOTO not in pictures else [])
     if not names:
-        raise ValueError("learned_edges_explorer needs an image, a photo or upload=True")
-    controls = {"image_name": toggle("image", names, PHOTO if photo is not None else None)}
+        raise ValueError(tr("learned_edges_explorer needs an image, a photo or upload=True"))
+    controls = {
+        "image_name": toggle(
+            tr("image"), image_options(names), PHOTO if photo is not None else None
+        )
+    }
     if upload:
         controls["photo"] = photo_upload()
         _pick_photo_on_upload(controls)
@@ -185,4 +170,4 @@ def learned_edges_explorer(
         # whole cell timeout when an Output widget receives a picture of about 400 kB or more
         return plot_learned_edges(picture, maps[key], title=f"Edges of {image_name}", dpi=72)
 
-    return explorer(draw, controls, title="Designed and learned edges, on any photo")
+    return explorer(draw, controls, title=tr("Designed and learned edges, on any photo"))

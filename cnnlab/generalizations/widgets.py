@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ..explorer import choice, explorer, int_slider
+from ..i18n import tr
 from . import signals
 from .plot import plot_signal_filter, plot_volume_slice
 from .volumes import VIEWS, ct_phantom, edge_magnitude, sobel2d_bank
@@ -31,11 +32,22 @@ def signal_filter_explorer() -> W.VBox:
         "ms",
         "mV",
     )
+    shown = {  # what the buttons say; their values stay the names the code uses
+        "membrane potential": tr("membrane potential"),
+        "moving average": tr("moving average"),
+        "gaussian": tr("gaussian"),
+        "derivative": tr("derivative"),
+        "second derivative": tr("second derivative"),
+        "derivative of gaussian": tr("derivative of gaussian"),
+        "edge": tr("edge"),
+        "zeros": tr("zeros"),
+        "valid": tr("valid"),
+    }
     controls = {
-        "signal": choice(list(recordings), "PG3", "signal"),
-        "kernel_name": choice(list(signals.KERNELS), "moving average", "kernel"),
-        "width": int_slider("width", 9, 3, 41, step=2),
-        "pad": choice(["edge", "zeros", "valid"], "edge", "padding"),
+        "signal": choice(_labelled(recordings, shown), "PG3", tr("signal")),
+        "kernel_name": choice(_labelled(signals.KERNELS, shown), "moving average", tr("kernel")),
+        "width": int_slider(tr("width"), 9, 3, 41, step=2),
+        "pad": choice(_labelled(["edge", "zeros", "valid"], shown), "edge", tr("padding")),
     }
 
     def draw(signal, kernel_name, width, pad):
@@ -50,7 +62,12 @@ def signal_filter_explorer() -> W.VBox:
             title=f"{signal}, {kernel_name}",
         )
 
-    return explorer(draw, controls, title="A 1D kernel sliding along a recording")
+    return explorer(draw, controls, title=tr("A 1D kernel sliding along a recording"))
+
+
+def _labelled(values, shown: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs for toggle buttons: ``shown[value]`` where there is one."""
+    return [(shown.get(v, v), v) for v in values]
 
 
 def volume_slice_explorer(size: int = 64) -> W.VBox:
@@ -68,10 +85,17 @@ def volume_slice_explorer(size: int = 64) -> W.VBox:
         "2D Sobel per slice, 1x3x3": 4 * edge_magnitude(volume, sobel2d_bank()),
     }
     top = max(float(m.max()) for m in maps.values())
+    shown = {
+        "axial": tr("axial"),
+        "coronal": tr("coronal"),
+        "sagittal": tr("sagittal"),
+        "3D Sobel, 3x3x3": tr("3D Sobel, 3x3x3"),
+        "2D Sobel per slice, 1x3x3": tr("2D Sobel per slice, 1x3x3"),
+    }
     controls = {
-        "view": choice(list(VIEWS), "coronal", "view"),
-        "index": int_slider("slice", size // 2, 0, size - 1),
-        "edges": choice(list(maps), next(iter(maps)), "edges"),
+        "view": choice(_labelled(VIEWS, shown), "coronal", tr("view")),
+        "index": int_slider(tr("slice"), size // 2, 0, size - 1),
+        "edges": choice(_labelled(maps, shown), next(iter(maps)), tr("edges")),
     }
 
     def draw(view, index, edges):
@@ -79,4 +103,4 @@ def volume_slice_explorer(size: int = 64) -> W.VBox:
             volume, maps[edges], view, index, edge_max=top, edge_label=edges.split(",")[0]
         )
 
-    return explorer(draw, controls, title="A CT volume, slice by slice")
+    return explorer(draw, controls, title=tr("A CT volume, slice by slice"))

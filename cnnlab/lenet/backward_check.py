@@ -27,6 +27,7 @@ import numpy as np
 
 from ..conv import conv2d, conv2d_backward
 from ..feedback import Feedback
+from ..i18n import Messages, tr
 from ..layers import numerical_gradient, rel_error
 
 #: Relative error under which a gradient passes (a correct one gets ~1e-10 here).
@@ -44,43 +45,71 @@ CONV_BACKWARD_CASES = (
     (2, 1, 9, 8, 3, 4, 3, 3, 2),  # stride 3, padding 2, a 4x3 kernel
 )
 
-HINTS = {
-    "stride": "Right at stride 1, wrong at stride {stride}: you forgot the stride. Output "
-    "(i, j) was computed from the window that starts at row i*stride, column j*stride of the "
-    "padded input, so its gradient goes back onto that window (for dx) and dw reads that "
-    "window, not the one starting at (i, j).",
-    "nocrop": "dx has the padded input's shape {padded}, not x's {shape}: you forgot to crop "
-    "the padding. The padded border is not part of x: crop the padded gradient back to x's "
-    "size, dx_pad[:, :, p:p + H, p:p + W] with p = {padding}.",
-    "crop": "dx is right on the padded grid but cropped at the wrong place: padding={padding} "
-    "adds that many rows and columns on *each* side, so keep rows p to p + H and columns p "
-    "to p + W of the padded gradient (p = {padding}), not its top-left corner.",
-    "padding": "Right without padding, wrong with padding {padding}: check the padding. The "
-    "forward pass read the zero-padded input; compute dx on the padded grid and crop "
-    "{padding} rows and columns from each side, and let dw read the padded input.",
-    "flip": "dx matches the one computed with the kernel flipped (w[:, :, ::-1, ::-1]). The "
-    "forward pass is a cross-correlation with w as it is (cnnlab.conv2d does not flip), so "
-    "each output sends dout[n, k, i, j] * w[k] back onto its own window, unflipped. (If you "
-    "write dx as one correlation of the padded dout with the kernel, flip it exactly once.)",
-    "db_shape": "db has shape {got}; it needs one number per filter, shape ({c_out},): "
-    "summing over the wrong axes. The bias k was added at every position of every image, so "
-    "db[k] sums dout[:, k] over the batch (axis 0) and the output positions (axes 2 and 3).",
-    "db_sum": "db is not right: summing over the wrong axes? Bias k was added once at every "
-    "output position of every image, so db[k] is the sum of dout[:, k] over the batch "
-    "(axis 0) and the output positions (axes 2 and 3).",
-    "db_batch": "db only sums the first image: summing over the wrong axes. The bias was "
-    "added to every image of the batch too: sum dout over axes (0, 2, 3).",
-    "db_mean": "db is the mean of dout, not its sum: the bias was added at every position, "
-    "and each addition passes its gradient on, so the gradients add up (axes 0, 2, 3).",
-    "dw_mean": "dw is divided by the batch size: each image's gradient adds up; sum over "
-    "the batch, do not average.",
-}
-
-TASK = (
-    "Return (dx, dw, db), the gradients of L = sum(conv2d(x, w, b, stride, padding) * dout): "
-    "for x (N, C_in, H, W), w (C_out, C_in, KH, KW) and dout (N, C_out, H_out, W_out), "
-    "dx is (N, C_in, H, W), dw (C_out, C_in, KH, KW) and db (C_out,)."
+HINTS = Messages(
+    lambda: {
+        "stride": tr(
+            "Right at stride 1, wrong at stride {stride}: you forgot the stride. Output (i, "
+            "j) was computed from the window that starts at row i*stride, column j*stride of "
+            "the padded input, so its gradient goes back onto that window (for dx) and dw "
+            "reads that window, not the one starting at (i, j)."
+        ),
+        "nocrop": tr(
+            "dx has the padded input's shape {padded}, not x's {shape}: you forgot to crop "
+            "the padding. The padded border is not part of x: crop the padded gradient back "
+            "to x's size, dx_pad[:, :, p:p + H, p:p + W] with p = {padding}."
+        ),
+        "crop": tr(
+            "dx is right on the padded grid but cropped at the wrong place: "
+            "padding={padding} adds that many rows and columns on *each* side, so keep rows "
+            "p to p + H and columns p to p + W of the padded gradient (p = {padding}), not "
+            "its top-left corner."
+        ),
+        "padding": tr(
+            "Right without padding, wrong with padding {padding}: check the padding. The "
+            "forward pass read the zero-padded input; compute dx on the padded grid and crop "
+            "{padding} rows and columns from each side, and let dw read the padded input."
+        ),
+        "flip": tr(
+            "dx matches the one computed with the kernel flipped (w[:, :, ::-1, ::-1]). The "
+            "forward pass is a cross-correlation with w as it is (cnnlab.conv2d does not "
+            "flip), so each output sends dout[n, k, i, j] * w[k] back onto its own window, "
+            "unflipped. (If you write dx as one correlation of the padded dout with the "
+            "kernel, flip it exactly once.)"
+        ),
+        "db_shape": tr(
+            "db has shape {got}; it needs one number per filter, shape ({c_out},): summing "
+            "over the wrong axes. The bias k was added at every position of every image, so "
+            "db[k] sums dout[:, k] over the batch (axis 0) and the output positions (axes 2 "
+            "and 3)."
+        ),
+        "db_sum": tr(
+            "db is not right: summing over the wrong axes? Bias k was added once at every "
+            "output position of every image, so db[k] is the sum of dout[:, k] over the "
+            "batch (axis 0) and the output positions (axes 2 and 3)."
+        ),
+        "db_batch": tr(
+            "db only sums the first image: summing over the wrong axes. The bias was added "
+            "to every image of the batch too: sum dout over axes (0, 2, 3)."
+        ),
+        "db_mean": tr(
+            "db is the mean of dout, not its sum: the bias was added at every position, and "
+            "each addition passes its gradient on, so the gradients add up (axes 0, 2, 3)."
+        ),
+        "dw_mean": tr(
+            "dw is divided by the batch size: each image's gradient adds up; sum over the "
+            "batch, do not average."
+        ),
+    }
 )
+
+
+def task() -> str:
+    """What the learner's function must return, in the language of the moment."""
+    return tr(
+        "Return (dx, dw, db), the gradients of L = sum(conv2d(x, w, b, stride, padding) * "
+        "dout): for x (N, C_in, H, W), w (C_out, C_in, KH, KW) and dout (N, C_out, H_out, "
+        "W_out), dx is (N, C_in, H, W), dw (C_out, C_in, KH, KW) and db (C_out,)."
+    )
 
 
 def conv_backward_loops(dout, x, w, stride=1, padding=0, mistake=None):
@@ -125,7 +154,9 @@ def case_arrays(case, seed: int = 0):
 
 def describe_case(case) -> str:
     n, c_in, h, wd, c_out, kh, kw, stride, padding = case
-    return f"x {(n, c_in, h, wd)}, w {(c_out, c_in, kh, kw)}, stride={stride}, padding={padding}"
+    return tr("x {x}, w {w}, stride={stride}, padding={padding}").format(
+        x=(n, c_in, h, wd), w=(c_out, c_in, kh, kw), stride=stride, padding=padding
+    )
 
 
 def gradient_check(dout, x, w, b, stride, padding):
@@ -158,7 +189,9 @@ def conv_backward_function(fn) -> Feedback:
     db's sum); see the module docstring.
     """
     if not callable(fn):
-        return Feedback(False, f"Pass your function itself (no brackets), got {fn!r:.60}.")
+        return Feedback(
+            False, tr("Pass your function itself (no brackets), got {fn!r:.60}.").format(fn=fn)
+        )
     failures, worst = [], 0.0
     for case in CONV_BACKWARD_CASES:
         dout, x, w, b = case_arrays(case)
@@ -184,18 +217,19 @@ def conv_backward_function(fn) -> Feedback:
         return _pattern_hint(failures)
     return Feedback(
         True,
-        f"Correct: dx, dw and db pass the gradient check and match cnnlab.conv2d_backward "
-        f"in all {len(CONV_BACKWARD_CASES)} settings (strides 1 to 3, padding, rectangular "
-        f"shapes); largest relative error {worst:.0e}.",
+        tr(
+            "Correct: dx, dw and db pass the gradient check and match cnnlab.conv2d_backward "
+            "in all {k} settings (strides 1 to 3, padding, rectangular shapes); largest "
+            "relative error {worst:.0e}."
+        ).format(k=len(CONV_BACKWARD_CASES), worst=worst),
     )
 
 
 def _errors_text(case, wrong, errors) -> str:
     worst = max(errors[name] for name in wrong)
-    return (
-        f"{describe_case(case)}: relative error {worst:.1e} in {', '.join(wrong)}, "
-        f"should be below {TOLERANCE:g}"
-    )
+    return tr(
+        "{case}: relative error {error:.1e} in {names}, should be below {tolerance:g}"
+    ).format(case=describe_case(case), error=worst, names=", ".join(wrong), tolerance=TOLERANCE)
 
 
 def _call(fn, case, dout, x, w):
@@ -204,21 +238,32 @@ def _call(fn, case, dout, x, w):
     try:  # copies: a function that pads or scales its inputs in place must not fool the check
         got = fn(dout.copy(), x.copy(), w.copy(), stride=stride, padding=padding)
     except NotImplementedError:
-        return Feedback(False, f"conv_backward is not written yet (NotImplementedError). {TASK}")
+        return Feedback(
+            False,
+            tr("conv_backward is not written yet (NotImplementedError). {task}").format(
+                task=task()
+            ),
+        )
     except Exception as err:  # the learner's code: report whatever it raised, with the case
         return Feedback(
-            False, f"Your function raised {type(err).__name__}: {err} (for {describe_case(case)})."
+            False,
+            tr("Your function raised {error}: {err} (for {case}).").format(
+                error=type(err).__name__, err=err, case=describe_case(case)
+            ),
         )
     if got is None:
-        return Feedback(False, "Your function returned None: end it with `return dx, dw, db`.")
+        return Feedback(False, tr("Your function returned None: end it with `return dx, dw, db`."))
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         return Feedback(
-            False, f"Return the three gradients as a tuple (dx, dw, db), got {got!r:.80}."
+            False,
+            tr("Return the three gradients as a tuple (dx, dw, db), got {got!r:.80}.").format(
+                got=got
+            ),
         )
     try:
         got = tuple(np.asarray(g, dtype=np.float64) for g in got)
     except (TypeError, ValueError):
-        return Feedback(False, "dx, dw and db must be NumPy arrays of numbers.")
+        return Feedback(False, tr("dx, dw and db must be NumPy arrays of numbers."))
     problem = _shape_problem(got, case, x, w)
     return got if problem is None else problem
 
@@ -227,16 +272,22 @@ def _shape_problem(got, case, x, w) -> Feedback | None:
     dx, dw, db = got
     p = case[8]
     padded = x.shape[:2] + (x.shape[2] + 2 * p, x.shape[3] + 2 * p)
-    where = f" (for {describe_case(case)})"
+    where = tr(" (for {case})").format(case=describe_case(case))
     if dx.shape != x.shape:
         if p and dx.shape == padded:
             return Feedback(False, HINTS["nocrop"].format(padded=padded, shape=x.shape, padding=p))
         return Feedback(
-            False, f"dx has shape {dx.shape}; it must be shaped like x, {x.shape}{where}."
+            False,
+            tr("dx has shape {got}; it must be shaped like x, {shape}{where}.").format(
+                got=dx.shape, shape=x.shape, where=where
+            ),
         )
     if dw.shape != w.shape:
         return Feedback(
-            False, f"dw has shape {dw.shape}; it must be shaped like w, {w.shape}{where}."
+            False,
+            tr("dw has shape {got}; it must be shaped like w, {shape}{where}.").format(
+                got=dw.shape, shape=w.shape, where=where
+            ),
         )
     if db.shape != (w.shape[0],):
         return Feedback(False, HINTS["db_shape"].format(got=db.shape, c_out=w.shape[0]))
@@ -279,7 +330,10 @@ def _pattern_hint(failures) -> Feedback:
         return Feedback(False, f"{HINTS['padding'].format(padding=case[8])} [{details}]")
     return Feedback(
         False,
-        f"Not right yet [{details}]. Go back to the forward pass: output (n, k, i, j) is the "
-        "sum of w[k] times one window of the padded x, plus b[k]; each gradient collects, "
-        "from every output, dout[n, k, i, j] times what that output was multiplied by.",
+        tr(
+            "Not right yet [{details}]. Go back to the forward pass: output (n, k, i, j) is "
+            "the sum of w[k] times one window of the padded x, plus b[k]; each gradient "
+            "collects, from every output, dout[n, k, i, j] times what that output was "
+            "multiplied by."
+        ).format(details=details),
     )

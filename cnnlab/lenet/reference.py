@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 
 from .. import layers as L
 from .. import tables
+from ..i18n import tr
 from .architecture import LENET5, LENET5_INPUT
 
 ACTIVATIONS = {
@@ -199,7 +200,7 @@ def train(
     rng = np.random.default_rng(seed)
     history = {"train_loss": [], "train_acc": [], "val_acc": []}
     start = time.perf_counter()
-    bar = tqdm(range(epochs), desc="NumPy LeNet-5", disable=not progress)
+    bar = tqdm(range(epochs), desc=tr("NumPy LeNet-5"), disable=not progress)
     net = {"spec": spec, "activation": activation, "pool": pool}
     # The matrices here are small: a second BLAS thread gains nothing on an idle 2-core
     # machine and makes training 3-10x slower when other programs share the cores.

@@ -30,6 +30,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..feedback import Feedback
+from ..i18n import Messages, tr
 from ..layers import numerical_gradient, rel_error
 from ..pool import max_pool2d, max_pool2d_backward
 
@@ -55,75 +56,143 @@ MAX_POOL_BACKWARD_CASES = (
     Case((2, 2, 7, 6), 3, 2, 1, True, "tied maxima in overlapping, padded windows"),
 )
 
-HINTS = {
-    "assign": "Right where the windows do not overlap, wrong where they do: you assign "
-    "instead of adding. With stride {stride} < kernel {kernel} an input can be the maximum "
-    "of several windows; it then receives the sum of their gradients, so accumulate "
-    "(dx[...] += ...), never overwrite (dx[...] = ...).",
-    "stride_kernel": "Right when the stride equals the kernel, wrong with kernel {kernel} and "
-    "stride {stride}: your windows move by the kernel size, not by the stride. Output (i, j) "
-    "comes from the window whose top-left cell is row i*stride, column j*stride of the "
-    "padded input.",
-    "stride_one": "You forgot the stride: output (i, j) comes from the window starting at "
-    "row i*stride, column j*stride of the padded input (here stride {stride}), not at (i, j).",
-    "all_ties": "Where several inputs of a window tie for the maximum, you give the gradient "
-    "to every one of them (a mask x == max): the window's gradient is counted several "
-    "times. The reference, like PyTorch, gives all of it to the first maximum, counting the "
-    "window's cells row by row (np.argmax of the flattened window).",
-    "share_ties": "Where several inputs tie for the maximum you share the gradient among "
-    "them. That is a valid subgradient, but the reference, like PyTorch, gives all of it to "
-    "the first maximum, counting the window's cells row by row (np.argmax of the flattened "
-    "window).",
-    "last_max": "Where several inputs tie for the maximum, you route the gradient to the "
-    "last one; the reference routes it to the first, counting the window's cells row by row "
-    "(np.argmax of the flattened window returns the first).",
-    "top_left": "The gradient goes to the wrong position: you send each window's gradient to "
-    "its top-left cell. It belongs to the cell that held the window's maximum (np.argmax of "
-    "the flattened window, then np.unravel_index for its row and column in the window).",
-    "position": "The gradient goes to the wrong position: dx adds up to the same total as "
-    "dout (each window routes its whole gradient once), but not onto the window's maximum. "
-    "Find it with np.argmax of the flattened window and np.unravel_index(index, (k, k)), "
-    "then add the window's offset (row i*stride, column j*stride of the padded input).",
-    "zero_pad": "You padded x with zeros: where every real input of a window is negative, a "
-    "padded 0 wins and the gradient disappears into the padding. Max pooling pads with -inf "
-    "(np.pad(..., constant_values=-np.inf)), so a padded cell never wins.",
-    "nocrop": "dx has the padded input's shape {padded}, not x's {shape}: you forgot the "
-    "padding crop. The padded border is not part of x: return dx_pad[:, :, p:p + H, p:p + W] "
-    "with p = {padding}.",
-    "crop": "dx is right on the padded grid but cropped at the wrong place: padding={padding} "
-    "adds that many rows and columns on each side, so keep rows p to p + H and columns p to "
-    "p + W of the padded gradient (p = {padding}), not its top-left corner.",
-    "padding": "Right without padding, wrong with padding {padding}: compute dx on the padded "
-    "grid (x padded with -inf, as the forward pass read it) and crop {padding} rows and "
-    "columns from each side.",
-    "stride_2x2": "Right at 2x2 windows with stride 2, wrong elsewhere (here kernel {kernel}, "
-    "stride {stride}): use kernel_size and stride as given. Output (i, j) comes from the "
-    "kernel_size x kernel_size window whose top-left cell is row i*stride, column j*stride "
-    "of the padded input.",
-    "stride_general": "Windows move by the stride, not by the kernel: output (i, j) comes "
-    "from the window whose top-left cell is row i*stride, column j*stride of the padded "
-    "input, and H_out = (H + 2*padding - kernel_size) // stride + 1. Cutting x into "
-    "kernel x kernel blocks (a reshape) works only when the stride equals the kernel.",
-    "lost": "dx does not add up to the total of dout: each window sends its whole gradient "
-    "dout[n, c, i, j] to exactly one input (its maximum), so dx.sum() must equal dout.sum(). "
-    "Some gradient is lost (overwritten?) or counted twice.",
-    "ties": "Right without ties, wrong where several inputs of a window tie for the maximum: "
-    "the reference, like PyTorch, gives the window's whole gradient to the first maximum, "
-    "counting the window's cells row by row (np.argmax of the flattened window), and "
-    "nothing to the others.",
-    "overlap": "Right where the windows do not overlap, wrong where they do (kernel {kernel}, "
-    "stride {stride}). Two usual causes: assigning instead of adding (an input that is the "
-    "maximum of several windows receives the sum of their gradients: dx[...] += ...), or "
-    "windows that move by the kernel instead of by the stride (output (i, j) reads the "
-    "window at row i*stride, column j*stride of the padded input).",
-    "stride_none": "stride=None means the default: stride = kernel_size (windows side by "
-    "side), as in cnnlab.max_pool2d. Start with `if stride is None: stride = kernel_size`.",
-}
-
-TASK = (
-    "Return dx, the gradient of L = sum(max_pool2d(x, kernel_size, stride, padding) * dout): "
-    "for x (N, C, H, W) and dout (N, C, H_out, W_out), dx is shaped like x, (N, C, H, W)."
+HINTS = Messages(
+    lambda: {
+        "assign": tr(
+            "Right where the windows do not overlap, wrong where they do: you assign instead "
+            "of adding. With stride {stride} < kernel {kernel} an input can be the maximum "
+            "of several windows; it then receives the sum of their gradients, so accumulate "
+            "(dx[...] += ...), never overwrite (dx[...] = ...)."
+        ),
+        "stride_kernel": tr(
+            "Right when the stride equals the kernel, wrong with kernel {kernel} and stride "
+            "{stride}: your windows move by the kernel size, not by the stride. Output (i, "
+            "j) comes from the window whose top-left cell is row i*stride, column j*stride "
+            "of the padded input."
+        ),
+        "stride_one": tr(
+            "You forgot the stride: output (i, j) comes from the window starting at row "
+            "i*stride, column j*stride of the padded input (here stride {stride}), not at "
+            "(i, j)."
+        ),
+        "all_ties": tr(
+            "Where several inputs of a window tie for the maximum, you give the gradient to "
+            "every one of them (a mask x == max): the window's gradient is counted several "
+            "times. The reference, like PyTorch, gives all of it to the first maximum, "
+            "counting the window's cells row by row (np.argmax of the flattened window)."
+        ),
+        "share_ties": tr(
+            "Where several inputs tie for the maximum you share the gradient among them. "
+            "That is a valid subgradient, but the reference, like PyTorch, gives all of it "
+            "to the first maximum, counting the window's cells row by row (np.argmax of the "
+            "flattened window)."
+        ),
+        "last_max": tr(
+            "Where several inputs tie for the maximum, you route the gradient to the last "
+            "one; the reference routes it to the first, counting the window's cells row by "
+            "row (np.argmax of the flattened window returns the first)."
+        ),
+        "top_left": tr(
+            "The gradient goes to the wrong position: you send each window's gradient to its "
+            "top-left cell. It belongs to the cell that held the window's maximum (np.argmax "
+            "of the flattened window, then np.unravel_index for its row and column in the "
+            "window)."
+        ),
+        "position": tr(
+            "The gradient goes to the wrong position: dx adds up to the same total as dout "
+            "(each window routes its whole gradient once), but not onto the window's "
+            "maximum. Find it with np.argmax of the flattened window and "
+            "np.unravel_index(index, (k, k)), then add the window's offset (row i*stride, "
+            "column j*stride of the padded input)."
+        ),
+        "zero_pad": tr(
+            "You padded x with zeros: where every real input of a window is negative, a "
+            "padded 0 wins and the gradient disappears into the padding. Max pooling pads "
+            "with -inf (np.pad(..., constant_values=-np.inf)), so a padded cell never wins."
+        ),
+        "nocrop": tr(
+            "dx has the padded input's shape {padded}, not x's {shape}: you forgot the "
+            "padding crop. The padded border is not part of x: return dx_pad[:, :, p:p + H, "
+            "p:p + W] with p = {padding}."
+        ),
+        "crop": tr(
+            "dx is right on the padded grid but cropped at the wrong place: "
+            "padding={padding} adds that many rows and columns on each side, so keep rows p "
+            "to p + H and columns p to p + W of the padded gradient (p = {padding}), not its "
+            "top-left corner."
+        ),
+        "padding": tr(
+            "Right without padding, wrong with padding {padding}: compute dx on the padded "
+            "grid (x padded with -inf, as the forward pass read it) and crop {padding} rows "
+            "and columns from each side."
+        ),
+        "stride_2x2": tr(
+            "Right at 2x2 windows with stride 2, wrong elsewhere (here kernel {kernel}, "
+            "stride {stride}): use kernel_size and stride as given. Output (i, j) comes from "
+            "the kernel_size x kernel_size window whose top-left cell is row i*stride, "
+            "column j*stride of the padded input."
+        ),
+        "stride_general": tr(
+            "Windows move by the stride, not by the kernel: output (i, j) comes from the "
+            "window whose top-left cell is row i*stride, column j*stride of the padded "
+            "input, and H_out = (H + 2*padding - kernel_size) // stride + 1. Cutting x into "
+            "kernel x kernel blocks (a reshape) works only when the stride equals the kernel."
+        ),
+        "lost": tr(
+            "dx does not add up to the total of dout: each window sends its whole gradient "
+            "dout[n, c, i, j] to exactly one input (its maximum), so dx.sum() must equal "
+            "dout.sum(). Some gradient is lost (overwritten?) or counted twice."
+        ),
+        "ties": tr(
+            "Right without ties, wrong where several inputs of a window tie for the maximum: "
+            "the reference, like PyTorch, gives the window's whole gradient to the first "
+            "maximum, counting the window's cells row by row (np.argmax of the flattened "
+            "window), and nothing to the others."
+        ),
+        "overlap": tr(
+            "Right where the windows do not overlap, wrong where they do (kernel {kernel}, "
+            "stride {stride}). Two usual causes: assigning instead of adding (an input that "
+            "is the maximum of several windows receives the sum of their gradients: dx[...] "
+            "+= ...), or windows that move by the kernel instead of by the stride (output "
+            "(i, j) reads the window at row i*stride, column j*stride of the padded input)."
+        ),
+        "stride_none": tr(
+            "stride=None means the default: stride = kernel_size (windows side by side), as "
+            "in cnnlab.max_pool2d. Start with `if stride is None: stride = kernel_size`."
+        ),
+    }
 )
+
+
+def task() -> str:
+    """What the learner's function must return, in the language of the moment."""
+    return tr(
+        "Return dx, the gradient of L = sum(max_pool2d(x, kernel_size, stride, padding) * "
+        "dout): for x (N, C, H, W) and dout (N, C, H_out, W_out), dx is shaped like x, "
+        "(N, C, H, W)."
+    )
+
+
+def case_what(case) -> str:
+    """What is new in ``case`` (its ``what``), in the language of the moment."""
+    return tr(case.what)  # the English texts are marked in _case_whats
+
+
+def _case_whats():
+    # never called: marks every Case.what of MAX_POOL_BACKWARD_CASES for Babel
+    return (
+        tr("2x2 windows with the default stride (= kernel)"),
+        tr("3x3 windows with stride 3"),
+        tr("a stride that does not divide the input evenly"),
+        tr("padding 1 (windows side by side)"),
+        tr("overlapping windows (3x3, stride 2, as in AlexNet)"),
+        tr("overlapping windows with stride 1"),
+        tr("overlapping windows and padding 1"),
+        tr("4x4 windows, stride 3, padding 2"),
+        tr("tied maxima"),
+        tr("tied maxima in overlapping, padded windows"),
+    )
+
 
 MISTAKES = ("assign", "assign_window", "stride_kernel", "stride_one", "all_ties",
             "share_ties", "last_max", "top_left", "zero_pad", "crop")  # fmt: skip
@@ -198,7 +267,9 @@ def case_arrays(case, seed: int = 0):
 
 def describe_case(case) -> str:
     stride = f"stride={case.stride}" if case.stride is not None else "stride=None (= kernel)"
-    return f"x {case.shape}, kernel_size={case.kernel}, {stride}, padding={case.padding}"
+    return tr("x {shape}, kernel_size={kernel}, {stride}, padding={padding}").format(
+        shape=case.shape, kernel=case.kernel, stride=stride, padding=case.padding
+    )
 
 
 def case_errors(got, case, dout, x) -> float:
@@ -226,7 +297,9 @@ def max_pool_backward_function(fn) -> Feedback:
     see the module docstring.
     """
     if not callable(fn):
-        return Feedback(False, f"Pass your function itself (no brackets), got {fn!r:.60}.")
+        return Feedback(
+            False, tr("Pass your function itself (no brackets), got {fn!r:.60}.").format(fn=fn)
+        )
     failures, worst, passed = [], 0.0, 0
     for case in MAX_POOL_BACKWARD_CASES:
         dout, x = case_arrays(case)
@@ -234,7 +307,10 @@ def max_pool_backward_function(fn) -> Feedback:
         if isinstance(got, Feedback):
             if failures:  # an earlier wrong setting says more than a later crash
                 hint = pattern_hint(failures)
-                return Feedback(False, f"{hint.message} Later: {got.message}")
+                return Feedback(
+                    False,
+                    tr("{hint} Later: {message}").format(hint=hint.message, message=got.message),
+                )
             return got
         error = case_errors(got, case, dout, x)
         if error < TOLERANCE:  # NaN fails too
@@ -248,15 +324,18 @@ def max_pool_backward_function(fn) -> Feedback:
         return pattern_hint(failures)
     return Feedback(
         True,
-        f"Correct: dx matches cnnlab.max_pool2d_backward in all {len(MAX_POOL_BACKWARD_CASES)} "
-        "settings (overlapping windows, uneven strides, padding, rectangular inputs, ties) "
-        f"and passes the gradient check where there are no ties; largest relative error "
-        f"{worst:.0e}.",
+        tr(
+            "Correct: dx matches cnnlab.max_pool2d_backward in all {k} settings (overlapping "
+            "windows, uneven strides, padding, rectangular inputs, ties) and passes the "
+            "gradient check where there are no ties; largest relative error {worst:.0e}."
+        ).format(k=len(MAX_POOL_BACKWARD_CASES), worst=worst),
     )
 
 
 def errors_text(case, error) -> str:
-    return f"{describe_case(case)}: relative error {error:.1e}, should be below {TOLERANCE:g}"
+    return tr("{case}: relative error {error:.1e}, should be below {tolerance:g}").format(
+        case=describe_case(case), error=error, tolerance=TOLERANCE
+    )
 
 
 def stride_of(case) -> int:
@@ -272,32 +351,47 @@ def call_learner(fn, case, dout, x, passed: int):
             got = fn(dout.copy(), x.copy(), case.kernel, stride=case.stride, padding=case.padding)
     except NotImplementedError:
         return Feedback(
-            False, f"max_pool_backward is not written yet (NotImplementedError). {TASK}"
+            False,
+            tr("max_pool_backward is not written yet (NotImplementedError). {task}").format(
+                task=task()
+            ),
         )
     except Exception as err:  # the learner's code: report whatever it raised, with the case
         return raised_feedback(err, case, passed)
     if got is None:
-        return Feedback(False, "Your function returned None: end it with `return dx`.")
+        return Feedback(False, tr("Your function returned None: end it with `return dx`."))
     if isinstance(got, (tuple, list)) and len(got) != x.shape[0]:
         return Feedback(
             False,
-            f"Return dx alone, one array shaped like x, got a {type(got).__name__} of "
-            f"{len(got)} items.",
+            tr("Return dx alone, one array shaped like x, got a {kind} of {k} items.").format(
+                kind=type(got).__name__, k=len(got)
+            ),
         )
     try:
         got = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
-        return Feedback(False, "dx must be a NumPy array of numbers.")
+        return Feedback(False, tr("dx must be a NumPy array of numbers."))
     problem = shape_problem(got, case, x, dout)
     return got if problem is None else problem
 
 
 def raised_feedback(err, case, passed: int) -> Feedback:
     """What the learner's exception says about the setting where it happened."""
-    message = f"Your function raised {type(err).__name__}: {err} (for {describe_case(case)}"
     if passed:
-        message += f"; the {passed} settings before it passed, this is the first with {case.what}"
-    message += ")."
+        message = tr(
+            "Your function raised {error}: {err} (for {case}; the {passed} settings before it "
+            "passed, this is the first with {what})."
+        ).format(
+            error=type(err).__name__,
+            err=err,
+            case=describe_case(case),
+            passed=passed,
+            what=case_what(case),
+        )
+    else:
+        message = tr("Your function raised {error}: {err} (for {case}).").format(
+            error=type(err).__name__, err=err, case=describe_case(case)
+        )
     s, k, p = stride_of(case), case.kernel, case.padding
     uneven = any((n + 2 * p - k) % s for n in case.shape[2:])
     if case.stride is None and isinstance(err, TypeError) and "NoneType" in str(err):
@@ -305,8 +399,8 @@ def raised_feedback(err, case, passed: int) -> Feedback:
     elif passed and s != k:
         message += " " + HINTS["stride_general"]
     elif passed and uneven:
-        message += (
-            " Here the stride does not divide the (padded) input evenly: the forward pass "
+        message += " " + tr(
+            "Here the stride does not divide the (padded) input evenly: the forward pass "
             "drops the last rows or columns no window reaches (their gradient is 0), so x "
             "cannot be cut into whole windows by a reshape; loop over the output positions."
         )
@@ -323,13 +417,16 @@ def shape_problem(dx, case, x, dout) -> Feedback | None:
     if dx.shape == dout.shape:
         return Feedback(
             False,
-            f"dx has dout's shape {dout.shape}; it must be shaped like x, {x.shape}: every "
-            "input gets a gradient (0 where it was no window's maximum).",
+            tr(
+                "dx has dout's shape {got}; it must be shaped like x, {shape}: every input "
+                "gets a gradient (0 where it was no window's maximum)."
+            ).format(got=dout.shape, shape=x.shape),
         )
     return Feedback(
         False,
-        f"dx has shape {dx.shape}; it must be shaped like x, {x.shape} (for "
-        f"{describe_case(case)}).",
+        tr("dx has shape {got}; it must be shaped like x, {shape} (for {case}).").format(
+            got=dx.shape, shape=x.shape, case=describe_case(case)
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ..explorer import explorer, int_slider
+from ..i18n import tr
 from . import plot
 
 #: The pooling types as the explorer's buttons name them, and the value each one gives.
@@ -26,16 +27,22 @@ def pooling_explorer(size: int = 6) -> W.VBox:
     cnnlab.pool's message in place of the picture.
     """
     controls = {
-        "kernel": int_slider("kernel", 2, 1, 5),
-        "stride": int_slider("stride", 2, 1, 5),
-        "padding": int_slider("padding", 0, 0, 2),
+        "kernel": int_slider(tr("kernel"), 2, 1, 5),
+        "stride": int_slider(tr("stride"), 2, 1, 5),
+        "padding": int_slider(tr("padding"), 0, 0, 2),
         "mode": W.ToggleButtons(
-            options=list(MODE_BUTTONS),
+            options=mode_buttons(),
             value="max",
-            description="type",
+            description=tr("type"),
             style={"description_width": "initial", "button_width": "auto"},
         ),
-        "size": int_slider("input size", size, 3, 9),
-        "position": int_slider("output cell", 0, 0, 80),
+        "size": int_slider(tr("input size"), size, 3, 9),
+        "position": int_slider(tr("output cell"), 0, 0, 80),
     }
-    return explorer(plot.plot_pooling, controls, title="Pooling: one window per output cell")
+    return explorer(plot.plot_pooling, controls, title=tr("Pooling: one window per output cell"))
+
+
+def mode_buttons() -> list[tuple[str, str]]:
+    """:data:`MODE_BUTTONS` with their labels in the language of the moment."""
+    shown = {"max": tr("max"), "average": tr("average"), "min": tr("min")}
+    return [(shown[label], value) for label, value in MODE_BUTTONS]

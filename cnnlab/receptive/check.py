@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..feedback import Feedback, diagnose, same
+from ..i18n import Messages, tr
 
 #: The stack of exercise 2: five 3x3 convs, the middle one with stride 2.
 RF_STRIDED_LAYERS = ((3, 1), (3, 1), (3, 2), (3, 1), (3, 1))
@@ -26,20 +27,32 @@ RF_TEST_STACKS = (
     ((1, 1), (3, 2), (1, 1), (3, 1)),
 )
 
-_RF_HINTS = {
-    "nojump": "You forgot to multiply by the jump: after a stride-s layer neighbouring units "
-    "are s input pixels apart, so every later layer adds (K-1) * jump pixels, where jump is "
-    "the product of the strides of the layers before it.",
-    "early": "You multiplied by a layer's own stride too early: a stride spreads out the "
-    "layers *after* it. Per layer: first size += (K-1) * jump, then jump *= stride.",
-    "finaljump": "You used the final jump for every layer: layers before the strided one "
-    "still step 1 pixel; use the jump accumulated *before* each layer.",
-    "noone": "Off by one (one too few): start from size 1, the unit's own pixel, then add "
-    "(K-1) * jump per layer.",
-    "extra": "Off by one (one too many): start from size 1 and add (K-1) * jump per layer.",
-    "k": "Each layer adds K-1 (times the jump), not K: a window of K units reaches K-1 "
-    "units beyond the one already counted.",
-}
+_RF_HINTS = Messages(
+    lambda: {
+        "nojump": tr(
+            "You forgot to multiply by the jump: after a stride-s layer neighbouring units "
+            "are s input pixels apart, so every later layer adds (K-1) * jump pixels, where "
+            "jump is the product of the strides of the layers before it."
+        ),
+        "early": tr(
+            "You multiplied by a layer's own stride too early: a stride spreads out the "
+            "layers *after* it. Per layer: first size += (K-1) * jump, then jump *= stride."
+        ),
+        "finaljump": tr(
+            "You used the final jump for every layer: layers before the strided one "
+            "still step 1 pixel; use the jump accumulated *before* each layer."
+        ),
+        "noone": tr(
+            "Off by one (one too few): start from size 1, the unit's own pixel, then add "
+            "(K-1) * jump per layer."
+        ),
+        "extra": tr("Off by one (one too many): start from size 1 and add (K-1) * jump per layer."),
+        "k": tr(
+            "Each layer adds K-1 (times the jump), not K: a window of K units reaches K-1 "
+            "units beyond the one already counted."
+        ),
+    }
+)
 
 
 def _rf_variant(layers, mistake=None) -> int:
@@ -59,34 +72,45 @@ def _rf_variant(layers, mistake=None) -> int:
 
 def _rf_number(answer, what: str) -> Feedback | None:
     if answer is None:
-        return Feedback(False, f"Replace None with your {what} (one whole number).")
+        return Feedback(
+            False, tr("Replace None with your {what} (one whole number).").format(what=what)
+        )
     if isinstance(answer, bool) or np.ndim(answer) != 0:
         return Feedback(
-            False, f"Give the {what} as one number (the side of the square), got {answer!r}."
+            False,
+            tr("Give the {what} as one number (the side of the square), got {answer!r}.").format(
+                what=what, answer=answer
+            ),
         )
     return None
 
 
 def receptive_field_stack(answer, n_layers: int = 5, kernel: int = 5) -> Feedback:
     """Exercise: receptive field of ``n_layers`` stride-1 convs of ``kernel`` x ``kernel``."""
-    bad = _rf_number(answer, "receptive field size")
+    what = tr("receptive field size")
+    bad = _rf_number(answer, what)
     if bad is not None:
         return bad
     L, K = n_layers, kernel
     mistakes = {
-        "Off by one: you counted L(K-1), the pixels the layers add, but not the 1 pixel "
-        "you start from: RF = 1 + L(K-1).": L * (K - 1),
+        tr(
+            "Off by one: you counted L(K-1), the pixels the layers add, but not the 1 pixel "
+            "you start from: RF = 1 + L(K-1)."
+        ): L * (K - 1),
         _RF_HINTS["k"]: 1 + L * K,
-        "Each layer adds K-1, not K, and you start from 1 pixel: RF = 1 + L(K-1).": L * K,
-        "Receptive fields grow by adding, not multiplying: each stride-1 layer adds K-1 "
-        "pixels, RF = 1 + L(K-1).": K**L,
+        tr("Each layer adds K-1, not K, and you start from 1 pixel: RF = 1 + L(K-1)."): L * K,
+        tr(
+            "Receptive fields grow by adding, not multiplying: each stride-1 layer adds K-1 "
+            "pixels, RF = 1 + L(K-1)."
+        ): K**L,
     }
-    return diagnose(answer, 1 + L * (K - 1), mistakes, what="receptive field size")
+    return diagnose(answer, 1 + L * (K - 1), mistakes, what=what)
 
 
 def receptive_field_strided(answer, layers=RF_STRIDED_LAYERS) -> Feedback:
     """Exercise: receptive field of a (kernel, stride) stack with a stride-2 layer in it."""
-    bad = _rf_number(answer, "receptive field size")
+    what = tr("receptive field size")
+    bad = _rf_number(answer, what)
     if bad is not None:
         return bad
     layers = tuple(tuple(layer) for layer in layers)
@@ -96,7 +120,7 @@ def receptive_field_strided(answer, layers=RF_STRIDED_LAYERS) -> Feedback:
         wrong = _rf_variant(layers, m)
         if wrong != expected:
             mistakes.setdefault(_RF_HINTS[m], wrong)
-    return diagnose(answer, expected, mistakes, what="receptive field size")
+    return diagnose(answer, expected, mistakes, what=what)
 
 
 def receptive_field_function(fn) -> Feedback:
@@ -106,7 +130,9 @@ def receptive_field_function(fn) -> Feedback:
     usual mistakes (no jump, stride applied too early, off by one, K instead of K-1).
     """
     if not callable(fn):
-        return Feedback(False, f"Pass your function itself (no brackets), got {fn!r}.")
+        return Feedback(
+            False, tr("Pass your function itself (no brackets), got {fn!r}.").format(fn=fn)
+        )
     got = []
     for layers in RF_TEST_STACKS:
         try:
@@ -114,25 +140,30 @@ def receptive_field_function(fn) -> Feedback:
         except NotImplementedError:
             return Feedback(
                 False,
-                "rf_size is not written yet (NotImplementedError). It takes a list of "
-                "(kernel, stride) pairs, first layer first, and returns one int: the side, in "
-                "input pixels, of the receptive field of one unit of the last layer.",
+                tr(
+                    "rf_size is not written yet (NotImplementedError). It takes a list of "
+                    "(kernel, stride) pairs, first layer first, and returns one int: the side, "
+                    "in input pixels, of the receptive field of one unit of the last layer."
+                ),
             )
         except Exception as err:  # the learner's code: report whatever it raised
             return Feedback(
                 False,
-                f"Your function raised {type(err).__name__}: {err} for layers={list(layers)}.",
+                tr("Your function raised {error}: {err} for layers={layers}.").format(
+                    error=type(err).__name__, err=err, layers=list(layers)
+                ),
             )
         if value is None:
             return Feedback(
                 False,
-                f"Your function returned None for layers={list(layers)}: "
-                "did you forget `return size`?",
+                tr(
+                    "Your function returned None for layers={layers}: did you forget `return size`?"
+                ).format(layers=list(layers)),
             )
         got.append(value)
     want = [_rf_variant(layers) for layers in RF_TEST_STACKS]
     if same(got, want, 0, 1e-9):
-        return Feedback(True, f"Correct: right on all {len(want)} test stacks.")
+        return Feedback(True, tr("Correct: right on all {k} test stacks.").format(k=len(want)))
     for m in ("nojump", "early", "finaljump", "noone", "extra", "k"):
         if same(got, [_rf_variant(layers, m) for layers in RF_TEST_STACKS], 0, 1e-9):
             return Feedback(False, _RF_HINTS[m])
@@ -140,7 +171,8 @@ def receptive_field_function(fn) -> Feedback:
         if not same(g, w, 0, 1e-9):
             return Feedback(
                 False,
-                f"For layers={list(layers)} the receptive field is {w}, "
-                f"your function returned {g!r}.",
+                tr(
+                    "For layers={layers} the receptive field is {w}, your function returned {g!r}."
+                ).format(layers=list(layers), w=w, g=g),
             )
-    return Feedback(False, "Your function's results are not right yet.")  # unreachable
+    return Feedback(False, tr("Your function's results are not right yet."))  # unreachable

@@ -12,6 +12,7 @@ from functools import partial
 import ipywidgets as W
 
 from ..explorer import explorer, int_slider
+from ..i18n import tr
 from .plot import plot_receptive_field_view
 
 
@@ -30,12 +31,12 @@ def receptive_field_explorer(image=None, size: int = 64) -> W.VBox:
         left = (img.shape[1] - size) // 2
         image = img[:size, left : left + size]
     controls = {
-        "n_layers": int_slider("layers L", 4, 1, 8),
-        "kernel": int_slider("kernel K", 3, 1, 7),
-        "stride": int_slider("stride s", 1, 1, 3),
-        "dilation": int_slider("dilation d", 1, 1, 3),
-        "pool": W.Checkbox(value=False, description="2x2 max pool after each conv"),
-        "same": W.Checkbox(value=False, description="'same' padding"),
+        "n_layers": int_slider(tr("layers L"), 4, 1, 8),
+        "kernel": int_slider(tr("kernel K"), 3, 1, 7),
+        "stride": int_slider(tr("stride s"), 1, 1, 3),
+        "dilation": int_slider(tr("dilation d"), 1, 1, 3),
+        "pool": W.Checkbox(value=False, description=tr("2x2 max pool after each conv")),
+        "same": W.Checkbox(value=False, description=tr("'same' padding")),
     }
     draw = partial(plot_receptive_field_view, image=image, size=size)
-    return explorer(draw, controls, title="Receptive field of one unit of the last layer")
+    return explorer(draw, controls, title=tr("Receptive field of one unit of the last layer"))

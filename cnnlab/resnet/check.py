@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from ..feedback import Feedback, check_number
+from ..i18n import tr
 from .blocks import Block, block_layers
 
 
@@ -20,39 +21,58 @@ def projection_shortcut_params(answer) -> Feedback:
     slips = [
         (
             0,
-            "0 is the identity shortcut (zero padding, nothing learned); the projection is a 1x1 conv.",
+            tr(
+                "0 is the identity shortcut (zero padding, nothing learned); the projection is "
+                "a 1x1 conv."
+            ),
         ),
-        (c_in * c_out + c_out, "The projection has no bias (bias=False): count only its weights."),
+        (
+            c_in * c_out + c_out,
+            tr("The projection has no bias (bias=False): count only its weights."),
+        ),
         (
             9 * c_in * c_out,
-            "The projection is a 1x1 convolution, not 3x3: one weight per (in, out) pair.",
+            tr("The projection is a 1x1 convolution, not 3x3: one weight per (in, out) pair."),
         ),
         (
             9 * c_in * c_out + c_out,
-            "The projection is a 1x1 convolution without bias, not a 3x3 conv.",
+            tr("The projection is a 1x1 convolution without bias, not a 3x3 conv."),
         ),
-        (c_out * c_out, "It reads the block's input, which has 16 channels, not 32."),
-        (c_in * c_in, "It outputs 32 channels (the block's output), not 16."),
-        (c_in + c_out, "Each of the 32 filters is 1x1x16: 16 weights each, multiply, don't add."),
-        (c_in * c_out // 4, "The stride skips pixels; it does not change the number of weights."),
+        (c_out * c_out, tr("It reads the block's input, which has 16 channels, not 32.")),
+        (c_in * c_in, tr("It outputs 32 channels (the block's output), not 16.")),
+        (
+            c_in + c_out,
+            tr("Each of the 32 filters is 1x1x16: 16 weights each, multiply, don't add."),
+        ),
+        (
+            c_in * c_out // 4,
+            tr("The stride skips pixels; it does not change the number of weights."),
+        ),
     ]
-    generic = (
+    generic = tr(
         "A 1x1 conv from C_in to C_out channels has one weight per (input channel, output "
         "channel) pair; the stride changes the output size, not the weights."
     )
-    return check_number(answer, c_in * c_out, slips, generic, "parameter count")
+    return check_number(answer, c_in * c_out, slips, generic, tr("parameter count"))
 
 
 def residual_identity(block) -> Feedback:
     """Exercise 08.2: ``block`` (a cnnlab.resnet.Block with 16 channels, residual) must
     compute exactly the identity on non-negative inputs (set f's last conv to zero)."""
     if not isinstance(block, Block):
-        return Feedback(False, f"Pass the cnnlab.resnet.Block itself, got {type(block).__name__}.")
+        return Feedback(
+            False,
+            tr("Pass the cnnlab.resnet.Block itself, got {kind}.").format(
+                kind=type(block).__name__
+            ),
+        )
     if not block.residual:
         return Feedback(
             False,
-            "That is a plain block: with no shortcut, zeroing f gives relu(0) = 0, not x. "
-            "Use the residual block.",
+            tr(
+                "That is a plain block: with no shortcut, zeroing f gives relu(0) = 0, not x. "
+                "Use the residual block."
+            ),
         )
     gen = torch.Generator().manual_seed(8)
     x = torch.rand(4, block.c_in, 6, 6, generator=gen)
@@ -60,21 +80,26 @@ def residual_identity(block) -> Feedback:
         out = block(x)
         w2, b2 = block.conv2.weight, block.conv2.bias
         if out.shape == x.shape and torch.allclose(out, x, atol=1e-6):
-            return Feedback(True, "Correct: f(x) = 0, so the block outputs relu(0 + x) = x.")
+            return Feedback(True, tr("Correct: f(x) = 0, so the block outputs relu(0 + x) = x."))
         if (w2 == 0).all() and b2 is not None and (b2 != 0).any():
             return Feedback(
-                False, "conv2's weights are zero but its bias still adds a constant: zero it too."
+                False,
+                tr("conv2's weights are zero but its bias still adds a constant: zero it too."),
             )
         if (block.conv1.weight == 0).all() and not (w2 == 0).all():
             return Feedback(
                 False,
-                "Zeroing conv1 is not enough: conv2 still turns relu(conv1's bias) into a "
-                "non-zero f. Zero the last conv of f (conv2), weights and bias.",
+                tr(
+                    "Zeroing conv1 is not enough: conv2 still turns relu(conv1's bias) into a "
+                    "non-zero f. Zero the last conv of f (conv2), weights and bias."
+                ),
             )
     return Feedback(
         False,
-        "The block does not give back its input yet. h(x) = relu(f(x) + x) with "
-        "f(x) = conv2(relu(conv1(x))): which layer's parameters make f exactly 0?",
+        tr(
+            "The block does not give back its input yet. h(x) = relu(f(x) + x) with "
+            "f(x) = conv2(relu(conv1(x))): which layer's parameters make f exactly 0?"
+        ),
     )
 
 
@@ -106,26 +131,34 @@ def block_slips(x, layers) -> dict:
     s = x if layers.proj is None else layers.proj(x)
     no_relu = layers.bn2(layers.conv2(layers.bn1(layers.conv1(x))))
     slips = {
-        "You forgot the shortcut: the block must add its input (or the projection of it) "
-        "to f before the last ReLU.": torch.relu(f),
-        "The last ReLU is missing: a residual block outputs relu(f(x) + shortcut(x)).": f + s,
-        "You added the shortcut after the last ReLU: add first, then apply the ReLU, "
-        "relu(f(x) + shortcut(x)).": torch.relu(f) + s,
-        "You added the shortcut before the second batch norm: f ends with bn2, so the "
-        "addition comes after bn2(conv2(...)).": torch.relu(layers.bn2(c2 + s)),
-        "f needs a ReLU between its two convolutions: relu(bn1(conv1(x))) goes into conv2.": torch.relu(
-            no_relu + s
-        ),
-        "You applied the ReLU before the batch norm: conv1, then bn1, then the ReLU.": torch.relu(
-            layers.bn2(layers.conv2(layers.bn1(torch.relu(layers.conv1(x))))) + s
+        tr(
+            "You forgot the shortcut: the block must add its input (or the projection of it) "
+            "to f before the last ReLU."
+        ): torch.relu(f),
+        tr("The last ReLU is missing: a residual block outputs relu(f(x) + shortcut(x))."): f + s,
+        tr(
+            "You added the shortcut after the last ReLU: add first, then apply the ReLU, "
+            "relu(f(x) + shortcut(x))."
+        ): torch.relu(f) + s,
+        tr(
+            "You added the shortcut before the second batch norm: f ends with bn2, so the "
+            "addition comes after bn2(conv2(...))."
+        ): torch.relu(layers.bn2(c2 + s)),
+        tr(
+            "f needs a ReLU between its two convolutions: relu(bn1(conv1(x))) goes into conv2."
+        ): torch.relu(no_relu + s),
+        tr("You applied the ReLU before the batch norm: conv1, then bn1, then the ReLU."): (
+            torch.relu(layers.bn2(layers.conv2(layers.bn1(torch.relu(layers.conv1(x))))) + s)
         ),
     }
     if layers.proj is not None:
         sub = x[:, :, ::2, ::2]
         padded = nn.functional.pad(sub, (0, 0, 0, 0, 0, f.shape[1] - x.shape[1]))
         slips[
-            "This block has a learned projection (layers.proj is not None): the shortcut "
-            "is layers.proj(x), not the zero-padded input."
+            tr(
+                "This block has a learned projection (layers.proj is not None): the shortcut "
+                "is layers.proj(x), not the zero-padded input."
+            )
         ] = torch.relu(f + padded)
     return slips
 
@@ -134,21 +167,21 @@ def error_hint(err: Exception, layers) -> str:
     """The hint for an exception raised by the learner's forward pass."""
     msg = str(err)
     if isinstance(err, TypeError) and "NoneType" in msg:
-        return (
+        return tr(
             "layers.proj is None for a block whose shape does not change: then the "
             "shortcut is x itself. Use layers.proj(x) only when layers.proj is not None."
         )
     if isinstance(err, TypeError) and "not callable" in msg:
-        return (
+        return tr(
             "layers is not the block: call its layers one by one (layers.conv1(x), "
             "layers.bn1(...), ...) to write the forward pass yourself."
         )
     if isinstance(err, RuntimeError) and layers.proj is not None and "size" in msg:
-        return (
+        return tr(
             "f(x) and x have different shapes in this block (16 -> 32 channels, stride 2): "
             "the projection is missing; the shortcut is layers.proj(x) when it is not None."
         )
-    return f"Your function raised {type(err).__name__}: {msg[:200]}"
+    return tr("Your function raised {error}: {err}").format(error=type(err).__name__, err=msg[:200])
 
 
 def residual_block_function(fn) -> Feedback:
@@ -160,7 +193,9 @@ def residual_block_function(fn) -> Feedback:
     Checked against ``Block.forward`` on two blocks (``checking_blocks``) to a relative
     error of 1e-5; a wrong answer gets the hint of the mistake it matches."""
     if not callable(fn):
-        return Feedback(False, f"Pass your function itself, got {type(fn).__name__}.")
+        return Feedback(
+            False, tr("Pass your function itself, got {kind}.").format(kind=type(fn).__name__)
+        )
     gen = torch.Generator().manual_seed(3)
     for block in checking_blocks():
         layers = block_layers(block)
@@ -172,14 +207,23 @@ def residual_block_function(fn) -> Feedback:
             except Exception as err:  # the learner's code: any error becomes a hint
                 return Feedback(False, error_hint(err, layers))
             if out is None:
-                return Feedback(False, "Your function returns None: return the block's output.")
+                return Feedback(False, tr("Your function returns None: return the block's output."))
             if not torch.is_tensor(out):
-                return Feedback(False, f"Return a tensor, got {type(out).__name__}.")
+                return Feedback(
+                    False, tr("Return a tensor, got {kind}.").format(kind=type(out).__name__)
+                )
             if out.shape != expected.shape:
                 return Feedback(
                     False,
-                    f"Your output has shape {tuple(out.shape)}, expected {tuple(expected.shape)} "
-                    f"for a block from 16 to {block.c_out} channels with stride {block.stride}.",
+                    tr(
+                        "Your output has shape {got}, expected {shape} for a block from 16 to "
+                        "{c_out} channels with stride {stride}."
+                    ).format(
+                        got=tuple(out.shape),
+                        shape=tuple(expected.shape),
+                        c_out=block.c_out,
+                        stride=block.stride,
+                    ),
                 )
             if close(out, expected):
                 continue
@@ -188,11 +232,14 @@ def residual_block_function(fn) -> Feedback:
                     return Feedback(False, hint)
         return Feedback(
             False,
-            "Not right yet, and not one of the usual slips: f is conv1, bn1, ReLU, conv2, bn2; "
-            "then add the shortcut, then a last ReLU.",
+            tr(
+                "Not right yet, and not one of the usual slips: f is conv1, bn1, ReLU, conv2, "
+                "bn2; then add the shortcut, then a last ReLU."
+            ),
         )
     return Feedback(
-        True, "Correct: relu(f(x) + shortcut(x)), with the projection where the shape changes."
+        True,
+        tr("Correct: relu(f(x) + shortcut(x)), with the projection where the shape changes."),
     )
 
 

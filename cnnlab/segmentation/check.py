@@ -12,6 +12,7 @@ import itertools
 from ..arith import conv_transpose_output_size, effective_kernel
 from ..conv_transpose import contributing_inputs
 from ..feedback import Feedback, same
+from ..i18n import Messages, tr
 from .unet import skip_shapes
 
 # ---------------------------------------------------------------------------------------
@@ -41,41 +42,55 @@ def transposed_size_slips(n, f, p=0, s=1, d=1, output_padding=0) -> list:
     right = (n - 1) * s - 2 * p + span + op
     return [
         (
-            "That is the ordinary convolution's formula, floor((n + 2p − d(f−1) − 1)/s) + 1: "
-            "a transposed convolution goes the other way, from the small size back to the "
-            "large one. Multiply by the stride instead of dividing.",
+            tr(
+                "That is the ordinary convolution's formula, floor((n + 2p − d(f−1) − 1)/s) "
+                "+ 1: a transposed convolution goes the other way, from the small size back to "
+                "the large one. Multiply by the stride instead of dividing."
+            ),
             (n + 2 * p - span) // s + 1,
         ),
         (
-            "Did you forget output_padding? It adds that many rows (and columns) on the far "
-            "side, to pick which of the s sizes a strided convolution maps to n you get back.",
+            tr(
+                "Did you forget output_padding? It adds that many rows (and columns) on the "
+                "far side, to pick which of the s sizes a strided convolution maps to n you "
+                "get back."
+            ),
             right - op,
         ),
         (
-            "Did you subtract the padding once? p rows are cropped from BOTH sides: − 2p.",
+            tr("Did you subtract the padding once? p rows are cropped from BOTH sides: − 2p."),
             right + p,
         ),
         (
-            "Did you add the padding? In a transposed convolution p is cropped from the "
-            "output (it undoes the convolution's padding): subtract 2p.",
+            tr(
+                "Did you add the padding? In a transposed convolution p is cropped from the "
+                "output (it undoes the convolution's padding): subtract 2p."
+            ),
             right + 4 * p,
         ),
         (
-            "Did you forget the dilation? The kernel spans d(f − 1) + 1 outputs, not f.",
+            tr("Did you forget the dilation? The kernel spans d(f − 1) + 1 outputs, not f."),
             right - span + f,
         ),
         (
-            "Did you use n·s? The n stamps start s apart, so the first and the last are "
-            "(n − 1)s apart: (n − 1)s, then the kernel's span.",
+            tr(
+                "Did you use n·s? The n stamps start s apart, so the first and the last are "
+                "(n − 1)s apart: (n − 1)s, then the kernel's span."
+            ),
             right + s,
         ),
         (
-            "Did you forget the + 1? The kernel spans d(f − 1) + 1 outputs: "
-            "(n − 1)s − 2p + d(f − 1) + output_padding + 1.",
+            tr(
+                "Did you forget the + 1? The kernel spans d(f − 1) + 1 outputs: "
+                "(n − 1)s − 2p + d(f − 1) + output_padding + 1."
+            ),
             right - 1,
         ),
         (
-            "Did you forget the stride? The input pixels' stamps start s outputs apart: (n − 1)s.",
+            tr(
+                "Did you forget the stride? The input pixels' stamps start s outputs apart: "
+                "(n − 1)s."
+            ),
             right - (n - 1) * (s - 1),
         ),
     ]
@@ -89,20 +104,29 @@ def transposed_size_function(fn) -> Feedback:
     or else the slip that matches the first wrong case.
     """
     if not callable(fn):
-        return Feedback(False, f"Pass your function itself (transposed_size), got {fn!r}.")
+        return Feedback(
+            False, tr("Pass your function itself (transposed_size), got {fn!r}.").format(fn=fn)
+        )
     got = []
     for case in TRANSPOSED_SIZE_CASES:
         try:
             got.append(fn(*case))
         except Exception as err:  # the learner's code: report it, never crash the checker
-            return Feedback(False, f"transposed_size{case} raised {type(err).__name__}: {err}")
+            return Feedback(
+                False,
+                tr("transposed_size{case} raised {error}: {err}").format(
+                    case=case, error=type(err).__name__, err=err
+                ),
+            )
     expected = [conv_transpose_output_size(*case) for case in TRANSPOSED_SIZE_CASES]
     wrong = [i for i, (g, e) in enumerate(zip(got, expected)) if not same(g, e, 0, 0)]
     if not wrong:
         return Feedback(
             True,
-            f"Correct on all {len(expected)} cases, from the U-Net's 2x2 stride-2 upsampling "
-            "to dilated, cropped ones with output padding.",
+            tr(
+                "Correct on all {k} cases, from the U-Net's 2x2 stride-2 upsampling to "
+                "dilated, cropped ones with output padding."
+            ).format(k=len(expected)),
         )
     slips = [transposed_size_slips(*case) for case in TRANSPOSED_SIZE_CASES]
     everywhere = [
@@ -112,12 +136,17 @@ def transposed_size_function(fn) -> Feedback:
     ]
     first = wrong[0]
     here = [h for h, v in slips[first] if v != expected[first] and same(got[first], v, 0, 0)]
-    hint = (everywhere or here or [f"Check the formula term by term: {FORMULA}."])[0]
+    generic = tr("Check the formula term by term: {formula}.").format(formula=FORMULA)
+    hint = (everywhere or here or [generic])[0]
     n, f, p, s, d, op = TRANSPOSED_SIZE_CASES[first]
     return Feedback(
         False,
-        f"For n={n}, f={f}, p={p}, s={s}, d={d}, output_padding={op} your function returned "
-        f"{got[first]!r}, expected {expected[first]}. {hint}",
+        tr(
+            "For n={n}, f={f}, p={p}, s={s}, d={d}, output_padding={op} your function "
+            "returned {got!r}, expected {expected}. {hint}"
+        ).format(
+            n=n, f=f, p=p, s=s, d=d, op=op, got=got[first], expected=expected[first], hint=hint
+        ),
     )
 
 
@@ -136,22 +165,37 @@ def _heard(o, *, n, f, s, p, width=None, clip=True):
 
 
 #: The hints of exercise 2, by slip.
-DEPENDS_HINTS = {
-    "conv window": "That is the window an ordinary convolution with stride s reads for this "
-    "output. A transposed convolution goes the other way: input i stamps its kernel onto "
-    "outputs i·s − p … i·s − p + f − 1; find the inputs whose stamp covers the output.",
-    "no padding": "Did you forget the padding? p is cropped from the stamped canvas, so "
-    "output o sits at o + p of the canvas: solve 0 ≤ o + p − i·s ≤ f − 1.",
-    "padding sign": "The padding shifts the other way: output o is canvas position o + p, "
-    "not o − p.",
-    "no stride": "Did you forget the stride? Input i's stamp starts at i·s (then − p), not at i.",
-    "one too many": "One too many: the kernel's taps are at offsets 0 … f − 1, so "
-    "0 ≤ o + p − i·s ≤ f − 1 (f − 1, not f).",
-    "outside": "Some of these positions are outside the input: only inputs 0 … n − 1 exist.",
-    "swapped": "Row and column swapped? Give positions as (row, column).",
-    "empty": "An empty set would mean no stamp reaches this output, but the stride here "
-    "(≤ the kernel) leaves no gaps: some inputs' stamps do cover it.",
-}
+DEPENDS_HINTS = Messages(
+    lambda: {
+        "conv window": tr(
+            "That is the window an ordinary convolution with stride s reads for this output. "
+            "A transposed convolution goes the other way: input i stamps its kernel onto "
+            "outputs i·s − p … i·s − p + f − 1; find the inputs whose stamp covers the output."
+        ),
+        "no padding": tr(
+            "Did you forget the padding? p is cropped from the stamped canvas, so output o "
+            "sits at o + p of the canvas: solve 0 ≤ o + p − i·s ≤ f − 1."
+        ),
+        "padding sign": tr(
+            "The padding shifts the other way: output o is canvas position o + p, not o − p."
+        ),
+        "no stride": tr(
+            "Did you forget the stride? Input i's stamp starts at i·s (then − p), not at i."
+        ),
+        "one too many": tr(
+            "One too many: the kernel's taps are at offsets 0 … f − 1, so "
+            "0 ≤ o + p − i·s ≤ f − 1 (f − 1, not f)."
+        ),
+        "outside": tr(
+            "Some of these positions are outside the input: only inputs 0 … n − 1 exist."
+        ),
+        "swapped": tr("Row and column swapped? Give positions as (row, column)."),
+        "empty": tr(
+            "An empty set would mean no stamp reaches this output, but the stride here "
+            "(≤ the kernel) leaves no gaps: some inputs' stamps do cover it."
+        ),
+    }
+)
 
 
 def depends_slips(n, f, s, p, output) -> list:
@@ -210,32 +254,38 @@ def transposed_dependencies(answer) -> Feedback:
     ``DEPENDS_EXERCISE["output"]`` of the transposed convolution in :data:`DEPENDS_EXERCISE`
     depends on."""
     if answer is None:
-        return Feedback(False, "Replace None with your set of (row, col) input positions.")
+        return Feedback(False, tr("Replace None with your set of (row, col) input positions."))
     got = _as_positions(answer)
     if got is None:
         return Feedback(
             False,
-            f"Give a set of (row, col) pairs of integers, e.g. {{(0, 1), (2, 3)}}; got {answer!r}.",
+            tr(
+                "Give a set of (row, col) pairs of integers, e.g. {example}; got {answer!r}."
+            ).format(example="{(0, 1), (2, 3)}", answer=answer),
         )
     ex = DEPENDS_EXERCISE
     right = contributing_inputs(ex["output"], ex["n"], ex["f"], ex["s"], ex["p"])
     if got == right:
         return Feedback(
             True,
-            f"Correct: output {ex['output']} hears from {len(right)} input pixels, "
-            f"{sorted(right)}; each contributes its value times one kernel weight.",
+            tr(
+                "Correct: output {output} hears from {k} input pixels, {inputs}; each "
+                "contributes its value times one kernel weight."
+            ).format(output=ex["output"], k=len(right), inputs=sorted(right)),
         )
     for hint, wrong in depends_mistakes(ex["n"], ex["f"], ex["s"], ex["p"], ex["output"]):
         if got == wrong:
             return Feedback(False, hint)
     if got < right:
-        return Feedback(False, "Part of the answer: some input pixels are missing.")
+        return Feedback(False, tr("Part of the answer: some input pixels are missing."))
     if got > right:
-        return Feedback(False, "Too many: some of these input pixels' stamps miss the output.")
+        return Feedback(False, tr("Too many: some of these input pixels' stamps miss the output."))
     return Feedback(
         False,
-        "Not right yet. For each axis, find the inputs i with 0 ≤ o + p − i·s ≤ f − 1; "
-        "the 2D answer is every (row, column) pair of the two lists.",
+        tr(
+            "Not right yet. For each axis, find the inputs i with 0 ≤ o + p − i·s ≤ f − 1; "
+            "the 2D answer is every (row, column) pair of the two lists."
+        ),
     )
 
 
@@ -252,23 +302,23 @@ def skip_mistakes(input_shape, width, depth) -> dict:
     right = [cat for _, _, cat in triples]
     _, h, w = input_shape
     return {
-        "Those are the skips alone (the contracting path's maps). The merge block receives "
-        "the skip concatenated with the upsampled map: their channels add up.": [
-            skip for skip, _, _ in triples
-        ],
-        "Top level first: the first entry is the full-size level, the last the deepest.": right[
-            ::-1
-        ],
-        "The transposed convolution also halves the channels (2c → c) as it doubles the "
-        "size, so the concatenation holds c + c channels, not c + 2c.": [
-            (skip[0] + 2 * skip[0],) + skip[1:] for skip, _, _ in triples
-        ],
-        "Height and width swapped? Shapes are (C, H, W).": [(c, b, a) for c, a, b in right],
-        "One halving too many: level i is 2**i times smaller than the input (level 0 is "
-        "full size); the pooling happens after the skip is taken.": [
-            (c, hh // 2, ww // 2) for c, hh, ww in right
-        ],
-        "The channels double at every level down (width, 2·width, 4·width, …).": [
+        tr(
+            "Those are the skips alone (the contracting path's maps). The merge block "
+            "receives the skip concatenated with the upsampled map: their channels add up."
+        ): [skip for skip, _, _ in triples],
+        tr("Top level first: the first entry is the full-size level, the last the deepest."): (
+            right[::-1]
+        ),
+        tr(
+            "The transposed convolution also halves the channels (2c → c) as it doubles the "
+            "size, so the concatenation holds c + c channels, not c + 2c."
+        ): [(skip[0] + 2 * skip[0],) + skip[1:] for skip, _, _ in triples],
+        tr("Height and width swapped? Shapes are (C, H, W)."): [(c, b, a) for c, a, b in right],
+        tr(
+            "One halving too many: level i is 2**i times smaller than the input (level 0 is "
+            "full size); the pooling happens after the skip is taken."
+        ): [(c, hh // 2, ww // 2) for c, hh, ww in right],
+        tr("The channels double at every level down (width, 2·width, 4·width, …)."): [
             (2 * width, h // 2**i, w // 2**i) for i in range(depth)
         ],
     }
@@ -279,26 +329,42 @@ def skip_concat_shapes(answer) -> Feedback:
     concatenates, top level first (a list of ``depth`` triples)."""
     ex = SKIP_EXERCISE
     if answer is None:
-        return Feedback(False, f"Replace None with a list of {ex['depth']} (C, H, W) triples.")
+        return Feedback(
+            False,
+            tr("Replace None with a list of {k} (C, H, W) triples.").format(k=ex["depth"]),
+        )
     try:
         got = [tuple(int(v) for v in item) for item in answer]
     except (TypeError, ValueError):
-        return Feedback(False, f"Give a list of (C, H, W) triples of integers, got {answer!r}.")
+        return Feedback(
+            False,
+            tr("Give a list of (C, H, W) triples of integers, got {answer!r}.").format(
+                answer=answer
+            ),
+        )
     right = [cat for _, _, cat in skip_shapes(ex["input_shape"], ex["width"], ex["depth"])]
     if len(got) != len(right):
         return Feedback(
-            False, f"One concatenation per level: {len(right)} triples, got {len(got)}."
+            False,
+            tr("One concatenation per level: {k} triples, got {got}.").format(
+                k=len(right), got=len(got)
+            ),
         )
     if any(len(t) != 3 for t in got):
-        return Feedback(False, "Each shape is (C, H, W): three numbers, no batch axis.")
+        return Feedback(False, tr("Each shape is (C, H, W): three numbers, no batch axis."))
     if got == right:
-        return Feedback(True, "Correct: " + " → ".join(str(t) for t in right) + ".")
+        return Feedback(
+            True,
+            tr("Correct: {formula}.").format(formula=" → ".join(str(t) for t in right)),
+        )
     for hint, wrong in skip_mistakes(ex["input_shape"], ex["width"], ex["depth"]).items():
         if got == wrong:
             return Feedback(False, hint)
     bad = next(i for i, (g, r) in enumerate(zip(got, right)) if g != r)
     return Feedback(
         False,
-        f"Level {bad} is not right yet. Its skip has width·2^{bad} channels at size "
-        f"(H/2^{bad}, W/2^{bad}); the upsampled map has the same shape.",
+        tr(
+            "Level {i} is not right yet. Its skip has width·2^{i} channels at size "
+            "(H/2^{i}, W/2^{i}); the upsampled map has the same shape."
+        ).format(i=bad),
     )

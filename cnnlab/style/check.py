@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..feedback import Feedback, diagnose
+from ..i18n import tr
 
 # two channels over 2x2 positions: channel 0 is a "vertical stripe" detector, channel 1 an
 # "orange tint" detector that fires where the stripe does
@@ -22,31 +23,45 @@ def gram_by_hand(answer) -> Feedback:
     """Exercise 12.1: the Gram matrix G = A Aᵀ of ``GRAM_ACTIVATIONS`` (n_C=2, 2x2 positions),
     a 2x2 matrix."""
     if answer is None:
-        return Feedback(False, "Replace None with your 2x2 Gram matrix.")
+        return Feedback(False, tr("Replace None with your 2x2 Gram matrix."))
     a = GRAM_ACTIVATIONS.reshape(2, -1)
     expected = a @ a.T
     if np.asarray(answer, dtype=object).shape == (4, 4):
         return Feedback(
             False,
-            "Your matrix is 4x4: that is AᵀA, products between positions. The style matrix "
-            "compares channels: with A unrolled to (n_C, n_H·n_W), G = A Aᵀ is n_C x n_C.",
+            tr(
+                "Your matrix is 4x4: that is AᵀA, products between positions. The style "
+                "matrix compares channels: with A unrolled to (n_C, n_H·n_W), G = A Aᵀ is "
+                "n_C x n_C."
+            ),
         )
+    centred = a - a.mean(1, keepdims=True)
     slips = {
-        "You divided by the number of positions (4): the notes' Gram matrix is the plain sum "
-        "over positions; the normalisation comes later, in the style cost.": expected / 4,
-        "Only the diagonal is right: G[k, k'] for k ≠ k' is Σ a_k·a_k' over positions, how "
-        "much the two channels fire together.": np.diag(np.diag(expected)),
-        "You multiplied the channels' totals (Σ a_k)(Σ a_k'): multiply position by position "
-        "first, then sum.": np.outer(a.sum(1), a.sum(1)),
-        "You subtracted each channel's mean first (a covariance): the notes' Gram matrix uses "
-        "the raw activations.": (a - a.mean(1, keepdims=True)) @ (a - a.mean(1, keepdims=True)).T,
+        tr(
+            "You divided by the number of positions (4): the notes' Gram matrix is the plain "
+            "sum over positions; the normalisation comes later, in the style cost."
+        ): expected / 4,
+        tr(
+            "Only the diagonal is right: G[k, k'] for k ≠ k' is Σ a_k·a_k' over positions, "
+            "how much the two channels fire together."
+        ): np.diag(np.diag(expected)),
+        tr(
+            "You multiplied the channels' totals (Σ a_k)(Σ a_k'): multiply position by "
+            "position first, then sum."
+        ): np.outer(a.sum(1), a.sum(1)),
+        tr(
+            "You subtracted each channel's mean first (a covariance): the notes' Gram matrix "
+            "uses the raw activations."
+        ): centred @ centred.T,
     }
-    fb = diagnose(answer, expected, slips, what="Gram matrix")
+    fb = diagnose(answer, expected, slips, what=tr("Gram matrix"))
     if fb.ok:
         return Feedback(
             True,
-            f"Correct: G = {expected.tolist()}. G[0, 1] = {expected[0, 1]:g} is large: the stripe "
-            "and the tint occur together, a trait of this 'style'.",
+            tr(
+                "Correct: G = {G}. G[0, 1] = {g01:g} is large: the stripe and the tint occur "
+                "together, a trait of this 'style'."
+            ).format(G=expected.tolist(), g01=expected[0, 1]),
         )
     return fb
 
@@ -75,15 +90,21 @@ def layer_style_cost_function(fn) -> Feedback:
     for (n_C, n_H, n_W) NumPy arrays."""
     rng = np.random.default_rng(11)
     hints = {
-        "positions": "You built AᵀA (positions x positions): the style matrix is A Aᵀ, "
-        "channels x channels.",
-        "unsquared": "The normaliser is squared: 1/(2·n_H·n_W·n_C)², not 1/(2·n_H·n_W·n_C).",
-        "content": "That is the content cost's normaliser 1/(4·n_H·n_W·n_C); the style cost "
-        "uses 1/(2·n_H·n_W·n_C)² (Gram entries are sums of products, so they scale twice as fast).",
-        "none": "You left out the normaliser 1/(2·n_H·n_W·n_C)².",
-        "no2": "The normaliser is (2·n_H·n_W·n_C)² = 4·(n_H·n_W·n_C)²: you forgot the 2.",
-        "sqrt": "You took the Frobenius norm ‖G_S − G_G‖ itself; the cost sums the squares, "
-        "without the square root.",
+        "positions": tr(
+            "You built AᵀA (positions x positions): the style matrix is A Aᵀ, channels x channels."
+        ),
+        "unsquared": tr("The normaliser is squared: 1/(2·n_H·n_W·n_C)², not 1/(2·n_H·n_W·n_C)."),
+        "content": tr(
+            "That is the content cost's normaliser 1/(4·n_H·n_W·n_C); the style cost uses "
+            "1/(2·n_H·n_W·n_C)² (Gram entries are sums of products, so they scale twice as "
+            "fast)."
+        ),
+        "none": tr("You left out the normaliser 1/(2·n_H·n_W·n_C)²."),
+        "no2": tr("The normaliser is (2·n_H·n_W·n_C)² = 4·(n_H·n_W·n_C)²: you forgot the 2."),
+        "sqrt": tr(
+            "You took the Frobenius norm ‖G_S − G_G‖ itself; the cost sums the squares, "
+            "without the square root."
+        ),
     }
     for shape in [(3, 4, 5), (6, 2, 3)]:
         a_S, a_G = rng.random(shape), rng.random(shape)
@@ -98,12 +119,14 @@ def layer_style_cost_function(fn) -> Feedback:
                 return Feedback(False, hint)
         return Feedback(
             False,
-            f"For activations of shape {shape} your function gave {got:.6g}, expected "
-            f"{expected:.6g}: unroll to (n_C, n_H·n_W), G = A Aᵀ, then sum the squared "
-            "differences and divide by (2·n_H·n_W·n_C)².",
+            tr(
+                "For activations of shape {shape} your function gave {got:.6g}, expected "
+                "{expected:.6g}: unroll to (n_C, n_H·n_W), G = A Aᵀ, then sum the squared "
+                "differences and divide by (2·n_H·n_W·n_C)²."
+            ).format(shape=shape, got=got, expected=expected),
         )
     return Feedback(
-        True, "Correct: your layer style cost matches the notes' formula on two shapes."
+        True, tr("Correct: your layer style cost matches the notes' formula on two shapes.")
     )
 
 
@@ -112,16 +135,23 @@ def _call(fn, a, b, shape):
     try:
         got = fn(a.copy(), b.copy())
     except Exception as e:  # the learner's code: report any error in words
-        return Feedback(False, f"Your function raised {type(e).__name__}: {e} (for shape {shape}).")
+        return Feedback(
+            False,
+            tr("Your function raised {error}: {err} (for shape {shape}).").format(
+                error=type(e).__name__, err=e, shape=shape
+            ),
+        )
     if got is None:
-        return Feedback(False, "Your function returned None: return the cost, one number.")
+        return Feedback(False, tr("Your function returned None: return the cost, one number."))
     try:
         return float(got)
     except (TypeError, ValueError):
         return Feedback(
             False,
-            f"Your function returned {type(got).__name__} of shape {np.shape(got)}; the cost "
-            "is one number (sum over every entry).",
+            tr(
+                "Your function returned {kind} of shape {shape}; the cost is one number (sum "
+                "over every entry)."
+            ).format(kind=type(got).__name__, shape=np.shape(got)),
         )
 
 
@@ -132,23 +162,38 @@ def _content_cost_variants(a_C, a_G) -> dict:
     c, g = a_C.reshape(n_C, -1), a_G.reshape(n_C, -1)
     gram_sq = np.sum((c @ c.T - g @ g.T) ** 2)
     return {
-        "You left out the normaliser: J_content = 1/(4·n_H·n_W·n_C) · Σ (a_C − a_G)²; "
-        "without it the cost grows with the layer's size.": np.sum((a_C - a_G) ** 2),
-        "You divided by n_H·n_W·n_C (the mean) but forgot the 4: the normaliser is "
-        "1/(4·n_H·n_W·n_C).": np.sum((a_C - a_G) ** 2) / (n_H * n_W * n_C),
-        "You compared Gram matrices: that is the style cost. The content cost compares the "
-        "activations themselves, position by position (a_C − a_G), so it keeps where "
-        "things are.": gram_sq / norm,
-        "You compared Gram matrices with the style normaliser: that is J_style^[l]. The "
-        "content cost compares the activations a_C − a_G directly.": gram_sq / norm**2 * 4,
-        "You squared the wrong thing: (Σ (a_C − a_G))² squares the total, so differences of "
-        "opposite sign cancel; square each difference, then sum.": np.sum(a_C - a_G) ** 2 / norm,
-        "You squared the wrong thing: Σ (a_C² − a_G²) is a difference of squares; square the "
-        "difference of each entry, (a_C − a_G)², then sum.": np.sum(a_C**2 - a_G**2) / norm,
-        "You forgot to square: sum the squared differences (a_C − a_G)², not the absolute "
-        "ones.": np.sum(np.abs(a_C - a_G)) / norm,
-        "You took the square root (a Euclidean distance): the content cost is the sum of "
-        "squares itself, without the root.": np.sqrt(np.sum((a_C - a_G) ** 2)) / norm,
+        tr(
+            "You left out the normaliser: J_content = 1/(4·n_H·n_W·n_C) · Σ (a_C − a_G)²; "
+            "without it the cost grows with the layer's size."
+        ): np.sum((a_C - a_G) ** 2),
+        tr(
+            "You divided by n_H·n_W·n_C (the mean) but forgot the 4: the normaliser is "
+            "1/(4·n_H·n_W·n_C)."
+        ): np.sum((a_C - a_G) ** 2) / (n_H * n_W * n_C),
+        tr(
+            "You compared Gram matrices: that is the style cost. The content cost compares "
+            "the activations themselves, position by position (a_C − a_G), so it keeps where "
+            "things are."
+        ): gram_sq / norm,
+        tr(
+            "You compared Gram matrices with the style normaliser: that is J_style^[l]. The "
+            "content cost compares the activations a_C − a_G directly."
+        ): gram_sq / norm**2 * 4,
+        tr(
+            "You squared the wrong thing: (Σ (a_C − a_G))² squares the total, so differences "
+            "of opposite sign cancel; square each difference, then sum."
+        ): np.sum(a_C - a_G) ** 2 / norm,
+        tr(
+            "You squared the wrong thing: Σ (a_C² − a_G²) is a difference of squares; square "
+            "the difference of each entry, (a_C − a_G)², then sum."
+        ): np.sum(a_C**2 - a_G**2) / norm,
+        tr(
+            "You forgot to square: sum the squared differences (a_C − a_G)², not the absolute ones."
+        ): np.sum(np.abs(a_C - a_G)) / norm,
+        tr(
+            "You took the square root (a Euclidean distance): the content cost is the sum of "
+            "squares itself, without the root."
+        ): np.sqrt(np.sum((a_C - a_G) ** 2)) / norm,
     }
 
 
@@ -171,8 +216,12 @@ def content_cost_function(fn) -> Feedback:
                 return Feedback(False, hint)
         return Feedback(
             False,
-            f"For activations of shape (n_C, n_H, n_W) = {shape} your function gave {got:.6g}, "
-            f"expected {expected:.6g}: square each difference a_C − a_G, sum over every entry, "
-            "divide by 4·n_H·n_W·n_C.",
+            tr(
+                "For activations of shape (n_C, n_H, n_W) = {shape} your function gave "
+                "{got:.6g}, expected {expected:.6g}: square each difference a_C − a_G, sum "
+                "over every entry, divide by 4·n_H·n_W·n_C."
+            ).format(shape=shape, got=got, expected=expected),
         )
-    return Feedback(True, "Correct: your content cost matches the notes' formula on two shapes.")
+    return Feedback(
+        True, tr("Correct: your content cost matches the notes' formula on two shapes.")
+    )

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from .. import nets
+from ..i18n import tr
 from ..validate import check_int
 from .costs import (
     check_weight,
@@ -287,7 +288,7 @@ def descend(cost, x: torch.Tensor, *, steps: int, lr: float, optimizer: str, pro
         closure.last = (j.detach(), jc.detach(), js.detach())
         return j
 
-    for _ in tqdm(range(steps), desc="style transfer", disable=not progress, leave=False):
+    for _ in tqdm(range(steps), desc=tr("style transfer"), disable=not progress, leave=False):
         opt.step(closure)
         with torch.no_grad():
             x.clamp_(0, 1)

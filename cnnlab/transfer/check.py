@@ -9,6 +9,7 @@ from __future__ import annotations
 import torch
 
 from ..feedback import Feedback, check_number
+from ..i18n import tr
 from .freezing import SmallCNN
 
 
@@ -18,28 +19,31 @@ def head_only_trainable(answer) -> Feedback:
     n_in, units = 32 * 2 * 2, 5
     conv = (1 * 9 * 16 + 16) + (16 * 9 * 32 + 32) + (32 * 9 * 32 + 32)
     slips = [
-        (n_in * units, "You forgot the biases: each of the 5 new units has one."),
-        (n_in * 10 + 10, "The new head has 5 outputs (digits 5-9), not 10."),
+        (n_in * units, tr("You forgot the biases: each of the 5 new units has one.")),
+        (n_in * 10 + 10, tr("The new head has 5 outputs (digits 5-9), not 10.")),
         (
             conv + n_in * units + units,
-            "That is the whole network: the frozen conv blocks do not count.",
+            tr("That is the whole network: the frozen conv blocks do not count."),
         ),
-        (conv, "Those are the frozen conv weights; count the ones that still train."),
-        (32 * units + units, "The head reads every number of conv3's output: 32 channels x 2 x 2."),
-        (0, "The new head is never frozen: it has to learn the new classes."),
+        (conv, tr("Those are the frozen conv weights; count the ones that still train.")),
+        (
+            32 * units + units,
+            tr("The head reads every number of conv3's output: 32 channels x 2 x 2."),
+        ),
+        (0, tr("The new head is never frozen: it has to learn the new classes.")),
     ]
-    generic = (
+    generic = tr(
         "Only the head trains: find how many numbers it reads (conv3's output, flattened), "
         "then count one weight per (input, output) pair plus one bias per output."
     )
-    return check_number(answer, n_in * units + units, slips, generic, "parameter count")
+    return check_number(answer, n_in * units + units, slips, generic, tr("parameter count"))
 
 
 def freeze_function(freeze_all_but_head) -> Feedback:
     """Exercise 09.2: ``freeze_all_but_head(model)`` must leave only ``model.head`` trainable
     (weight and bias) on a transfer.SmallCNN, and keep the weights unchanged."""
     if not callable(freeze_all_but_head) or isinstance(freeze_all_but_head, torch.nn.Module):
-        return Feedback(False, "Pass your function itself (no parentheses).")
+        return Feedback(False, tr("Pass your function itself (no parentheses)."))
 
     torch.manual_seed(0)
     model = SmallCNN(5)
@@ -49,52 +53,72 @@ def freeze_function(freeze_all_but_head) -> Feedback:
     body = [p.requires_grad for n, p in model.named_parameters() if not n.startswith("head")]
     head = {n: p.requires_grad for n, p in model.named_parameters() if n.startswith("head")}
     if any(not torch.equal(before[k], v) for k, v in model.state_dict().items()):
-        return Feedback(False, "Freezing must not change the weights, only whether they train.")
+        return Feedback(
+            False, tr("Freezing must not change the weights, only whether they train.")
+        )
     if all(body) and all(head.values()):
-        return Feedback(False, "Nothing is frozen: set requires_grad to False on the conv blocks.")
+        return Feedback(
+            False, tr("Nothing is frozen: set requires_grad to False on the conv blocks.")
+        )
     if not any(head.values()):
-        return Feedback(False, "The head is frozen too: then nothing can learn the new classes.")
+        return Feedback(
+            False, tr("The head is frozen too: then nothing can learn the new classes.")
+        )
     if not all(head.values()):
         frozen = [n for n, v in head.items() if not v]
         return Feedback(
-            False, f"Part of the head is frozen ({frozen}): both weight and bias train."
+            False,
+            tr("Part of the head is frozen ({frozen}): both weight and bias train.").format(
+                frozen=frozen
+            ),
         )
     if any(body):
         return Feedback(
-            False, "Some conv parameters still train: freeze every block before the head."
+            False, tr("Some conv parameters still train: freeze every block before the head.")
         )
-    return Feedback(True, "Correct: only the head's 645 parameters will train.")
+    return Feedback(True, tr("Correct: only the head's 645 parameters will train."))
 
 
 def mirror_function(mirror) -> Feedback:
     """Exercise 09.3: ``mirror(x)`` flips a (N, C, H, W) torch batch left-right."""
     if not callable(mirror):
-        return Feedback(False, "Pass your function itself (no parentheses).")
+        return Feedback(False, tr("Pass your function itself (no parentheses)."))
     x = torch.arange(2 * 3 * 4 * 5, dtype=torch.float32).reshape(2, 3, 4, 5)
     try:
         got = mirror(x.clone())
     except Exception as e:  # the learner's code: report, don't crash the notebook
-        return Feedback(False, f"Your function raised {type(e).__name__}: {e}")
+        return Feedback(
+            False,
+            tr("Your function raised {error}: {err}").format(error=type(e).__name__, err=e),
+        )
     got = torch.as_tensor(got)
     if got.shape != x.shape:
         return Feedback(
-            False, f"The output has shape {tuple(got.shape)}; it must keep {tuple(x.shape)}."
+            False,
+            tr("The output has shape {got}; it must keep {shape}.").format(
+                got=tuple(got.shape), shape=tuple(x.shape)
+            ),
         )
     wrong = {
-        "That flips top and bottom (axis H): a mirror swaps left and right (axis W, the last).": x.flip(
-            2
-        ),
-        "That reverses the colour channels (RGB -> BGR), not the columns.": x.flip(1),
-        "That reverses the order of the images in the batch, not their columns.": x.flip(0),
-        "That flips both axes (a 180° rotation): flip only the last axis, W.": x.flip(2, 3),
-        "Your function returns the batch unchanged.": x,
+        tr(
+            "That flips top and bottom (axis H): a mirror swaps left and right (axis W, the "
+            "last)."
+        ): x.flip(2),
+        tr("That reverses the colour channels (RGB -> BGR), not the columns."): x.flip(1),
+        tr("That reverses the order of the images in the batch, not their columns."): x.flip(0),
+        tr("That flips both axes (a 180° rotation): flip only the last axis, W."): x.flip(2, 3),
+        tr("Your function returns the batch unchanged."): x,
     }
     if torch.equal(got, x.flip(3)):
-        return Feedback(True, "Correct: column j of the output is column W-1-j of the input.")
+        return Feedback(
+            True, tr("Correct: column j of the output is column W-1-j of the input.")
+        )
     for hint, w in wrong.items():
         if torch.equal(got, w):
             return Feedback(False, hint)
-    return Feedback(False, "Not a left-right mirror yet: output[..., j] must be x[..., W-1-j].")
+    return Feedback(
+        False, tr("Not a left-right mirror yet: output[..., j] must be x[..., W-1-j].")
+    )
 
 
 def _views(x, pad: int):
@@ -110,7 +134,7 @@ def crop_flip_function(random_crop_flip) -> Feedback:
     image, zero-padded by ``pad``, cut back to H x W at its own random offset, and mirrored
     left-right with probability 1/2 (its own coin). Checked by properties over many calls."""
     if not callable(random_crop_flip):
-        return Feedback(False, "Pass your function itself (no parentheses).")
+        return Feedback(False, tr("Pass your function itself (no parentheses)."))
     torch.manual_seed(0)
     x, pad = torch.rand(16, 2, 5, 6) + 0.5, 2  # > 0 everywhere, so zero borders show
     gen = torch.Generator().manual_seed(0)
@@ -119,10 +143,17 @@ def crop_flip_function(random_crop_flip) -> Feedback:
         try:
             got = torch.as_tensor(random_crop_flip(x.clone(), pad, gen))
         except Exception as e:  # the learner's code: report, don't crash the notebook
-            return Feedback(False, f"Your function raised {type(e).__name__}: {e}")
+            return Feedback(
+                False,
+                tr("Your function raised {error}: {err}").format(error=type(e).__name__, err=e),
+            )
         if got.shape != x.shape:
-            return Feedback(False, f"Output shape {tuple(got.shape)}: pad, then cut back to "
-                            f"{tuple(x.shape)} (the input's H x W).")
+            return Feedback(
+                False,
+                tr("Output shape {got}: pad, then cut back to {shape} (the input's H x W).").format(
+                    got=tuple(got.shape), shape=tuple(x.shape)
+                ),
+            )
         seen = []
         for i in range(len(x)):
             plain, flipped = _views(x[i], pad)
@@ -130,21 +161,44 @@ def crop_flip_function(random_crop_flip) -> Feedback:
             hit += [(k, "flip") for k in range(len(flipped)) if torch.equal(got[i], flipped[k])]
             if not hit:
                 if any(torch.equal(got[i], v) for v in _views(x[i].flip(-2), pad)[0]):
-                    return Feedback(False, "That flips top-bottom (axis H): mirror the last axis, W.")
-                return Feedback(False, f"Image {i} is not a crop of the zero-padded image "
-                                "(mirrored or not): pad with zeros, cut an H x W window.")
+                    return Feedback(
+                        False, tr("That flips top-bottom (axis H): mirror the last axis, W.")
+                    )
+                return Feedback(
+                    False,
+                    tr(
+                        "Image {i} is not a crop of the zero-padded image (mirrored or not): "
+                        "pad with zeros, cut an H x W window."
+                    ).format(i=i),
+                )
             seen.append(hit[0])
         kinds |= {k for _, k in seen}
         offsets |= {o for o, _ in seen}
         in_batch.append(len(set(seen)) > 1)
     if kinds == {"plain"}:
-        return Feedback(False, "Nothing is ever mirrored: flip each image with probability 1/2.")
+        return Feedback(
+            False, tr("Nothing is ever mirrored: flip each image with probability 1/2.")
+        )
     if kinds == {"flip"}:
-        return Feedback(False, "Every image is mirrored: flip each one only with probability 1/2.")
+        return Feedback(
+            False, tr("Every image is mirrored: flip each one only with probability 1/2.")
+        )
     if len(offsets) == 1:
-        return Feedback(False, "The crop is always at the same place: draw a random offset "
-                        "in 0..2*pad (torch.randint with the generator).")
+        return Feedback(
+            False,
+            tr(
+                "The crop is always at the same place: draw a random offset in 0..2*pad "
+                "(torch.randint with the generator)."
+            ),
+        )
     if not any(in_batch):
-        return Feedback(False, "All images of a batch get the same crop and flip: draw an "
-                        "offset and a coin for each image.")
-    return Feedback(True, "Correct: each image gets its own random crop and its own coin.")
+        return Feedback(
+            False,
+            tr(
+                "All images of a batch get the same crop and flip: draw an offset and a coin "
+                "for each image."
+            ),
+        )
+    return Feedback(
+        True, tr("Correct: each image gets its own random crop and its own coin.")
+    )

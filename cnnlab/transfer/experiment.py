@@ -9,6 +9,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .. import nets
+from ..i18n import tr
 from ..validate import check_int
 from .freezing import STRATEGIES, SmallCNN, transfer_model
 
@@ -61,7 +62,7 @@ def transfer_experiment(
     n_classes = len(np.unique(np.asarray(train[1])))
     runs = [(s, n, seed) for n in sizes for s in strategies for seed in seeds]
     acc: dict = {s: {n: [] for n in sizes} for s in strategies}
-    for s, n, seed in tqdm(runs, desc="transfer runs", disable=not progress):
+    for s, n, seed in tqdm(runs, desc=tr("transfer runs"), disable=not progress):
         xs, ys = subset_per_class(*train, n, seed)
         model = transfer_model(pretrained, n_classes, STRATEGIES[s], seed)
         epochs = max(1, round(steps / -(-len(ys) // batch_size)))

@@ -14,10 +14,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from tests.filters.test_photos import PICTURE, png_bytes
 from tests.labserver import jupyterlab
 from tests.test_book import _ensure_chromium
 from tests.test_lab_browser import SHOTS, _image, _press, _settled, browser  # noqa: F401
+from tests.test_own_photo import PICTURE, png_bytes
 
 CELLS = [
     "%matplotlib inline\nfrom cnnlab import filters",

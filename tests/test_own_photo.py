@@ -1,4 +1,4 @@
-"""cnnlab.filters.photos.load_photo: a learner's own picture file, read, resized and checked,
+"""cnnlab.own_photo.load_photo: a learner's own picture file, read, resized and checked,
 with a clear message for what cannot be used. Every file here is generated into tmp_path."""
 
 from __future__ import annotations
@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime
 import io
 
+import matplotlib.figure
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from PIL import Image
 
-from cnnlab.filters.photos import load_photo
+from cnnlab.own_photo import load_photo
 
 RNG = np.random.default_rng(0)
 PICTURE = RNG.uniform(size=(60, 90, 3))  # (H, W, 3) floats in [0, 1]
@@ -140,3 +141,86 @@ def test_bad_arguments_name_what_was_wrong(source, kwargs, match):
 def test_a_folder_is_not_a_picture(tmp_path):
     with pytest.raises(ValueError, match="is a folder"):
         load_photo(tmp_path)
+
+
+# --- the upload button and photo_explorer ---------------------------------------------------
+
+
+def test_photo_explorer_says_what_to_do_until_a_photo_comes_then_draws_it():
+    from cnnlab.own_photo import photo_explorer
+
+    seen = []
+
+    def draw(picture):
+        seen.append(picture.shape)
+        fig = matplotlib.figure.Figure()
+        fig.subplots().imshow(picture)
+        return fig
+
+    box = photo_explorer(draw, size=45, title="test")
+    assert box.state["figure"] is None and "no photo yet" in box.state["error"]
+    assert box.picture.layout.display == "none"
+    box.controls["photo"].value = upload_value(png_bytes((PICTURE * 255).astype(np.uint8)))
+    assert box.state["error"] is None and seen == [(30, 45, 3)]
+    assert bytes(box.picture.value).startswith(b"\x89PNG")  # the Image widget holds the drawing
+    assert box.picture.layout.display is None
+    # a file that is not a picture: the reason, in place
+    box.controls["photo"].value = upload_value(b"Dear diary", name="holiday.png")
+    assert "holiday.png" in box.state["error"] and "text file" in box.state["error"]
+
+
+def test_photo_explorer_starts_from_a_path_and_refuses_a_bad_one_at_once(tmp_path):
+    from cnnlab.own_photo import photo_explorer
+
+    path = tmp_path / "mine.png"
+    Image.fromarray((PICTURE * 255).astype(np.uint8)).save(path)
+    box = photo_explorer(lambda p: matplotlib.figure.Figure(), size=30, title="t", photo=path)
+    assert box.state["error"] is None
+    with pytest.raises(ValueError, match="no file at"):
+        photo_explorer(lambda p: None, size=30, title="t", photo=tmp_path / "missing.png")
+    with pytest.raises(ValueError, match="size must be an integer >= 16"):
+        photo_explorer(lambda p: None, size=8, title="t")
+
+
+@pytest.fixture(scope="module")
+def photo_file(tmp_path_factory):
+    """A generated colour photo file (a smooth gradient with a disc), 96x128."""
+    y, x = np.mgrid[0:96, 0:128] / 128
+    rgb = np.stack([x, y, 0.5 + 0 * x], axis=-1)
+    rgb[(x - 0.5) ** 2 + (y - 0.4) ** 2 < 0.04] = (0.9, 0.2, 0.1)
+    path = tmp_path_factory.mktemp("photo") / "photo.png"
+    Image.fromarray((rgb * 255).astype(np.uint8)).save(path)
+    return path
+
+
+def test_feature_maps_explorer_draws_three_depths_of_vgg16(photo_file):
+    from cnnlab.classic.widgets import feature_maps_explorer
+
+    box = feature_maps_explorer(photo=photo_file, size=64)
+    assert box.state["error"] is None
+    text = " ".join(t.get_text() for ax in box.state["figure"].axes for t in ax.texts) + " ".join(
+        ax.get_ylabel() + ax.get_title() for ax in box.state["figure"].axes
+    )
+    assert all(layer in text for layer in ("relu1_2", "relu3_3", "relu5_3"))
+    assert "no photo yet" in feature_maps_explorer(size=64).state["error"]
+
+
+def test_face_detector_explorer_finds_no_face_in_a_gradient(photo_file):
+    from cnnlab.detection.widgets import face_detector_explorer
+
+    box = face_detector_explorer(photo=photo_file, size=128)
+    assert box.state["error"] is None
+    assert box.state["figure"].axes[0].get_title() == "your photo: 0 face(s)"
+
+
+def test_style_transfer_explorer_follows_the_style_buttons(photo_file):
+    from cnnlab.style.widgets import style_transfer_explorer
+
+    box = style_transfer_explorer(photo=photo_file, styles=("brick", "gravel"), size=32, steps=2)
+    assert box.state["error"] is None
+    titles = [ax.get_title() for ax in box.state["figure"].axes]
+    assert any("your photo in brick" in t for t in titles)
+    box.controls["style_name"].value = "gravel"
+    assert any("your photo in gravel" in ax.get_title() for ax in box.state["figure"].axes)
+    with pytest.raises(ValueError):
+        style_transfer_explorer(styles=("no such texture",), size=32, steps=2)

@@ -1,8 +1,8 @@
-"""Your own photo: read a picture file (a path, or the bytes of an upload), check it, resize it.
+"""Your own photo: read a picture file (a path, or the bytes of an upload), check it, resize it;
+the upload button, and an explorer that draws any picture function on the uploaded photo.
 
-Used by lesson 02 (the filter explorer and the learned-edge demo accept a learner's own
-picture). Nothing here is about filters: :func:`load_photo` is generic and can move to
-``cnnlab.data`` when other lessons need it.
+Used by lessons 02 (the filter explorer, learned edges), 07 (VGG16's feature maps), 10
+(face detection) and 12 (style transfer): each accepts a learner's own picture.
 
 Pillow reads the file (PNG, JPEG, GIF, BMP, TIFF, WebP, ...). A phone photo's EXIF
 orientation is applied, so it comes out the way up it was taken; transparent pixels are laid
@@ -22,13 +22,17 @@ ValueError: could not read the uploaded file as a picture: it looks like a text 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from pathlib import Path
 
+import ipywidgets as W
 import numpy as np
 
-from ..validate import check_flag, check_int
+from .explorer import explorer
+from .i18n import tr
+from .validate import check_flag, check_int
 
 #: Smallest accepted side, before and after resizing, in pixels (VGG16 halves it 4 times).
 MIN_SIDE = 16
@@ -44,40 +48,62 @@ def _read_source(source) -> tuple[bytes, str]:
     """(the file's bytes, a name for messages) from a path, bytes or an upload's value."""
     if isinstance(source, (tuple, list)):  # FileUpload.value: one dict per file
         if not source:
-            raise ValueError("nothing uploaded yet: press the Upload button and choose a picture")
+            raise ValueError(
+                tr("nothing uploaded yet: press the Upload button and choose a picture")
+            )
         source = source[0]
     if isinstance(source, dict):
         if "content" not in source:
-            raise ValueError(f"source must be {ACCEPTED}; this dict has no 'content'")
-        return bytes(source["content"]), repr(source.get("name", "the uploaded file"))
+            raise ValueError(
+                tr("source must be {accepted}; this dict has no 'content'").format(
+                    accepted=ACCEPTED
+                )
+            )
+        return bytes(source["content"]), repr(source.get("name", tr("the uploaded file")))
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), "the uploaded file"
+        return bytes(source), tr("the uploaded file")
     if isinstance(source, (str, os.PathLike)):
         path = Path(source).expanduser()
         if path.is_dir():
-            raise ValueError(f"{str(path)!r} is a folder; give the path of a picture file in it")
+            raise ValueError(
+                tr("{path!r} is a folder; give the path of a picture file in it").format(
+                    path=str(path)
+                )
+            )
         if not path.is_file():
             raise ValueError(
-                f"no file at {str(path)!r} (relative paths start in {os.getcwd()!r}); "
-                "check the name, or upload the picture instead"
+                tr(
+                    "no file at {path!r} (relative paths start in {cwd!r}); check the name, or "
+                    "upload the picture instead"
+                ).format(path=str(path), cwd=os.getcwd())
             )
         return path.read_bytes(), repr(str(path))
-    raise ValueError(f"source must be {ACCEPTED}, got {type(source).__name__}")
+    raise ValueError(
+        tr("source must be {accepted}, got {kind}").format(
+            accepted=ACCEPTED, kind=type(source).__name__
+        )
+    )
 
 
 def _not_a_picture(data: bytes, name: str) -> ValueError:
     """The message for bytes Pillow cannot read, saying what they look like instead."""
     if not data:
-        return ValueError(f"could not read {name} as a picture: it is empty (0 bytes)")
+        return ValueError(
+            tr("could not read {name} as a picture: it is empty (0 bytes)").format(name=name)
+        )
     # a multi-byte character cut at byte 200 decodes as U+FFFD at the very end only
     text = data[:200].decode("utf-8", errors="replace").rstrip("\ufffd")
     if text and all(ch.isprintable() or ch in "\r\n\t" for ch in text):
-        what = f"it looks like a text file (it starts {text[:40]!r})"
+        what = tr("it looks like a text file (it starts {start!r})").format(start=text[:40])
     else:
-        what = f"its first bytes {data[:8]!r} are not those of a picture format Pillow knows"
+        what = tr(
+            "its first bytes {start!r} are not those of a picture format Pillow knows"
+        ).format(start=data[:8])
     return ValueError(
-        f"could not read {name} as a picture: {what}; give a PNG, JPEG, GIF, BMP, TIFF or "
-        "WebP image (a file renamed to .png is still what it was)"
+        tr(
+            "could not read {name} as a picture: {what}; give a PNG, JPEG, GIF, BMP, TIFF or "
+            "WebP image (a file renamed to .png is still what it was)"
+        ).format(name=name, what=what)
     )
 
 
@@ -96,9 +122,13 @@ def _open(data: bytes, name: str, size):
     except UnidentifiedImageError:
         raise _not_a_picture(data, name) from None
     except Image.DecompressionBombError as err:
-        raise ValueError(f"{name} is too large to open safely: {err}") from None
+        raise ValueError(
+            tr("{name} is too large to open safely: {err}").format(name=name, err=err)
+        ) from None
     except (OSError, SyntaxError, ValueError) as err:  # truncated or damaged files
-        raise ValueError(f"could not decode {name}: the file looks damaged ({err})") from None
+        raise ValueError(
+            tr("could not decode {name}: the file looks damaged ({err})").format(name=name, err=err)
+        ) from None
 
 
 def _divisor(img) -> float:
@@ -129,7 +159,9 @@ def _working_mode(img, name: str):
         return img.convert(target)
     except (ValueError, OSError) as err:
         raise ValueError(
-            f"could not convert {name} (Pillow mode {mode!r}) to {target}: {err}"
+            tr("could not convert {name} (Pillow mode {mode!r}) to {target}: {err}").format(
+                name=name, mode=mode, target=target, err=err
+            )
         ) from None
 
 
@@ -153,8 +185,10 @@ def _to_array(img, divisor: float, gray: bool) -> np.ndarray:
 def _check_side(h: int, w: int, min_side: int, name: str, when: str) -> None:
     if min(h, w) < min_side:
         raise ValueError(
-            f"{name} is too small: {w}x{h} pixels {when}; the shorter side must be at least "
-            f"{min_side} pixels (a 3x3 filter needs room, VGG16 halves the picture 4 times)"
+            tr(
+                "{name} is too small: {w}x{h} pixels {when}; the shorter side must be at least "
+                "{min_side} pixels (a 3x3 filter needs room, VGG16 halves the picture 4 times)"
+            ).format(name=name, w=w, h=h, when=when, min_side=min_side)
         )
 
 
@@ -181,13 +215,15 @@ def load_photo(source, size: int | None = 256, gray: bool = False, min_side: int
     data, name = _read_source(source)
     img = _open(data, name, size)
     w, h = img.size
-    _check_side(h, w, min_side, name, "as read")
+    _check_side(h, w, min_side, name, tr("as read"))
     if not gray and img.mode in GREY_MODES:
         raise ValueError(
-            f"{name} is a grey picture (1 channel, Pillow mode {img.mode!r}); this needs a "
-            "colour (RGB) photo, as the trained networks were trained on colour photographs. "
-            "Choose a colour picture, or load it with gray=True and make 3 equal channels "
-            "yourself: np.stack([g] * 3, axis=-1)"
+            tr(
+                "{name} is a grey picture (1 channel, Pillow mode {mode!r}); this needs a "
+                "colour (RGB) photo, as the trained networks were trained on colour "
+                "photographs. Choose a colour picture, or load it with gray=True and make 3 "
+                "equal channels yourself: np.stack([g] * 3, axis=-1)"
+            ).format(name=name, mode=img.mode)
         )
     divisor = _divisor(img)
     img = _working_mode(img, name)
@@ -196,7 +232,70 @@ def load_photo(source, size: int | None = 256, gray: bool = False, min_side: int
 
         scale = size / max(w, h)
         new = (max(1, round(w * scale)), max(1, round(h * scale)))
-        _check_side(new[1], new[0], min_side, name, f"after resizing to a longer side of {size}")
+        when = tr("after resizing to a longer side of {size}").format(size=size)
+        _check_side(new[1], new[0], min_side, name, when)
         if new != (w, h):
             img = img.resize(new, Image.Resampling.LANCZOS, reducing_gap=3.0)
     return _to_array(img, divisor, gray)
+
+
+# --- in a notebook: the upload button, decoded uploads, an explorer around them ------------
+
+
+def photo_upload() -> W.FileUpload:
+    """The upload button for the learner's own picture (one image file)."""
+    return W.FileUpload(
+        accept="image/*",
+        multiple=False,
+        description=tr("Upload your photo"),
+        layout=W.Layout(width="auto"),  # the default width cuts the label short
+    )
+
+
+class PhotoCache:
+    """Decoded uploads, so a redraw never decodes the same file twice.
+
+    ``photo(upload_value, size, gray)`` returns :func:`load_photo`'s array, keyed by the
+    file's content; ValueErrors (not a picture, too small, ...) pass through to the explorer,
+    which shows them in place.
+    """
+
+    def __init__(self):
+        self.arrays = {}
+
+    def photo(self, upload_value, size: int, gray: bool) -> np.ndarray:
+        if not upload_value:
+            raise ValueError(
+                tr(
+                    "no photo yet: press 'Upload your photo' and choose a picture file (PNG, "
+                    "JPEG, ...), or pass photo='path/to/picture.jpg' when you build the explorer"
+                )
+            )
+        entry = upload_value[0]
+        key = (hashlib.sha1(bytes(entry["content"])).hexdigest(), size, gray)
+        if key not in self.arrays:
+            self.arrays[key] = load_photo(entry, size=size, gray=gray)
+        return self.arrays[key]
+
+
+def photo_explorer(draw, *, size: int, title: str, photo=None, gray: bool = False) -> W.VBox:
+    """An upload button above a picture: ``draw(picture)`` on the learner's own photo.
+
+    draw: function of one (H, W, 3) picture in [0, 1] (``(H, W)`` if gray) returning a
+    Figure; it may be slow (a network's forward pass): it runs once per upload. size: the
+    picture's longer side in pixels after :func:`load_photo`. photo: a path or bytes shown
+    until something is uploaded (read now, so a bad path fails at once). Until there is a
+    picture, and for a file that cannot be used, the reason is shown in place of the
+    picture. Returns the :func:`cnnlab.explorer.explorer` VBox (``.controls["photo"]`` is
+    the FileUpload).
+    """
+    size = check_int("size", size, MIN_SIDE)
+    given = None if photo is None else load_photo(photo, size=size, gray=gray)
+    uploads = PhotoCache()
+
+    def picture(photo=()):
+        if not photo and given is not None:
+            return draw(given)
+        return draw(uploads.photo(photo, size, gray))
+
+    return explorer(picture, {"photo": photo_upload()}, title=title)
