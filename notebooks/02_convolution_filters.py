@@ -66,7 +66,7 @@ import torch
 import torch.nn.functional as F
 
 import cnnlab
-from cnnlab import drawing, filters, frames
+from cnnlab import drawing, filters, frames, own_photo
 from cnnlab.data import image, to_nchw
 
 np.set_printoptions(precision=4, suppress=True)
@@ -930,7 +930,7 @@ drawing.plot_images(
 # %% [markdown]
 # ## 14. Your own photo
 #
-# Everything above runs on any photo. `filters.photos.load_photo(source, size)` reads a
+# Everything above runs on any photo. `own_photo.load_photo(source, size)` reads a
 # picture file, given as a path on your computer or as the bytes of an upload. It turns a
 # phone photo the way up it was taken, resizes it so that the longer side is `size` pixels,
 # and checks it: a file that is not a picture, a picture that is too small, or a grey
@@ -943,7 +943,7 @@ drawing.plot_images(
 from matplotlib.cbook import get_sample_data
 
 my_photo_path = get_sample_data("grace_hopper.jpg", asfileobj=False)  # or "my_photo.jpg"
-my_photo = filters.photos.load_photo(my_photo_path, size=256)
+my_photo = own_photo.load_photo(my_photo_path, size=256)
 print(
     "read:",
     my_photo.shape,
@@ -980,7 +980,7 @@ mistakes = {
 }
 for what, source in mistakes.items():
     try:
-        filters.photos.load_photo(source, size=256)
+        own_photo.load_photo(source, size=256)
     except ValueError as err:
         print(f"{what}: {err}\n")
 
@@ -1141,7 +1141,7 @@ filters.check.filter_bank_params(solution_4)
 # * The first layer of that trained VGG16 learned what the lecture says: of its 64 filters,
 #   41 are oriented edges at angles all around the half-turn and 19 compare opposing
 #   colours; one of them draws almost exactly our hand-made red-minus-green map.
-# * `filters.photos.load_photo` reads your own picture (a path or an upload) with a clear
+# * `own_photo.load_photo` reads your own picture (a path or an upload) with a clear
 #   message for what cannot be used; the filter explorer and the learned-edge explorer take
 #   it, and every explorer control works from the keyboard. The pre-computed scrubbers are
 #   the kernel-free versions of the explorers for the static book.

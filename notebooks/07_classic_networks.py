@@ -679,13 +679,16 @@ print(
 )
 
 # %% [markdown]
-# Faster, but the time need not fall as far as the multiplications: a depthwise conv does
-# only 9 multiply-adds for each number it reads and writes, so it waits for memory more
-# than it computes, and libraries have tuned normal convolutions for longer.
-# `benchmarks/bench_depthwise.py` times MobileNet's layer shapes on the CPU (and on a GPU
-# when there is one); its table in `benchmarks/RESULTS.md` shows, for each shape, how far
-# the time falls next to the multiplications. On the large maps with few channels of
-# MobileNet's first layers a CPU may gain nothing at all.
+# The two ratios printed above need not agree, and not always in the same direction: a
+# timing on one image, on a shared machine, moves from run to run, and a library may handle
+# batch 1 and batch 8 very differently. What holds across runs is measured by
+# `benchmarks/bench_depthwise.py` (MobileNet's layer shapes, batch 8, best of several
+# rounds; its table is in `benchmarks/RESULTS.md`). On this course's 2-core CPU the
+# multiplications fell to 0.11–0.13 of the normal conv's, but the time only to 0.30–1.20:
+# for this 28×28×256 layer 0.65, and on the 112×112 maps with few channels of MobileNet's
+# first layers the separable pair was *slower*. A depthwise conv does only 9 multiply-adds
+# for each number it reads and writes, so it waits for memory more than it computes, and
+# libraries have tuned normal convolutions for longer.
 #
 # **MobileNet's blocks.** MobileNet v1 is a stack of such pairs, each conv followed by
 # batch normalisation (lesson 08: per channel, a learned scale and shift; 2 parameters per
@@ -886,6 +889,22 @@ for name in depths:
 # single 1×1 conv (its fifth side output, lessons 02 and 04), so the outline information is
 # in those maps even where the strongest units do not point to it.
 #
+# ### Your own photo
+#
+# Upload a picture of your own (press **Upload your photo**, or Tab to it and press Space)
+# and the explorer below draws the same three depths for it: VGG16 from HED, and at each
+# layer the five channels that respond most strongly to *your* photo (so they are not
+# always the five shown above, which were chosen over the shipped photos). The photo is
+# resized so that its longer side is 224 pixels, and it goes only to the Python kernel
+# that runs this notebook. A path works too:
+# `classic.widgets.feature_maps_explorer(photo="my_photo.jpg")`. Until a photo is
+# uploaded, and for a file that is not a picture, the explorer says why in place of the
+# maps.
+
+# %% tags=["nbval-ignore-output"]
+classic.widgets.feature_maps_explorer()
+
+# %% [markdown]
 # ### A contrast: a small network trained here on digits
 #
 # The same two pictures for a network we train ourselves in a few seconds, so that every
@@ -999,7 +1018,8 @@ classic.plot.plot_top_patches(
 # * A **depthwise-separable** convolution (depthwise $f\times f$, `groups` = channels,
 #   then pointwise 1×1) costs $1/n_C' + 1/f^2$ of a normal one; **MobileNet** v1 stacks
 #   them, v2 puts the depthwise conv between a 1×1 expansion and a linear 1×1 projection,
-#   with a residual connection when the shape allows. The clock gains less than the count.
+#   with a residual connection when the shape allows. The clock follows the count only
+#   loosely (memory, not arithmetic, limits a depthwise conv): time it on your machine.
 # * In a trained VGG16 (HED's, fine-tuned for edges) early units detect edges, colours
 #   and simple patterns in small windows; deeper units, seeing larger windows, respond to
 #   larger structures: textures, parts, whole regions.

@@ -694,6 +694,21 @@ for point, (x, y) in zip(detection.plot_faces.LANDMARKS, found["astronaut"][2][0
     print(f"  {point:<18} ({x:6.1f}, {y:6.1f})")
 
 # %% [markdown]
+# ### Your own photo
+#
+# The same detector on a picture of your own: press **Upload your photo** (or Tab to it
+# and press Space) and choose a photo with faces in it.
+# `detection.widgets.face_detector_explorer()` resizes it so that its longer side is 512
+# pixels, runs `pretrained.detect_faces` on it (faces smaller than 20 pixels at that size
+# are not looked for) and draws the boxes, scores and five landmarks. Try a group photo, a
+# face in profile, a face half in shadow: where does the cascade hold, and where does it
+# miss? The picture goes only to the Python kernel that runs this notebook; a path works
+# too: `detection.widgets.face_detector_explorer(photo="my_photo.jpg")`.
+
+# %% tags=["nbval-ignore-output"]
+detection.widgets.face_detector_explorer()
+
+# %% [markdown]
 # ## 7. Bounding box predictions: the YOLO grid
 #
 # YOLO (Redmon et al., 2015) combines sections 1 and 5. Cut the image into an

@@ -555,6 +555,20 @@ style.plot.plot_generated(
 # setting from one pair to another.
 
 # %% [markdown]
+# ### Your own photo
+#
+# Upload a photo (press **Upload your photo**, or Tab to it and press Space) and pick a
+# style with the buttons: `style.widgets.style_transfer_explorer()` runs the transfer of
+# this section on it ($\alpha = 10$, $\beta = 0.01$, 128 px, 40 L-BFGS steps, VGG16 from
+# HED). Each new photo or style is a new optimisation, as long as one of the transfers above
+# (their times are printed); each (photo, style) pair is kept once made, so going back to a
+# style is instant. The picture goes only to the Python kernel that runs this notebook; a path
+# works too: `style.widgets.style_transfer_explorer(photo="my_photo.jpg")`.
+
+# %% tags=["nbval-ignore-output"]
+style.widgets.style_transfer_explorer(net=net, device=dev)
+
+# %% [markdown]
 # ## Summary
 #
 # - Style transfer optimises the **pixels** of $G$, not a network: $J(G) = \alpha
