@@ -17,6 +17,10 @@ outputs, execution counts and widget state), which is sound because the code is 
     python book/translation.py update     # follow English edits (new cells come in English)
     python book/translation.py check      # what is untranslated, stale or out of step
     python book/translation.py build      # write notebooks/vi/*.ipynb
+    python book/translation.py landing    # write notebooks/START_HERE.ipynb
+
+``make lab`` opens notebooks/START_HERE.ipynb: the lessons in English and in Vietnamese, each
+linked, with their titles taken from the lessons themselves.
 """
 
 from __future__ import annotations
@@ -214,6 +218,35 @@ def build(english: Path) -> Path:
     return out
 
 
+LANDING = NOTEBOOKS / "START_HERE.ipynb"
+
+
+def _title(path: Path) -> str:
+    """A lesson's title: its first markdown heading, without the leading '# '."""
+    first = next(c for c in jupytext.read(path).cells if c.cell_type == "markdown")
+    return first.source.strip().splitlines()[0].lstrip("# ").strip()
+
+
+def landing_notebook() -> nbformat.NotebookNode:
+    """notebooks/START_HERE.ipynb: where `make lab` opens, one list per language."""
+    en = [f"- [{_title(p)}]({p.stem}.ipynb)" for p in english_lessons()]
+    vi = [f"- [{_title(vi_path(p))}](vi/{p.stem}.ipynb)" for p in english_lessons() if vi_path(p).exists()]
+    cells = [
+        "# cnnlab: convolutional networks, interactively\n\n"
+        "One lesson per notebook. Open one, then **Run → Run All Cells**; every picture is drawn "
+        "by the code above it and the sliders redraw it. Lessons in English:\n\n" + "\n".join(en),
+        "## Tiếng Việt\n\n"
+        "Toàn bộ khóa học cũng có bằng tiếng Việt, trong thư mục `vi/`: cùng mã, cùng kết quả, "
+        "lời giảng, gợi ý bài tập và nhãn của các widget đều bằng tiếng Việt. Các bài học:\n\n"
+        + "\n".join(vi),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"start-{i}"
+    return nb
+
+
 def _select(names: list[str]) -> list[Path]:
     lessons = english_lessons()
     if not names:
@@ -226,10 +259,14 @@ def _select(names: list[str]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["start", "update", "check", "build"])
+    ap.add_argument("command", choices=["start", "update", "check", "build", "landing"])
     ap.add_argument("lessons", nargs="*", help="lesson names or number prefixes (default: all)")
     args = ap.parse_args(argv)
     lessons = _select(args.lessons)
+    if args.command == "landing":
+        nbformat.write(landing_notebook(), LANDING)
+        print(LANDING.relative_to(ROOT))
+        return 0
     if args.command == "start":
         for p in lessons:
             print(start(p).relative_to(ROOT))

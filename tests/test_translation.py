@@ -96,3 +96,13 @@ def test_changed_code_is_caught(tmp_path, monkeypatch):
     vi = translation.start(english)
     vi.write_text(vi.read_text().replace("x = 1", "x = 2"))
     assert any("code cell" in p for p in translation.problems(english))
+
+
+def test_the_landing_page_links_every_lesson_in_both_languages():
+    """`make lab` opens notebooks/START_HERE.ipynb: it must be what the lessons say now."""
+    stored = nbformat.read(translation.LANDING, as_version=4)
+    assert stored == translation.landing_notebook(), "run `python book/translation.py landing`"
+    text = "\n".join(c.source for c in stored.cells)
+    for p in LESSONS:
+        assert f"]({p.stem}.ipynb)" in text and f"](vi/{p.stem}.ipynb)" in text
+        assert (p.parent / "vi" / f"{p.stem}.ipynb").exists()

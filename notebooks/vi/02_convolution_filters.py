@@ -18,9 +18,9 @@
 #
 # Một tầng tích chập (convolutional layer) sở hữu một vài bộ lọc (filter) nhỏ (chẳng hạn 3×3).
 # Mỗi bộ lọc đi qua mọi vị trí của ảnh; tại mỗi vị trí, nó nhân các điểm ảnh (pixel) nằm bên
-# dưới với các trọng số của chính nó rồi cộng các tích lại. Con số duy nhất đó cho biết "vùng
-# ảnh này giống mẫu hình của tôi đến mức nào?". Ghi các con số đó lại theo từng vị trí, ta được
-# một ảnh mới, gọi là **ánh xạ kích hoạt** (activation map).
+# dưới với các trọng số của chính nó rồi cộng các tích lại. Con số duy nhất đó cho biết "mảnh
+# ảnh (patch) này giống mẫu hình của tôi đến mức nào?". Ghi các con số đó lại theo từng vị trí,
+# ta được một ảnh mới, gọi là **ánh xạ kích hoạt** (activation map).
 #
 # Trong bài này, chúng ta sẽ
 #
@@ -72,7 +72,7 @@ import torch
 import torch.nn.functional as F
 
 import cnnlab
-from cnnlab import drawing, filters, frames
+from cnnlab import drawing, filters, frames, own_photo
 from cnnlab.data import image, to_nchw
 
 np.set_printoptions(precision=4, suppress=True)
@@ -130,9 +130,9 @@ filters.plot.plot_conv_step(x, w, 0, 1)
 
 # %% [markdown] en="440fae366d88"
 # Đầu ra sáng lên (30) đúng tại những chỗ cửa sổ nằm vắt ngang đường biên, và bằng 0 khi cửa sổ
-# nhìn thấy một vùng phẳng: tổng các trọng số bằng 0, nên một vùng không đổi cho ra 0.
-# Dải sáng trông dày (một nửa đầu ra!) chỉ vì ảnh quá nhỏ; trên một ảnh chụp rộng 1000 điểm ảnh,
-# một dải rộng hai điểm ảnh chỉ là một đường mảnh.
+# nhìn thấy một vùng phẳng: tổng các trọng số bằng 0, nên một mảnh ảnh không đổi cho ra 0. Dải
+# sáng trông dày (một nửa đầu ra!) chỉ vì ảnh quá nhỏ; trên một ảnh chụp rộng 1000 điểm ảnh, một
+# dải rộng hai điểm ảnh chỉ là một đường mảnh.
 #
 # Dấu của kết quả mang theo *hướng* của sự thay đổi. Lấy ảnh đối xứng qua gương (trái tối,
 # phải sáng) thì cùng bộ lọc đó trả lời −30:
@@ -150,9 +150,9 @@ filters.widgets.conv_step_explorer()
 
 # %% [markdown] en="7bf937cc4edb"
 # **Bạn đang đọc bài này dưới dạng trang web?** Thanh trượt cần một kernel Python đang chạy, mà
-# cuốn sách đã xuất bản thì không có. Đây là phiên bản không cần kernel dành cho người đọc sách
-# tĩnh: cùng hình vẽ đó, được tính sẵn cho cả 16 vị trí đầu ra. Hãy kéo thanh trượt của nó hoặc
-# nhấn play để đưa cửa sổ đi qua ảnh, lần lượt từng hàng.
+# cuốn sách đã xuất bản thì không có. Đây là phiên bản không cần kernel Python, dành cho người
+# đọc sách tĩnh: cùng hình vẽ đó, được tính sẵn cho cả 16 vị trí đầu ra. Hãy kéo thanh trượt của
+# nó hoặc nhấn play để đưa cửa sổ đi qua ảnh, lần lượt từng hàng.
 
 # %% tags=["nbval-ignore-output"]
 positions = [dict(row=r, col=c) for r in range(4) for c in range(4)]
@@ -166,8 +166,8 @@ frames.scrubber(
 # hàng và cột) trước khi trượt nó; phép chúng ta vừa tính, không lật, được gọi là *tương quan
 # chéo* (cross-correlation). Các thư viện học sâu (PyTorch, TensorFlow, cnnlab) đều tính tương
 # quan chéo nhưng gọi nó là tích chập. Với các bộ lọc được học thì sự khác biệt này không quan
-# trọng (mạng đơn giản sẽ học các trọng số đã lật), nhưng nó quan trọng khi bạn so sánh với một
-# thư viện xử lý tín hiệu, như SciPy cho thấy: `convolve2d` của nó có lật, còn `correlate2d` thì
+# trọng (mạng chỉ việc học các trọng số đã lật), nhưng nó quan trọng khi bạn so sánh với một thư
+# viện xử lý tín hiệu, như SciPy cho thấy: `convolve2d` của nó có lật, còn `correlate2d` thì
 # không.
 
 # %%
@@ -412,8 +412,8 @@ print(
 # %% [markdown] en="d27d1a6c23d5"
 # Phép đếm này không hề nhắc đến kích thước ảnh: cùng 280 con số đó trượt trên một ảnh thu nhỏ
 # hay một ảnh chụp lớn (**chia sẻ trọng số**, weight sharing). Ngược lại, một tầng kết nối đầy
-# đủ (fully connected layer) với 10 nút cần một trọng số cho mỗi con số đầu vào ở mỗi nút, nên
-# nó lớn dần theo kích thước ảnh:
+# đủ (fully connected layer) với 10 nút (unit) cần một trọng số cho mỗi con số đầu vào ở mỗi
+# nút, nên nó lớn dần theo kích thước ảnh:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -451,7 +451,7 @@ one_layer = cnnlab.conv2d(cam[None, None], w12[None, None])
 print("two layers == one layer:", np.allclose(two_layers, one_layer))
 
 # %% [markdown] en="7b8ad36bd636"
-# Điều tương tự cũng đúng với cả những tầng đầy đủ có nhiều kênh và hệ số điều chỉnh: hai tầng
+# Điều tương tự cũng đúng với trọn vẹn các tầng, có nhiều kênh và hệ số điều chỉnh: hai tầng
 # ngẫu nhiên 3 → 4 → 2 kênh gộp lại thành một tầng gồm 2 bộ lọc kích thước 5×5×3 (và
 # `filters.combine_biases` cho ra hệ số điều chỉnh của tầng đó).
 
@@ -509,14 +509,14 @@ for name, f in (("conv -> conv", linear_stack), ("conv -> ReLU -> conv", relu_st
 # (learning rate). Ở đây hàm mất mát là trung bình bình phương sai số (mean squared error) trên
 # toàn bộ $M$ giá trị đầu ra, $L(w) = \frac{1}{M}\sum (x * w - t)^2$.
 #
-# Gradient đến từ **lượt truyền ngược** (backward pass) của phép tích chập: biết mất mát thay đổi
-# thế nào theo từng giá trị đầu ra, $\partial L / \partial \text{out}$, nó trả về mất mát thay đổi
-# thế nào theo từng trọng số, từng điểm ảnh đầu vào và hệ số điều chỉnh (quy tắc dây chuyền áp
-# dụng cho một tầng; **lan truyền ngược** (backpropagation) áp dụng nó lần lượt qua từng tầng,
-# từ mất mát ngược về đầu vào). Ở đây
-# $\partial L / \partial \text{out} = \frac{2}{M}(x * w - t)$, và `cnnlab.conv2d_backward` trả về
-# $\partial L / \partial w$: mỗi trọng số thu thập gradient truyền về (upstream gradient) nhân với
-# điểm ảnh mà nó đã nhân, tại mọi vị trí.
+# Gradient đến từ **lượt truyền ngược** (backward pass) của phép tích chập: biết mất mát thay
+# đổi thế nào theo từng giá trị đầu ra, $\partial L / \partial \text{out}$, nó trả về mất mát
+# thay đổi thế nào theo từng trọng số, từng điểm ảnh đầu vào và hệ số điều chỉnh (quy tắc dây
+# chuyền áp dụng cho một tầng; **lan truyền ngược** (backpropagation) áp dụng nó lần lượt qua
+# từng tầng, từ mất mát ngược về đầu vào). Ở đây
+# $\partial L / \partial \text{out} = \frac{2}{M}(x * w - t)$, và `cnnlab.conv2d_backward` trả
+# về $\partial L / \partial w$: mỗi trọng số thu thập gradient truyền về từ phía sau (upstream
+# gradient) nhân với điểm ảnh mà nó đã nhân, tại mọi vị trí.
 #
 # Các ảnh là bốn vùng cắt xám 48×48 (cỏ, sỏi, gạch, người cầm máy ảnh), đã được **chuẩn
 # hóa** (mỗi ảnh có trung bình bằng 0 và phương sai bằng 1), và chúng ta sẽ thấy điều này quan
@@ -536,10 +536,10 @@ drawing.plot_images(
 )
 
 # %% [markdown] en="7bb52be1534d"
-# Viết chi tiết một bước gradient: lượt truyền xuôi, mất mát, gradient truyền về, lượt truyền
-# ngược. Sau đó là cùng gradient đó tính bằng **autograd** của PyTorch (tính vi phân tự động:
-# PyTorch ghi lại các phép toán của lượt tính xuôi và tự lấy đạo hàm chúng), vốn không biết gì
-# về lượt truyền ngược của chúng ta.
+# Viết chi tiết một bước gradient: lượt truyền xuôi (forward pass), mất mát, gradient truyền về
+# từ phía sau, lượt truyền ngược. Sau đó là cùng gradient đó tính bằng **autograd** của PyTorch
+# (tính vi phân tự động: PyTorch ghi lại các phép toán của lượt truyền xuôi và tự lấy đạo hàm
+# chúng), vốn không biết gì về lượt truyền ngược của chúng ta.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -583,9 +583,9 @@ filters.plot.plot_filter_learning(
 # Điểm khởi đầu ngẫu nhiên trở thành Sobel, chính xác đến ba chữ số thập phân và hơn nữa: chỉ
 # riêng các ví dụ đã xác định được cả chín con số. Mất mát giảm hơn $10^{10}$ lần sau 500 bước.
 #
-# Vì sao phải chuẩn hóa ảnh? Với điểm ảnh thô trong $[0, 1]$, mọi vùng ảnh đều có chung một độ
-# sáng nền lớn, khiến mất mát dốc theo một số hướng và rất bằng phẳng theo các hướng khác; một độ
-# dài bước đủ nhỏ cho các hướng dốc sẽ chỉ nhích từng chút dọc theo các hướng phẳng. Cùng số
+# Vì sao phải chuẩn hóa ảnh? Với điểm ảnh thô trong $[0, 1]$, mọi mảnh ảnh đều có chung một độ
+# sáng nền lớn, khiến mất mát dốc theo một số hướng và rất bằng phẳng theo các hướng khác; một
+# độ dài bước đủ nhỏ cho các hướng dốc sẽ chỉ nhích từng chút dọc theo các hướng phẳng. Cùng số
 # bước, cùng tốc độ học, với điểm ảnh thô:
 
 # %%
@@ -698,13 +698,13 @@ print(f"share of the error in the outer 2-pixel frame: {error[frame].sum() / err
 filters.plot.plot_reconstruction(small, responses, rebuilt, rec_losses, names4)
 
 # %% [markdown] en="fb7585832bf3"
-# Hạ gradient dựng lại ảnh chỉ từ các phản hồi của nó; phần lớn sai số còn lại nằm ở hai điểm ảnh
-# ngoài cùng, nơi ít cửa sổ phủ tới hơn (khung chấm mảnh quanh ảnh được dựng lại). Cách này
-# thành công vì dãy bộ lọc này không bỏ sót
-# mẫu hình nào: bộ lọc làm mờ thấy độ sáng phẳng, các bộ lọc Sobel thấy gradient, bộ lọc Laplace
-# thấy kết cấu mịn nhất. Chỉ giữ lại hai bộ lọc biên thì độ sáng phẳng trở nên vô hình: cộng một
-# hằng số vào ảnh không làm thay đổi phản hồi Sobel nào, nên ảnh dựng lại giữ nguyên độ sáng mà
-# nhiễu khởi đầu có, và các chi tiết ô bàn cờ mịn nhất cũng vẫn còn nhiễu.
+# Hạ gradient dựng lại ảnh chỉ từ các phản hồi của nó; phần lớn sai số còn lại nằm ở hai điểm
+# ảnh ngoài cùng, nơi ít cửa sổ phủ tới hơn (khung chấm mảnh quanh ảnh được dựng lại). Cách này
+# thành công vì dãy bộ lọc này không bỏ sót mẫu hình nào: bộ lọc làm mờ thấy độ sáng phẳng, các
+# bộ lọc Sobel thấy gradient, bộ lọc Laplace thấy kết cấu mịn nhất. Chỉ giữ lại hai bộ lọc biên
+# thì độ sáng phẳng trở nên vô hình: cộng một hằng số vào ảnh không làm thay đổi phản hồi Sobel
+# nào, nên ảnh dựng lại giữ nguyên độ sáng mà nhiễu khởi đầu có, và các chi tiết ô bàn cờ mịn
+# nhất cũng vẫn còn nhiễu.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -741,13 +741,13 @@ drawing.plot_images(
 # * Thân của nó là 13 tầng tích chập của **VGG16** (bài 07 giới thiệu toàn bộ mạng này): các bộ
 #   lọc 3×3 chia thành năm khối, giữa các khối có một tầng gộp cực đại (max pooling) 2×2 (bài
 #   05), nên khối $b$ làm việc trên ảnh có kích thước bằng $1/2^{b-1}$ ảnh gốc.
-# * Sau phép tích chập cuối cùng của mỗi khối, một **tích chập 1×1** (1×1 convolution; một bộ lọc
-#   kích thước 1×1, sâu bằng đầu vào của nó: một tổng có trọng số của các kênh tại mỗi điểm ảnh)
-#   biến các ánh xạ đặc trưng (feature map) của khối thành một điểm số biên cho mỗi điểm ảnh.
-#   Điểm số đó, sau khi được tăng mẫu (upsampling) lên kích thước ảnh chụp và đi qua **hàm
-#   sigmoid** $1/(1 + e^{-z})$, hàm ánh xạ mọi số vào khoảng $(0, 1)$, là một **đầu ra nhánh**
+# * Sau phép tích chập cuối cùng của mỗi khối, một **tích chập 1×1** (1×1 convolution; một bộ
+#   lọc kích thước 1×1, sâu bằng đầu vào của nó: một tổng có trọng số của các kênh tại mỗi điểm
+#   ảnh) biến các ánh xạ đặc trưng (feature map) của khối thành một điểm số biên cho mỗi điểm
+#   ảnh. Điểm số đó, sau khi được tăng mẫu (upsampling) lên kích thước ảnh chụp và đi qua **hàm
+#   sigmoid** $1/(1 + e^{-z})$, hàm ánh xạ mọi số vào khoảng $(0, 1)$, là một **đầu ra phụ**
 #   (side output): xác suất có biên tại mỗi điểm ảnh. Một tích chập 1×1 cuối cùng trộn năm điểm
-#   số nhánh (trước khi qua sigmoid) thành ánh xạ **hợp nhất** (fused).
+#   số phụ này (trước khi qua sigmoid) thành **ánh xạ hợp nhất** (fused map).
 # * **Trọng số đến từ đâu.** VGG16 ban đầu được huấn luyện để phân loại ImageNet (khoảng 1.2
 #   triệu ảnh chụp thuộc 1000 lớp). HED bắt đầu từ các trọng số đó và tinh chỉnh (fine-tune) toàn
 #   bộ mạng, bằng lan truyền ngược, để tái tạo các đường viền mà con người đã vẽ trên các ảnh của
@@ -758,7 +758,7 @@ drawing.plot_images(
 # `filters.learned.compare_edges` tính tất cả các ánh xạ của một ảnh chụp: cường độ biên của
 # Sobel và của Scharr trên ảnh xám (được co giãn sao cho biên mạnh nhất có màu trắng; viền ảnh
 # được đệm bằng bản sao của chính nó, nên không có biên giả nào đóng khung bức ảnh) cùng ánh xạ
-# hợp nhất và các đầu ra nhánh của HED trên ảnh màu. Ba ảnh chụp, cạnh dài hơn là 256 điểm ảnh:
+# hợp nhất và các đầu ra phụ của HED trên ảnh màu. Ba ảnh chụp, cạnh dài hơn là 256 điểm ảnh:
 
 # %%
 photos = {name: image(name, size=256) for name in ("astronaut", "chelsea", "coffee")}
@@ -781,15 +781,16 @@ filters.plot.plot_learned_edges(photos["coffee"], edge_maps["coffee"], title="co
 #   vật thể hay kết cấu bề mặt: lớp lông quanh mắt con mèo, vân gỗ của mặt bàn dưới tách cà phê.
 #   Đặt cạnh nhau, hai ánh xạ của chúng trông giống hệt nhau.
 # * **Ánh xạ hợp nhất của HED** vẽ những đường viền dày và sáng: khuôn mặt, mái tóc và bộ đồ của
-#   nhà du hành vũ trụ, tên lửa, chiếc tách và chiếc đĩa lót. Trên ảnh cà phê, nó để tối phần lớn
-#   vân gỗ, trong khi Sobel và Scharr vẽ vân gỗ ra. Ô mã bên dưới đo điều đó trên vùng gỗ trống ở
-#   góc trên bên phải của ảnh cà phê.
-# * Các **đầu ra nhánh** đi từ mịn đến thô. Tiêu đề mỗi hình ghi **vùng tiếp nhận** (receptive
-#   field) của nhánh đó: kích thước vùng ảnh chụp mà một giá trị của nhánh phụ thuộc vào (bài 04
-#   tính các giá trị này). Nhánh 1 đọc phép tích chập thứ hai (5 điểm ảnh, như một bộ lọc 5×5) và
-#   đánh dấu gần như mọi thay đổi, kể cả kết cấu, giống như Sobel; nhánh 5 đọc phép tích chập thứ
-#   13, sau bốn lần gộp (196 điểm ảnh), và chỉ hiện những dải mờ quanh các hình khối lớn nhất.
-#   Ánh xạ hợp nhất là một tổ hợp có trọng số được học của năm nhánh.
+#   nhà du hành vũ trụ, tên lửa, chiếc tách và chiếc đĩa lót. Trên ảnh cà phê, nó để tối phần
+#   lớn vân gỗ, trong khi Sobel và Scharr vẽ vân gỗ ra. Ô mã (cell) bên dưới đo điều đó trên
+#   mảnh ảnh chỉ có gỗ trơn ở góc trên bên phải của ảnh cà phê.
+# * Các **đầu ra phụ** đi từ mịn đến thô. Tiêu đề mỗi hình ghi **vùng tiếp nhận** (receptive
+#   field) của đầu ra phụ đó: kích thước của mảnh ảnh chụp mà một giá trị của nó phụ thuộc vào
+#   (bài 04 tính các giá trị này). Đầu ra phụ 1 (side 1) đọc phép tích chập thứ hai (5 điểm ảnh,
+#   như một bộ lọc 5×5) và đánh dấu gần như mọi thay đổi, kể cả kết cấu, giống như Sobel; đầu ra
+#   phụ 5 đọc phép tích chập thứ 13, sau bốn lần gộp (196 điểm ảnh), và chỉ hiện những dải mờ
+#   quanh các hình khối lớn nhất. Ánh xạ hợp nhất là một tổ hợp có trọng số được học của năm đầu
+#   ra phụ.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -799,14 +800,14 @@ for name in ("Sobel", "Scharr", "HED side 1", "HED fused"):
     print(f"{name:10s} mean on the wood / mean on the whole photo: {m[wood].mean() / m.mean():.2f}")
 
 # %% [markdown] en="6e5911345f9f"
-# Trên vùng gỗ, Sobel, Scharr và đầu ra nhánh nông nhất của HED phản hồi mạnh khoảng một nửa so
+# Trên vùng gỗ, Sobel, Scharr và đầu ra phụ nông nhất của HED phản hồi mạnh khoảng một nửa so
 # với mức trung bình trên cả ảnh chụp; còn ánh xạ hợp nhất chỉ khoảng một phần mười. Không ai
 # thiết kế các bộ lọc của HED để bỏ qua vân gỗ: những người vẽ đường viền cho BSDS500 đã đánh
 # dấu ranh giới giữa các vật thể và các vùng, chứ không đánh dấu kết cấu, và lan truyền ngược đã
 # dịch chuyển các bộ lọc để khớp với họ. Một dãy bộ lọc được học sẽ tìm ra những gì các ví dụ
 # huấn luyện đòi hỏi, và điều đó có thể nhiều hơn câu hỏi "độ sáng thay đổi ở đâu": đây là một
-# cách hiểu câu "not only edge" trong ghi chú bài giảng (mục 13 tìm ra cách hiểu còn lại: biên
-# ở mọi góc, và màu sắc).
+# cách hiểu câu "not only edge" trong ghi chú bài giảng (mục 13 tìm ra cách hiểu còn lại: biên ở
+# mọi góc, và màu sắc).
 
 # %% [markdown] en="86c86466f211"
 # ## 13. Tầng đầu tiên của một ConvNet đã huấn luyện học được gì
@@ -937,10 +938,10 @@ drawing.plot_images(
 # thì mạng vẫn cần bộ lọc tốt ("muốn học tốt thì vẫn cần filter tốt"), và hạ gradient tìm ra
 # những bộ lọc mà các ví dụ huấn luyện đòi hỏi, như vân gỗ ở mục 12 đã cho thấy.
 
-# %% [markdown] en="30c28cd98e60"
+# %% [markdown] en="a50cf4b275a0"
 # ## 14. Ảnh chụp của chính bạn
 #
-# Mọi thứ ở trên đều chạy được trên bất kỳ ảnh chụp nào. `filters.photos.load_photo(source, size)`
+# Mọi thứ ở trên đều chạy được trên bất kỳ ảnh chụp nào. `own_photo.load_photo(source, size)`
 # đọc một tệp ảnh, được cho dưới dạng đường dẫn trên máy tính của bạn hoặc dưới dạng các byte
 # của một tệp tải lên. Nó xoay ảnh chụp bằng điện thoại về đúng chiều lúc chụp, thay đổi kích
 # thước sao cho cạnh dài hơn bằng `size` điểm ảnh, và kiểm tra ảnh: một tệp không phải ảnh, một
@@ -953,7 +954,7 @@ drawing.plot_images(
 from matplotlib.cbook import get_sample_data
 
 my_photo_path = get_sample_data("grace_hopper.jpg", asfileobj=False)  # or "my_photo.jpg"
-my_photo = filters.photos.load_photo(my_photo_path, size=256)
+my_photo = own_photo.load_photo(my_photo_path, size=256)
 print(
     "read:",
     my_photo.shape,
@@ -990,16 +991,16 @@ mistakes = {
 }
 for what, source in mistakes.items():
     try:
-        filters.photos.load_photo(source, size=256)
+        own_photo.load_photo(source, size=256)
     except ValueError as err:
         print(f"{what}: {err}\n")
 
 # %% [markdown] en="f810478fbd09"
-# Hoặc tải ảnh lên: nhấn **Upload your photo** bên dưới (hoặc dùng Tab để tới nút đó rồi nhấn
-# Space), chọn một tệp, và công cụ khám phá sẽ hiển thị Sobel, Scharr và HED trên ảnh đó (HED mất
-# khoảng một giây trên CPU). Ảnh chỉ được gửi tới kernel Python đang chạy notebook này. Các nút
-# cho phép chọn giữa các ảnh chụp có sẵn và ảnh của bạn; một tệp không dùng được sẽ hiển thị
-# thông báo của nó ở chỗ của bức ảnh.
+# Hoặc tải ảnh lên: nhấn **Tải ảnh của bạn lên** bên dưới (hoặc dùng Tab để tới nút đó rồi nhấn
+# Space), chọn một tệp, và công cụ khám phá sẽ hiển thị Sobel, Scharr và HED trên ảnh đó (HED
+# mất khoảng một giây trên CPU). Ảnh chỉ được gửi tới kernel Python đang chạy notebook này. Các
+# nút bấm cho phép chọn giữa các ảnh chụp có sẵn và ảnh của bạn; một tệp không dùng được sẽ hiển
+# thị thông báo của nó ở chỗ của bức ảnh.
 
 # %% tags=["nbval-ignore-output"]
 filters.widgets.learned_edges_explorer()
@@ -1007,19 +1008,19 @@ filters.widgets.learned_edges_explorer()
 # %% [markdown] en="249ad91ab242"
 # ## Khám phá: một bộ lọc, một ánh xạ kích hoạt
 #
-# Chọn một bộ lọc và một ảnh bằng các nút (từ bàn phím: dùng Tab để tới một nút, nhấn Space để
-# bấm). Màu đỏ nghĩa là phản hồi dương, màu xanh lam là phản hồi âm, màu trắng là 0. Hãy thử
-# `laplacian` trên `brick`, `sobel_y` trên `coins`, `identity` trên bất cứ ảnh nào, và mọi bộ lọc
-# trên ảnh chụp của chính bạn: tải một ảnh lên, hoặc tạo công cụ khám phá bằng
+# Chọn một bộ lọc và một ảnh bằng các nút bấm (từ bàn phím: dùng Tab để tới một nút bấm, nhấn
+# Space để bấm). Màu đỏ nghĩa là phản hồi dương, màu xanh lam là phản hồi âm, màu trắng là 0.
+# Hãy thử `laplacian` trên `brick`, `sobel_y` trên `coins`, `identity` trên bất cứ ảnh nào, và
+# mọi bộ lọc trên ảnh chụp của chính bạn: tải một ảnh lên, hoặc tạo công cụ khám phá bằng
 # `filters.widgets.filter_explorer(photo="my_photo.jpg")`.
 
 # %% tags=["nbval-ignore-output"]
 filters.widgets.filter_explorer()
 
 # %% [markdown] en="1af168b8d550"
-# Đây là phiên bản không cần kernel dành cho người đọc sách tĩnh, nơi các nút ở trên không thể
-# gọi Python: cùng hình vẽ đó, được tính sẵn cho mọi bộ lọc trên ảnh camera, rồi cho Sobel $x$
-# trên các ảnh còn lại. Hãy kéo thanh trượt hoặc nhấn play.
+# Đây là phiên bản không cần kernel Python, dành cho người đọc sách tĩnh, nơi các nút bấm ở trên
+# không thể gọi Python: cùng hình vẽ đó, được tính sẵn cho mọi bộ lọc trên ảnh camera, rồi cho
+# Sobel $x$ trên các ảnh còn lại. Hãy kéo thanh trượt hoặc nhấn play.
 
 # %% tags=["nbval-ignore-output"]
 settings = [dict(kernel_name=k, image_name="camera") for k in filters.KERNELS]
@@ -1034,8 +1035,8 @@ frames.scrubber(
 # %% [markdown] en="e0dbafb102db"
 # ## Bài tập
 #
-# Mỗi bài tập có một ô để bạn điền và một hàm kiểm tra chỉ ra các lỗi thường gặp. Các ô lời giải
-# được ẩn đi; hãy mở chúng sau khi đã thử sức.
+# Mỗi bài tập có một ô mã để bạn điền và một hàm kiểm tra chỉ ra các lỗi thường gặp. Các ô mã
+# lời giải được ẩn đi; hãy mở chúng sau khi đã thử sức.
 #
 # ### Bài tập 1: tự tay tính một đầu ra
 #
@@ -1126,7 +1127,7 @@ solution_4 = 16 * (5 * 5 * 3 + 1)
 print(solution_4, "=", cnnlab.conv_params(5, 3, 16))
 filters.check.filter_bank_params(solution_4)
 
-# %% [markdown] en="e1b9a2d7736d"
+# %% [markdown] en="5ba6701846cf"
 # ## Tóm tắt
 #
 # * Một phép tích chập trượt một bộ lọc nhỏ trên ảnh và lấy tích vô hướng tại mọi vị trí: một ảnh
@@ -1144,16 +1145,17 @@ filters.check.filter_bank_params(solution_4)
 #   các ví dụ; số lượng và kích thước bộ lọc là các siêu tham số do bạn chọn.
 # * Cũng lượt truyền ngược đó, áp dụng cho ảnh, dựng lại được một ảnh từ các phản hồi của bộ lọc,
 #   miễn là dãy bộ lọc không bỏ sót mẫu hình nào.
-# * Một bộ phát hiện biên được học (HED: VGG16 khởi đầu từ các trọng số ImageNet và được tinh chỉnh
-#   bằng lan truyền ngược để phát hiện biên trên BSDS500; không phải bộ phân loại ImageNet) vẽ các
-#   đường viền vật thể và để tối phần lớn kết cấu, trong khi Sobel và Scharr đánh dấu mọi thay
-#   đổi; các đầu ra nhánh của nó đi từ mịn (vùng tiếp nhận 5 px) đến thô (196 px).
+# * Một bộ phát hiện biên được học (HED: VGG16 khởi đầu từ các trọng số ImageNet và được tinh
+#   chỉnh bằng lan truyền ngược để phát hiện biên trên BSDS500; không phải bộ phân loại
+#   ImageNet) vẽ các đường viền vật thể và để tối phần lớn kết cấu, trong khi Sobel và Scharr
+#   đánh dấu mọi thay đổi; các đầu ra phụ của nó đi từ mịn (vùng tiếp nhận 5 px) đến thô (196
+#   px).
 # * Tầng đầu tiên của mạng VGG16 đã huấn luyện đó học được đúng những gì bài giảng nói: trong 64
 #   bộ lọc, 41 bộ lọc là biên có hướng với các góc trải khắp nửa vòng tròn và 19 bộ lọc so sánh
 #   các màu đối lập; một trong số đó vẽ ra ánh xạ gần như y hệt ánh xạ đỏ trừ lục mà chúng ta tự
 #   làm.
-# * `filters.photos.load_photo` đọc ảnh của chính bạn (một đường dẫn hoặc một tệp tải lên) với
-#   thông báo rõ ràng cho những gì không dùng được; công cụ khám phá bộ lọc và công cụ khám phá
-#   biên được học đều nhận ảnh đó, và mọi điều khiển của các công cụ khám phá đều dùng được bằng
-#   bàn phím. Các bản tính sẵn có thanh kéo (scrubber) là phiên bản không cần kernel của các công
-#   cụ khám phá, dành cho sách tĩnh.
+# * `own_photo.load_photo` đọc ảnh của chính bạn (một đường dẫn hoặc một tệp tải lên) với thông
+#   báo rõ ràng cho những gì không dùng được; công cụ khám phá bộ lọc và công cụ khám phá biên
+#   được học đều nhận ảnh đó, và mọi điều khiển của các công cụ khám phá đều dùng được bằng bàn
+#   phím. Các bản tính sẵn có thanh kéo (scrubber) là phiên bản không cần kernel Python của các
+#   công cụ khám phá, dành cho sách tĩnh.

@@ -16,13 +16,13 @@
 # %% [markdown] en="0cb8236670e0"
 # # 03 · Đệm, sải bước và độ giãn: phép tính kích thước của tích chập
 #
-# Ngoài kích thước $f$, bộ lọc (kernel) của một phép tích chập (convolution) còn có ba thiết lập:
-# **đệm** (padding) $p$ (thêm bao nhiêu vòng số 0 quanh đầu vào), **sải bước** (stride) $s$
-# (cửa sổ nhảy bao xa giữa hai đầu ra liên tiếp) và **độ giãn** (dilation) $d$ (các vị trí
-# trọng số (tap) của bộ lọc cách nhau bao xa). Cả ba cùng quyết định
-# đầu ra lớn đến đâu. Học xong bài này, bạn sẽ tự tay tính được kích thước đầu ra của bất kỳ
-# phép tích chập nào, hiểu vì sao cần đệm và vì sao kích thước bộ lọc thường là số lẻ, và đã
-# khám phá từng thiết lập qua một hình minh họa tương tác.
+# Ngoài kích thước $f$, bộ lọc (kernel) của một phép tích chập (convolution) còn có ba thiết
+# lập: **đệm** (padding) $p$ (thêm bao nhiêu vòng số 0 quanh đầu vào), **sải bước** (stride) $s$
+# (cửa sổ nhảy bao xa giữa hai đầu ra liên tiếp) và **độ giãn** (dilation) $d$ (các vị trí trọng
+# số (tap) của bộ lọc cách nhau bao xa). Cả ba cùng quyết định đầu ra lớn đến đâu. Học xong bài
+# này, bạn sẽ tự tay tính được kích thước đầu ra của bất kỳ phép tích chập nào, hiểu vì sao cần
+# đệm và vì sao kích thước bộ lọc thường là số lẻ, và đã khám phá từng thiết lập qua một hình
+# minh họa tương tác.
 #
 # Mọi con số dưới đây đều được tính hai lần: bằng các công thức trong `cnnlab.arith`, và bằng
 # cách chạy phép tích chập tham chiếu `cnnlab.conv2d` rồi đọc kích thước (shape) của kết quả.
@@ -260,9 +260,9 @@ print("output shape:", y.shape[2:], " (8 - 3)/2 =", (8 - 3) / 2, "-> floor 2, + 
 print("output unchanged:", np.array_equal(y, y_changed))
 
 # %% [markdown] en="f8696461f88c"
-# ## 6. Công thức trong bài giảng, cùng phép làm tròn xuống
+# ## 6. Công thức trong ghi chú bài giảng, cùng phép làm tròn xuống
 #
-# Viết theo ký hiệu của nhiều tài liệu bài giảng, với đầu vào $H\times W$, bộ lọc $K\times K$,
+# Viết theo ký hiệu của nhiều ghi chú bài giảng, với đầu vào $H\times W$, bộ lọc $K\times K$,
 # đệm $P$ và sải bước $S$:
 #
 # $$ H' = \frac{H - K + 2P}{S} + 1, \qquad W' = \frac{W - K + 2P}{S} + 1 .$$

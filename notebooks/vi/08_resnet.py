@@ -20,8 +20,8 @@
 # nữa thì nó không còn đúng. He và cộng sự (2015) đã huấn luyện các mạng *thuần* (plain
 # network: các tầng (layer) chỉ đơn giản xếp chồng lên nhau) gồm 20 và 56 tầng, và mạng sâu
 # hơn kết thúc với **sai số cao hơn trên chính tập huấn luyện của nó**, chứ không chỉ trên tập
-# kiểm tra. Đó không phải là quá khớp (overfitting) (một mạng bị quá khớp thì làm *tốt* trên
-# dữ liệu huấn luyện của nó): mạng sâu hơn được huấn luyện *kém hơn*. Họ gọi hiện tượng này là
+# kiểm tra. Đó không phải là quá khớp (overfitting), vì một mạng bị quá khớp thì làm *tốt* trên
+# dữ liệu huấn luyện của nó: ở đây, mạng sâu hơn được huấn luyện *kém hơn*. Họ gọi hiện tượng này là
 # **vấn đề suy giảm chất lượng (degradation problem)**, và giải quyết nó bằng **mạng phần dư
 # (residual network)** (**ResNet**), vốn thêm một kết nối tắt (shortcut) vòng qua mỗi cặp
 # tầng; nhờ đó, các mạng có hơn 100 tầng vẫn huấn luyện tốt.
@@ -154,11 +154,11 @@ print(x_train.shape, x_test.shape)
 # thêm vào chỉ chuyển đầu vào của chúng đi tiếp mà không thay đổi gì (**ánh xạ đồng nhất**),
 # mạng sâu sẽ tính đúng hàm của mạng nông và không tệ hơn. Vậy các tầng thêm vào chỉ cần học
 # ánh xạ đồng nhất. Với một khối thuần, đó là một nhiệm vụ thực sự: các trọng số phải được
-# tinh chỉnh sao cho $\operatorname{relu}(W_2 * \operatorname{relu}(W_1 * x))$ trả lại đúng
+# điều chỉnh sao cho $\operatorname{relu}(W_2 * \operatorname{relu}(W_1 * x))$ trả lại đúng
 # $x$, trong khi lúc khởi tạo chúng là ngẫu nhiên. Với một khối phần dư, đó là việc dễ nhất có
 # thể: nó chỉ cần $f(x) = 0$, chẳng hạn $W_2 = 0, b_2 = 0$, và khi đó
 #
-# $$h(x) = \operatorname{relu}(0 + x) = x \quad \text{for } x \ge 0,$$
+# $$h(x) = \operatorname{relu}(0 + x) = x \quad \text{với } x \ge 0,$$
 #
 # điều này đúng với mọi đầu vào của một khối nằm bên trong mạng, vì đầu vào đó đi ra từ một
 # ReLU. Dù sao thì quá trình huấn luyện cũng bắt đầu với trọng số gần 0 (trọng số khởi tạo
@@ -171,8 +171,8 @@ print(x_train.shape, x_test.shape)
 # đồng nhất trước khi huấn luyện; một khối thuần với cách khởi tạo thông thường của PyTorch
 # thì phải học ánh xạ này. Cả hai được huấn luyện để cho ra đúng đầu vào của chúng (các ánh xạ
 # đặc trưng (feature map) ngẫu nhiên, không âm, có 16 kênh) trong 200 bước với **Adam** (bộ
-# tối ưu của bài 06: hạ gradient (gradient descent) trong đó bước đi của mỗi trọng số được
-# điều chỉnh theo trung bình động (running average) của chính các gradient gần đây của nó):
+# tối ưu (optimiser) của bài 06: hạ gradient (gradient descent) trong đó bước đi của mỗi trọng
+# số được điều chỉnh theo trung bình động (running average) của chính các gradient gần đây của nó):
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -213,8 +213,8 @@ resnet.plot.plot_identity_fit(
 # (ở những chỗ ReLU cho đi qua): số hạng $+I$ từ kết nối tắt đưa gradient **thẳng về** các
 # tầng phía trước, dù $\partial f / \partial x$ nhỏ đến đâu.
 #
-# `resnet.gradient_norms(model, x, y)` chạy một lượt truyền xuôi và một lượt truyền ngược của
-# hàm entropy chéo (cross-entropy) trên một batch, rồi trả về chuẩn của gradient theo trọng số
+# `resnet.gradient_norms(model, x, y)` chạy một lượt truyền xuôi (forward pass) và một lượt
+# truyền ngược (backward pass) của hàm entropy chéo (cross-entropy) trên một batch, rồi trả về chuẩn của gradient theo trọng số
 # của từng tầng, bắt đầu từ tầng đầu vào. Hàm được gọi ngay sau khi tạo mạng, nên đây là
 # gradient **lúc khởi tạo** (cách khởi tạo mặc định của PyTorch, không có tầng chuẩn hóa nào).
 # ResNet với kết nối tắt chiếu ở mục 7 cũng được vẽ:
@@ -257,7 +257,7 @@ print("ResNet, 22 layers: layer 1 gets more than a hundredth of it:", ratio_res 
 #
 # Bây giờ ta huấn luyện cả ba mạng theo cùng một công thức: Adam, tốc độ học (learning rate)
 # $10^{-3}$, minibatch 128 ảnh, 12 **epoch** (một epoch là một lượt duyệt qua 1347 ảnh huấn
-# luyện, ở đây là 11 bước), cùng một hạt giống ngẫu nhiên (seed).
+# luyện, ở đây là 11 bước), cùng một seed.
 
 # %%
 histories = {}
@@ -456,14 +456,14 @@ resnet.plot.plot_blocks(
 # * được huấn luyện theo cùng một công thức: **hạ gradient ngẫu nhiên (SGD) với động lượng**
 #   (momentum: hạ gradient có bước đi theo trung bình động của các gradient gần đây, động
 #   lượng 0.9; bộ tối ưu của He và cộng sự) với tốc độ học cố định 0.05, minibatch 64, 300
-#   bước, cho hai hạt giống (mỗi hạt giống quy định cả trọng số khởi tạo lẫn thứ tự các
+#   bước, cho hai seed (mỗi seed quy định cả trọng số khởi tạo lẫn thứ tự các
 #   minibatch).
 #
 # Các chữ số 8×8 quá dễ cho việc này: trên chúng, cả mạng thuần 8 tầng lẫn một ResNet sâu đều
 # đạt mất mát huấn luyện gần 0 chỉ sau vài trăm bước (đã thử khi viết bài học này), nên không
 # thể phân biệt chúng. Vì vậy ta dùng một bài toán khó hơn (`resnet.degradation_data`): mỗi
 # chữ số trong 1347 chữ số huấn luyện được dán 4 lần vào những vị trí ngẫu nhiên trên một
-# khung nền 12×12 có nhiễu, tổng cộng 5388 ảnh:
+# khung nền (canvas) 12×12 có nhiễu, tổng cộng 5388 ảnh:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -479,9 +479,9 @@ drawing.plot_images(
 
 # %% [markdown] en="84366b602846"
 # (Bốn hình đầu tiên là cùng một chữ số được dán bốn lần.) `resnet.compare_depths` dựng ba
-# mạng cho mỗi hạt giống, đo chuẩn gradient của từng tầng trước và sau khi huấn luyện, và huấn
+# mạng cho mỗi seed, đo chuẩn gradient của từng tầng trước và sau khi huấn luyện, và huấn
 # luyện từng mạng bằng `resnet.train_curves`, hàm này trả về mất mát huấn luyện (entropy chéo
-# của minibatch) ở mỗi bước. Đây là ô chạy chậm của bài học (chưa đến một phút trên một máy 2
+# của minibatch) ở mỗi bước. Đây là ô mã chạy chậm của bài học (chưa đến một phút trên một máy 2
 # nhân):
 
 # %%
@@ -493,7 +493,7 @@ print(labels)
 
 # %% [markdown] en="51a82a9ee8c5"
 # Trước hết là các gradient. Khi có chuẩn hóa theo batch, gradient có còn tiêu biến trong mạng
-# thuần 32 tầng không? Dưới đây là chuẩn gradient của từng tầng lúc khởi tạo (hạt giống 0),
+# thuần 32 tầng không? Dưới đây là chuẩn gradient của từng tầng lúc khởi tạo (seed 0),
 # kèm theo mạng thuần 22 tầng không chuẩn hóa ở mục 3 để so sánh (mạng này được đo trên ảnh
 # khác, các chữ số 8×8, nên chỉ có thể so sánh hình dạng đường cong của nó):
 
@@ -564,11 +564,11 @@ print("... and below it, both seeds:", all(r < a for r, a in zip(r32, p8)))
 # **Đây chính là vấn đề suy giảm chất lượng.** Mạng thuần 32 tầng có học: mất mát huấn luyện
 # của nó giảm xuống dưới $\ln 10$ (xem các đường cong), khác với mạng 22 tầng không chuẩn hóa
 # ở mục 4, và các gradient của nó lành mạnh. Vậy mà sau cùng 300 bước, nó nằm cao hơn hẳn mạng
-# 8 tầng (cao hơn trên 0.5, với cả hai hạt giống), dù nó chứa mạng 8 tầng bên trong (24 tầng
+# 8 tầng (cao hơn trên 0.5, với cả hai seed), dù nó chứa mạng 8 tầng bên trong (24 tầng
 # thêm vào của nó *có thể* học ánh xạ đồng nhất). Nhiều tầng hơn khiến nó tệ hơn trên chính dữ
 # liệu nó được huấn luyện, nên đây không phải là quá khớp, và vì gradient lành mạnh nên đây
-# cũng không phải là vấn đề tiêu biến gradient: đơn giản là hạ gradient khó tối ưu mạng thuần
-# sâu hơn nhiều.
+# cũng không phải là vấn đề tiêu biến gradient: đơn giản là mạng thuần sâu khó tối ưu bằng hạ
+# gradient hơn nhiều.
 # He và cộng sự phỏng đoán rằng các mạng thuần sâu "có thể có tốc độ hội tụ thấp theo hàm mũ";
 # nguyên nhân chính xác vẫn đang được nghiên cứu. ResNet có cùng 32 tầng, cùng số trọng số,
 # cùng công thức huấn luyện, xóa gần như toàn bộ khoảng cách: nó kết thúc thấp hơn hẳn mạng
@@ -578,10 +578,10 @@ print("... and below it, both seeds:", all(r < a for r, a in zip(r32, p8)))
 # các ResNet sâu hơn của họ kết thúc *thấp hơn* các mạng thuần nông hơn (trên ImageNet, sai số
 # huấn luyện của ResNet 34 tầng xuống dưới sai số của mạng thuần 18 tầng), khi huấn luyện tới
 # 600,000 bước. Ở đây, trong 300 bước, ResNet 32 tầng bắt đầu ở mức mất mát cao hơn, đuổi kịp,
-# rồi kết thúc gần với mạng thuần 8 tầng nhưng hơi *cao hơn* nó một chút với cả hai hạt giống
+# rồi kết thúc gần với mạng thuần 8 tầng nhưng hơi *cao hơn* nó một chút với cả hai seed
 # (các con số ở trên). Dưới đây là các thiết lập đã thử khi viết bài học này để đưa nó xuống
 # thấp hơn trong vòng vài phút CPU, mọi thứ khác giữ như trên (mất mát huấn luyện lúc kết
-# thúc, trung bình của 50 bước cuối, hạt giống 0 và hạt giống 1; không chạy lại ở đây):
+# thúc, trung bình của 50 bước cuối, seed 0 và seed 1; không chạy lại ở đây):
 #
 # | thiết lập | thuần, 8 tầng | thuần, sâu | ResNet, sâu |
 # |---|---|---|---|
@@ -598,10 +598,10 @@ print("... and below it, both seeds:", all(r < a for r, a in zip(r32, p8)))
 #
 # Ở mọi thiết lập, bản thân sự suy giảm chất lượng đều xuất hiện (mạng thuần sâu nằm cao hơn
 # hẳn mạng nông), và ResNet xóa được phần lớn khoảng cách đó, trừ khi khởi tạo với γ = 0.
-# ResNet kết thúc thấp hơn mạng 8 tầng với một trong hai hạt giống ở năm thiết lập, và với cả
-# hai hạt giống thì không ở thiết lập nào: trong giới hạn tính toán này, phần đó của kết quả
+# ResNet kết thúc thấp hơn mạng 8 tầng với một trong hai seed ở năm thiết lập, và với cả
+# hai seed thì không ở thiết lập nào: trong giới hạn tính toán này, phần đó của kết quả
 # của He và cộng sự không được tái hiện ở đây. Để tự thử các lượt chạy dài hơn,
-# `resnet.compare_depths(x_deg, y_deg, steps=1200)` mất khoảng gấp bốn lần thời gian của ô ở
+# `resnet.compare_depths(x_deg, y_deg, steps=1200)` mất khoảng gấp bốn lần thời gian của ô mã ở
 # trên.
 #
 # Làm tốt trên tập huấn luyện là bước đầu tiên: một mạng không khớp được dữ liệu huấn luyện
@@ -616,7 +616,7 @@ print("... and below it, both seeds:", all(r < a for r, a in zip(r32, p8)))
 # (sải bước (stride) 2) và nhân đôi số kênh (16 → 32), nên kết nối tắt cũng phải thay đổi kích
 # thước của $x$. Có hai lựa chọn, cả hai đều từ bài báo ResNet:
 #
-# * **kết nối tắt đồng nhất**: cứ hai điểm ảnh lấy một và đệm (padding) các kênh mới bằng số
+# * **kết nối tắt đồng nhất**: cứ hai điểm ảnh (pixel) lấy một và đệm (padding) các kênh mới bằng số
 #   0: không có tham số nào, và các kênh cũ vẫn đi thẳng qua;
 # * **kết nối tắt chiếu**: $h(x) = f(x) + W_s x$ với $W_s$ là một tích chập 1×1 học được có
 #   sải bước 2 (tích chập 1×1 của bài 07): thêm vài trọng số, và kết nối tắt có thể trộn các
