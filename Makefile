@@ -1,7 +1,7 @@
 # The README's commands. Both create (once) and reuse a project-local virtual environment.
 #   make lab    install everything and open the course in JupyterLab
 #   make test   install everything and run the whole test suite (unit, property, notebooks)
-#   make bench  run the benchmarks and rewrite benchmarks/RESULTS.md
+#   make bench  run the benchmarks (the explorers in headless Chromium last) and rewrite benchmarks/RESULTS.md
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 
 # (--allow-root only when run as root, e.g. in a container: Jupyter refuses root otherwise)
 lab: install
-	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/START_HERE.ipynb $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Unit and property tests for cnnlab, then every notebook re-executed by nbval
 # (cells marked NBVAL_CHECK_OUTPUT must reproduce their stored output). Two pytest workers
@@ -45,7 +45,7 @@ browser:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 	  || echo "chromium is not installed and cannot be here: the browser tests will skip"
 
-bench: install
+bench: install browser
 	$(BIN)/python benchmarks/bench_conv.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_lenet.py
@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_style.py
 	$(BIN)/python benchmarks/bench_segmentation.py
 	$(BIN)/python benchmarks/bench_lessons.py
+	$(BIN)/python benchmarks/bench_browser.py
 
 # The course site (Jupyter Book 1) in book/_build/html, from the executed notebooks, offline.
 # Needs npm once: the pages' JavaScript is fetched at pinned versions into book/_offline/.

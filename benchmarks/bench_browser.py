@@ -363,8 +363,9 @@ def main() -> None:
         "",
         "Front end: key → first WebSocket frame sent; kernel: that frame → last frame received "
         "before the picture (the loopback wire included); render: that frame → painted. "
-        "The kernel's work after the picture (the Output widget's echo of its content) is "
-        "outside each move's time because of the pause; a learner pressing faster meets it.",
+        "Each explorer shows an `ipywidgets.Image` updated in place (`cnnlab.explorer`): the "
+        "kernel sends the PNG and nothing comes back, so the 0.5 s pause hides no leftover "
+        "kernel work.",
         "",
         "| explorer | moves | median (ms) | p90 (ms) | front end | kernel | render | verdict | keyboard (non-slider controls) |",
         "|---|---|---|---|---|---|---|---|---|",
