@@ -1,30 +1,49 @@
-"""Build the course site (Jupyter Book 1) from notebooks/ into book/_build/html, offline.
+"""Build the course site (Jupyter Book 1), English and Vietnamese, from notebooks/, offline.
 
     python book/build.py                 # what `make book` runs
     python book/build.py --out /tmp/b    # HTML in /tmp/b/_build/html (the tests do this)
 
+The site is two Jupyter Book sites, one per language: the English one at ``_build/html/`` and
+the Vietnamese one at ``_build/html/vi/``. Each page links to the same page of the other.
+
 Steps:
 
-1. Fetch the JavaScript the pages need at view time (require.js, @jupyter-widgets/html-manager's
-   embed-amd.js and its fonts, MathJax 3) from the npm registry with ``npm pack`` at the pinned
-   versions below, once: the tarballs are cached in book/_offline/npm and unpacked into
-   book/_offline/static (both git-ignored), which the site serves as ``_static/``. So a page
-   loads nothing from a CDN and works with no internet.
-2. Stage a source tree in ``<out>/_build/src`` that mirrors the repository: ``intro.md`` (the
-   landing page) and ``glossary.md`` at the root and the executed lessons at
-   ``notebooks/NN_name.ipynb``, so the launch buttons (Binder, Colab, JupyterHub) point at the
-   notebook's real path in the repository. ``_toc.yml`` is written here: the landing page, the
-   pages of ``FRONT_PAGES`` (the glossary), then whatever ``notebooks/NN_*.ipynb`` exist, so a
-   new lesson needs no edit.
-3. Run ``jupyter-book build`` on the stage (execute_notebooks: off: the stored outputs of the
-   committed .ipynb are shown, widget state included).
+1. Fetch what the pages need at view time (require.js, @jupyter-widgets/html-manager's
+   embed-amd.js and its fonts, MathJax 3, and the Noto Sans / Noto Sans Mono webfonts, which
+   cover Vietnamese) from the npm registry with ``npm pack`` at the pinned versions below,
+   once: the tarballs are cached in book/_offline/npm and unpacked into book/_offline/static
+   (both git-ignored), which each site serves as ``_static/``. So a page loads nothing from a
+   CDN, and its diacritics look the same whatever fonts the reader's system has.
+2. Stage one source tree per language that mirrors the repository, so the launch buttons
+   (Binder, Colab, JupyterHub) open the notebook at its real path:
+   ``<out>/_build/src`` has ``intro.md`` and ``glossary.md`` from book/ and the executed
+   lessons at ``notebooks/NN_name.ipynb``; ``<out>/_build/src-vi`` has book/vi/intro.md,
+   the glossary (book/vi/glossary.md's Vietnamese head over book/glossary.md's rows) and the
+   Vietnamese lessons at ``notebooks/vi/NN_name.ipynb``. Each ``_toc.yml`` is written here
+   from whatever lessons exist, so a new lesson needs no edit; each ``_config.yml`` is
+   book/_config.yml (for Vietnamese with book/vi/_config.yml over it: ``language: vi`` and
+   the titles; the repository stays one setting) plus the language switch's page map.
+3. Run ``jupyter-book build`` on each stage (execute_notebooks: off: the stored outputs of the
+   committed .ipynb are shown, widget state included) and copy the Vietnamese HTML into
+   ``html/vi/``.
+
+The language switch is a Sphinx template (``_templates/language-switch.html``, written into
+each stage from :data:`LANGUAGE_SWITCH_HTML`) placed in the article header by the theme option
+``article_header_end`` (book/_config.yml). Its target comes from ``html_context``: a map from
+each page to the matching page of the other site, as a path from the site's root, which
+Sphinx's ``pathto`` turns into a URL relative to the page, so it works from file:// and on
+any host. A template rather than a post-build rewrite of the HTML: the theme renders it on
+every page it builds (search and index pages too), Sphinx's incremental build redoes the pages
+when the map changes, and no HTML is parsed.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import filecmp
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -33,19 +52,27 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
+
+import yaml
 
 BOOK = Path(__file__).resolve().parent
 ROOT = BOOK.parent
 NOTEBOOKS = ROOT / "notebooks"
+VI_PAGES = BOOK / "vi"  # the Vietnamese landing page, glossary head and _config.yml overlay
 OFFLINE = BOOK / "_offline"
 STATIC = OFFLINE / "static"
 
-# Pinned view-time JavaScript. html-manager 1.0.x is the embedder of ipywidgets 8 (widget
-# protocol 2); MathJax 3 is what Sphinx's mathjax extension expects.
+# Pinned view-time JavaScript and fonts. html-manager 1.0.x is the embedder of ipywidgets 8
+# (widget protocol 2); MathJax 3 is what Sphinx's mathjax extension expects. Noto Sans and Noto
+# Sans Mono (SIL Open Font License) have a Vietnamese subset; the variable builds are one file
+# per subset for every weight.
 NPM_PINS = {
     "requirejs": "2.3.8",
     "@jupyter-widgets/html-manager": "1.0.15",
     "mathjax": "3.2.2",
+    "@fontsource-variable/noto-sans": "5.3.0",
+    "@fontsource-variable/noto-sans-mono": "5.3.0",
 }
 # The MathJax combined bundle the pages load (Sphinx's default for MathJax 3).
 MATHJAX_BUNDLE = "tex-mml-chtml.js"
@@ -63,9 +90,120 @@ REQUIRE_PATHS_JS = """\
 })();
 """
 
+# The webfonts: package -> (folder under _static/fonts/, the CSS files of it that are used).
+# fonts/fonts.css, made from those, declares "Noto Sans Variable" (upright and italic) and
+# "Noto Sans Mono Variable"; cnnlab.css makes them the pages' fonts.
+FONTS = {
+    "@fontsource-variable/noto-sans": ("noto-sans", ("wght.css", "wght-italic.css")),
+    "@fontsource-variable/noto-sans-mono": ("noto-sans-mono", ("wght.css",)),
+}
+# The subsets kept (unicode-range picks what a page downloads): Vietnamese needs latin (a, à,
+# â, é, ...) and vietnamese (ă, đ, ơ, ư, ạ, ế, ...); latin-ext and greek cover the rest of the
+# course's text (σ, η, Σ in the glossary).
+FONT_SUBSETS = ("latin", "latin-ext", "vietnamese", "greek")
+
+# The site's own stylesheet (html_css_files in _config.yml): the fonts, and the switch.
+# `html:root` outranks the theme's `html` and the widget manager's `:root` variables.
+SITE_CSS = """\
+/* Generated by book/build.py. The pages use the site's own fonts (fonts/fonts.css, from npm),
+   so Vietnamese diacritics render the same on every machine, with no system font and no CDN. */
+html:root {
+  --pst-font-family-base: "Noto Sans Variable", var(--pst-font-family-base-system);
+  --pst-font-family-heading: "Noto Sans Variable", var(--pst-font-family-base-system);
+  --pst-font-family-monospace: "Noto Sans Mono Variable", var(--pst-font-family-monospace-system);
+  --jp-ui-font-family: "Noto Sans Variable", sans-serif;
+  --jp-content-font-family: "Noto Sans Variable", sans-serif;
+  --jp-code-font-family: "Noto Sans Mono Variable", monospace;
+}
+/* The language switch in the article header (_templates/language-switch.html), on one line
+   with the header's buttons. */
+.header-article-items__end {
+  display: flex;
+  align-items: center;
+  gap: 0.5rem;
+}
+.cnnlab-language-switch {
+  display: inline-flex;
+  align-items: center;
+  gap: 0.4em;
+  white-space: nowrap;
+  font-size: 0.95rem;
+  font-weight: 600;
+}
+.cnnlab-language-switch:hover { text-decoration: none; }
+.cnnlab-language-switch i { font-size: 1.15rem; }
+/* On a phone, where the header's buttons fill the line: the language's code (VI, EN). */
+.cnnlab-language-switch__code { display: none; }
+@media (max-width: 576px) {
+  .cnnlab-language-switch__name { display: none; }
+  .cnnlab-language-switch__code { display: inline; }
+}
+"""
+
+# The language switch, a component of the article header (theme option article_header_end).
+# cnnlab_language_switch comes from html_context (see language_switch()).
+LANGUAGE_SWITCH_HTML = """\
+{#- Generated by book/build.py: a link to this page in the other language. -#}
+{%- set switch = cnnlab_language_switch | default(none) -%}
+{%- if switch -%}
+{%- set target = switch.pages.get(pagename) -%}
+<a class="btn btn-sm cnnlab-language-switch" href="{{ pathto(target or switch.root, 1) }}"
+   hreflang="{{ switch.lang }}" lang="{{ switch.lang }}"
+   title="{{ switch.title if target else switch.missing_title }}"
+   data-bs-placement="bottom" data-bs-toggle="tooltip">
+  <i class="fa-solid fa-language" aria-hidden="true"></i>
+  <span class="cnnlab-language-switch__name">{{ switch.label }}</span>
+  <span class="cnnlab-language-switch__code" aria-hidden="true">{{ switch.lang | upper }}</span>
+</a>
+{%- endif -%}
+"""
+
 LESSON = re.compile(r"^\d\d_.+\.ipynb$")
 # Pages of book/ listed after the landing page and before the lessons (docnames, no suffix).
 FRONT_PAGES = ("glossary",)
+# Pages every Sphinx site has besides the documents: the switch leads to the other's.
+SPECIAL_PAGES = ("search", "genindex")
+
+
+class Edition(NamedTuple):
+    """One language of the site."""
+
+    lang: str  # Sphinx's `language`, the pages' lang attribute
+    pages: Path  # the folder with its intro.md (and, but for English, a _config.yml overlay)
+    subdir: str  # its lessons are notebooks/<subdir>/NN_*.ipynb and its HTML html/<subdir>/
+    captions: tuple[str, str]  # the table of contents' parts: the front pages, the lessons
+    name: str  # the switch that leads here shows this: the language's own name
+    title: str  # ... and this tooltip, in this language
+    missing_title: str  # ... or this one, when the page has no match here (-> landing page)
+
+    def lessons(self, notebooks: Path = NOTEBOOKS) -> list[Path]:
+        """This edition's lessons, given the English lesson folder."""
+        return lessons(notebooks / self.subdir)
+
+    def docname(self, lesson: Path) -> str:
+        """The page of a lesson: its path in the repository, so the launch buttons open it."""
+        return posixpath.join("notebooks", self.subdir, lesson.stem)
+
+
+EN = Edition(
+    lang="en",
+    pages=BOOK,
+    subdir="",
+    captions=("Reference", "Lessons"),
+    name="English",
+    title="Read this page in English",
+    missing_title="Not in English yet: the English landing page",
+)
+VI = Edition(
+    lang="vi",
+    pages=VI_PAGES,
+    subdir="vi",
+    captions=("Tham khảo", "Bài học"),
+    name="Tiếng Việt",
+    title="Đọc trang này bằng tiếng Việt",
+    missing_title="Trang này chưa có bản tiếng Việt: đến trang đầu của bản tiếng Việt",
+)
+EDITIONS = (EN, VI)
 
 
 def lessons(notebooks: Path = NOTEBOOKS) -> list[Path]:
@@ -73,12 +211,17 @@ def lessons(notebooks: Path = NOTEBOOKS) -> list[Path]:
     return sorted(p for p in notebooks.glob("*.ipynb") if LESSON.match(p.name))
 
 
-def toc_yaml(pages: list[str], front: tuple[str, ...] = FRONT_PAGES) -> str:
+def toc_yaml(
+    pages: list[str],
+    front: tuple[str, ...] = FRONT_PAGES,
+    captions: tuple[str, str] = EN.captions,
+) -> str:
     """The ``_toc.yml`` text: the landing page, the front pages (the glossary) as a part of
     their own, then one chapter per lesson page.
 
     pages: docnames relative to the book root, without suffix (``notebooks/01_why_cnn``).
     front: docnames of book/ pages to list after the landing page.
+    captions: the two parts' captions (front pages, lessons), in the site's language.
     """
     lines = [
         "# Generated by book/build.py from notebooks/NN_*.ipynb; do not edit.",
@@ -86,12 +229,12 @@ def toc_yaml(pages: list[str], front: tuple[str, ...] = FRONT_PAGES) -> str:
         "root: intro",
     ]
     # A part must have chapters: an empty one is left out.
-    parts = [("Reference", list(front)), ("Lessons", list(pages))]
+    parts = [(captions[0], list(front)), (captions[1], list(pages))]
     parts = [(caption, chapters) for caption, chapters in parts if chapters]
     if parts:
         lines.append("parts:")
     for caption, chapters in parts:
-        lines += [f"  - caption: {caption}", "    chapters:"]
+        lines += [f"  - caption: {json.dumps(caption, ensure_ascii=False)}", "    chapters:"]
         lines += [f"      - file: {page}" for page in chapters]
     return "\n".join(lines) + "\n"
 
@@ -138,9 +281,37 @@ def _extract(tgz: Path, inner: str, dest: Path, keep=lambda name: True) -> None:
                 shutil.copyfileobj(src, out)
 
 
+def _unpack_fonts(tarballs: dict[str, Path], dest: Path) -> None:
+    """Unpack the webfonts of :data:`FONTS` into dest (``fonts/``): each package's CSS files,
+    the woff2 files they name, and its licence; and write ``fonts.css``, their @font-face
+    rules with the URLs pointing at dest's subfolders."""
+    rules = [
+        "/* Generated by book/build.py from "
+        + ", ".join(f"{name}@{NPM_PINS[name]}" for name in FONTS)
+        + " (npm), under the SIL Open Font License 1.1: "
+        + ", ".join(f"{folder}/LICENSE" for folder, _ in FONTS.values())
+        + ". */"
+    ]
+    for name, (folder, css_files) in FONTS.items():
+        _extract(tarballs[name], "", dest / folder, keep={*css_files, "LICENSE"}.__contains__)
+        for css in css_files:
+            text = (dest / folder / css).read_text(encoding="utf-8")
+            faces = re.findall(r"/\*[^*]*\*/\s*@font-face\s*\{[^}]*\}", text)
+            subset = re.compile(rf"files/[a-z-]+?-({'|'.join(FONT_SUBSETS)})-wght-")
+            text = "\n\n".join(f for f in faces if subset.search(f)) + "\n"
+            files = set(re.findall(r"url\(\./(files/[^)]+)\)", text))
+            _extract(tarballs[name], "", dest / folder, keep=files.__contains__)
+            missing = [f for f in files if not (dest / folder / f).exists()]
+            if missing:
+                raise SystemExit(f"{name}@{NPM_PINS[name]}: {css} names missing files {missing}")
+            rules.append(text.replace("url(./files/", f"url({folder}/files/"))
+    (dest / "fonts.css").write_text("\n".join(rules), encoding="utf-8")
+
+
 def fetch_assets(offline: Path = OFFLINE) -> Path:
-    """Make ``offline/static`` hold widgets/require.js, widgets/embed-amd.js (+ its fonts) and
-    mathjax/ (MathJax 3's es5 build). Downloads only when the pins changed; returns the folder.
+    """Make ``offline/static`` hold widgets/require.js, widgets/embed-amd.js (+ its fonts),
+    mathjax/ (MathJax 3's es5 build) and fonts/ (the webfonts and fonts/fonts.css). Downloads
+    only when the pins changed; returns the folder.
     """
     static = offline / "static"
     stamp = offline / "static.pins.json"  # what static/ was unpacked from
@@ -169,6 +340,7 @@ def fetch_assets(offline: Path = OFFLINE) -> Path:
             tmp / "mathjax",
             keep=lambda n: "/" in n or n == MATHJAX_BUNDLE,
         )
+        _unpack_fonts(tarballs, tmp / "fonts")
         tmp.chmod(0o755)  # mkdtemp makes it private; the site is served to others
         if static.exists():
             shutil.rmtree(static)
@@ -202,7 +374,9 @@ def _stage_notebook(src: Path, dst: Path) -> None:
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             source = cell["source"]
-            cell["source"] = NBVAL_MARKER.sub("", "".join(source) if isinstance(source, list) else source)
+            cell["source"] = NBVAL_MARKER.sub(
+                "", "".join(source) if isinstance(source, list) else source
+            )
     text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
     if dst.exists() and dst.read_text(encoding="utf-8") == text:
         return
@@ -210,25 +384,244 @@ def _stage_notebook(src: Path, dst: Path) -> None:
     dst.write_text(text, encoding="utf-8")
 
 
-def stage(src: Path, notebooks: Path = NOTEBOOKS, static: Path = STATIC) -> list[Path]:
-    """Write the book source tree into src; returns the lessons staged."""
+# The Vietnamese landing page's map of the notes names sections by number after a lesson link,
+# "[02 ...](notebooks/vi/02_convolution_filters.ipynb): §1; §4.2", and the staged page gets
+# the lesson's own headings: "§1 <## 1. title>; §4 <## 4. title> › <its 2nd ### title>".
+# So the map always shows the titles the reader will find, translated or not yet.
+LESSON_LINK = re.compile(r"\[([^\]]*)\]\(notebooks/((?:[^)/]+/)?)(\d\d_[^)/]+)\.ipynb\)")
+SECTION_REF = re.compile(r"§(\d+[a-z]?)(?:\.(\d+))?(?!\w)")
+SECTION = re.compile(r"^## (\d+[a-z]?)\. (.+?)\s*$")
+SUBSECTION = re.compile(r"^### (.+?)\s*$")
+
+
+def section_titles(nb: Path) -> dict[str, str]:
+    """A lesson's numbered sections: ``{"4": "title", "4.2": "title › 2nd subsection"}`` from
+    its ``## 4. title`` and ``### ...`` markdown headings (code fences skipped)."""
+    titles: dict[str, str] = {}
+    current, subs = None, 0
+    for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = cell["source"]
+        fenced = False
+        for line in ("".join(source) if isinstance(source, list) else source).splitlines():
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced:
+                continue
+            if m := SECTION.match(line):
+                current, subs = m.group(1), 0
+                titles[current] = m.group(2)
+            elif line.startswith("## "):
+                current = None  # "## Summary", "## Exercises": no number
+            elif (m := SUBSECTION.match(line)) and current is not None:
+                subs += 1
+                titles[f"{current}.{subs}"] = f"{titles[current]} › {m.group(1)}"
+    return titles
+
+
+def expand_section_refs(
+    text: str, titles: dict[str, dict[str, str]], fallback: dict[str, str] | None = None
+) -> tuple[str, list[str]]:
+    """Write out the section references of a landing page's map of the notes.
+
+    text: markdown whose lesson links ``[label](notebooks/vi/NN_name.ipynb)`` are followed
+      (up to the next link or the end of the table cell) by references ``§4`` or ``§4.2``.
+    titles: lesson stem -> :func:`section_titles` of the lesson the page links to.
+    fallback: lesson stem -> the URL of its page in another edition, for a lesson this one
+      lacks: its link then goes there (marked as being in English).
+
+    Returns the text with each reference followed by its title, and the references that name
+    no section (left as they were).
+    """
+    fallback = fallback or {}
+    unresolved: list[str] = []
+    out = []
+    for line in text.splitlines(keepends=True):
+        links = list(LESSON_LINK.finditer(line))
+        if not links:
+            out.append(line)
+            continue
+        pieces, pos = [], 0
+        for k, link in enumerate(links):
+            stem = link.group(3)
+            stop = links[k + 1].start() if k + 1 < len(links) else len(line)
+            cell_end = line.find("|", link.end(), stop)
+            stop = cell_end if cell_end >= 0 else stop
+            lesson = titles.get(stem, {})
+
+            def expand(m, stem=stem, lesson=lesson):
+                key = m.group(1) + (f".{m.group(2)}" if m.group(2) else "")
+                if key not in lesson:
+                    unresolved.append(f"{stem} §{key}")
+                    return m.group(0)
+                return f"§{m.group(1)} " + lesson[key].replace("|", "\\|")
+
+            head = link.group(0)
+            if stem in fallback:  # not in this language yet: the other edition's page
+                head = (
+                    f'<a href="{fallback[stem]}" hreflang="en">{link.group(1)}</a> (bản tiếng Anh)'
+                )
+            pieces += [
+                line[pos : link.start()],
+                head,
+                SECTION_REF.sub(expand, line[link.end() : stop]),
+            ]
+            pos = stop
+        pieces.append(line[pos:])
+        out.append("".join(pieces))
+    return "".join(out), unresolved
+
+
+def glossary_rows(text: str) -> str:
+    """The body rows of the glossary's table (the lines after its ``|---|`` separator)."""
+    lines = text.splitlines(keepends=True)
+    sep = next(i for i, line in enumerate(lines) if re.match(r"^\|[-| :]+\|\s*$", line))
+    rows = []
+    for line in lines[sep + 1 :]:
+        if not line.startswith("|"):
+            break
+        rows.append(line)
+    return "".join(rows)
+
+
+def language_switch(
+    here: Edition, there: Edition, pairs: dict[str, str], there_root: str = "intro"
+) -> dict:
+    """The language switch of ``here``'s pages, for ``html_context``: the other edition's
+    name, and for each page of ``here`` (docname) the matching page of ``there``, as a path
+    from ``here``'s site root (Sphinx's ``pathto(path, 1)`` makes it relative to the page).
+
+    pairs: docname here -> docname there, for the documents with a match.
+    """
+    up = posixpath.relpath(there.subdir or ".", here.subdir or ".")  # "vi" or ".."
+
+    def url(docname: str) -> str:
+        return posixpath.normpath(posixpath.join(up, f"{docname}.html"))
+
+    pages = {mine: url(theirs) for mine, theirs in pairs.items()}
+    pages.update({name: url(name) for name in SPECIAL_PAGES})
+    return {
+        "lang": there.lang,
+        "label": there.name,
+        "title": there.title,
+        "missing_title": there.missing_title,
+        "root": url(there_root),
+        "pages": pages,
+    }
+
+
+def page_pairs(notebooks: Path = NOTEBOOKS) -> dict[str, str]:
+    """English docname -> Vietnamese docname, for every page both sites have: the landing
+    page, the front pages and each lesson with a Vietnamese notebook (same file name)."""
+    vi = {nb.name: nb for nb in VI.lessons(notebooks)}
+    pairs = {name: name for name in ("intro", *FRONT_PAGES)}
+    for nb in EN.lessons(notebooks):
+        if nb.name in vi:
+            pairs[EN.docname(nb)] = VI.docname(vi[nb.name])
+    return pairs
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """base updated by over, recursively (dicts merged, anything else replaced)."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def site_config(edition: Edition, switch: dict) -> str:
+    """The staged ``_config.yml``: book/_config.yml, the edition's overlay over it (the
+    repository, launch buttons and scripts stay set in book/_config.yml alone), and the
+    language switch's map (``html_context``)."""
+    config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    sources = ["book/_config.yml"]
+    overlay = edition.pages / "_config.yml"
+    if edition is not EN and overlay.exists():
+        config = _merge(config, yaml.safe_load(overlay.read_text(encoding="utf-8")) or {})
+        sources.append(overlay.relative_to(ROOT).as_posix())
+    config = _merge(
+        config, {"sphinx": {"config": {"html_context": {"cnnlab_language_switch": switch}}}}
+    )
+    head = f"# Generated by book/build.py from {' and '.join(sources)}; do not edit.\n"
+    return head + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write text unless the file already holds it (keeps mtimes for Sphinx's rebuilds)."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _front_pages(edition: Edition, notebooks: Path) -> dict[str, str]:
+    """The landing page and the front pages of an edition, docname -> markdown text."""
+    if edition is EN:
+        return {
+            name: (BOOK / f"{name}.md").read_text(encoding="utf-8")
+            for name in ("intro", *FRONT_PAGES)
+        }
+    # The Vietnamese glossary: its own head (title, introduction, table header) over the rows
+    # of the English glossary, which is bilingual already: one table, kept in one place.
+    glossary = (edition.pages / "glossary.md").read_text(encoding="utf-8").rstrip("\n") + "\n"
+    glossary += glossary_rows((BOOK / "glossary.md").read_text(encoding="utf-8"))
+    ours = {nb.stem: nb for nb in edition.lessons(notebooks)}
+    titles = {stem: section_titles(nb) for stem, nb in ours.items()}
+    # A lesson with no Vietnamese notebook yet: the map links the English page, with the
+    # English titles, rather than a page that is not there.
+    missing = {nb.stem: nb for nb in EN.lessons(notebooks) if nb.stem not in ours}
+    titles.update({stem: section_titles(nb) for stem, nb in missing.items()})
+    up = posixpath.relpath(".", edition.subdir)
+    fallback = {stem: posixpath.join(up, f"{EN.docname(nb)}.html") for stem, nb in missing.items()}
+    intro, unresolved = expand_section_refs(
+        (edition.pages / "intro.md").read_text(encoding="utf-8"), titles, fallback
+    )
+    if unresolved:
+        print(
+            f"warning: {edition.pages.relative_to(ROOT)}/intro.md names sections the lessons "
+            f"do not have: {', '.join(unresolved)}",
+            file=sys.stderr,
+        )
+    return {"intro": intro, "glossary": glossary}
+
+
+def stage(
+    src: Path, notebooks: Path = NOTEBOOKS, static: Path = STATIC, edition: Edition = EN
+) -> list[Path]:
+    """Write the source tree of one edition into src; returns the lessons staged.
+
+    notebooks: the English lesson folder (the Vietnamese lessons are in its vi/).
+    """
     src.mkdir(parents=True, exist_ok=True)
-    found = lessons(notebooks)
-    for name in ("_config.yml", "intro.md", *(f"{page}.md" for page in FRONT_PAGES)):
-        _sync_file(BOOK / name, src / name)
-    staged = src / "notebooks"
-    staged.mkdir(exist_ok=True)
+    found = edition.lessons(notebooks)
+    pairs = page_pairs(notebooks)
+    if edition is EN:
+        switch = language_switch(EN, VI, pairs)
+    else:
+        switch = language_switch(VI, EN, {vi: en for en, vi in pairs.items()})
+    _write_if_changed(src / "_config.yml", site_config(edition, switch))
+    for name, text in _front_pages(edition, notebooks).items():
+        _write_if_changed(src / f"{name}.md", text)
+    _write_if_changed(src / "_templates" / "language-switch.html", LANGUAGE_SWITCH_HTML)
+    if edition is not EN:
+        # The theme's words that neither it nor Sphinx has in this language (locale_dirs).
+        for po in (edition.pages / "locales").rglob("*.po"):
+            _sync_file(po, src / po.relative_to(edition.pages))
+    staged = src / "notebooks" / edition.subdir
+    staged.mkdir(parents=True, exist_ok=True)
     for old in staged.glob("*.ipynb"):
         if old.name not in {p.name for p in found}:
             old.unlink()  # a lesson removed or renamed since the last build
     for nb in found:
         _stage_notebook(nb, staged / nb.name)
-    toc = toc_yaml([f"notebooks/{p.stem}" for p in found])
-    if not (src / "_toc.yml").exists() or (src / "_toc.yml").read_text() != toc:
-        (src / "_toc.yml").write_text(toc)
-    paths_js = static / "widgets" / "require-paths.js"
-    if not paths_js.exists() or paths_js.read_text() != REQUIRE_PATHS_JS:
-        paths_js.write_text(REQUIRE_PATHS_JS)
+    toc = toc_yaml([edition.docname(p) for p in found], captions=edition.captions)
+    _write_if_changed(src / "_toc.yml", toc)
+    for name, text in (("widgets/require-paths.js", REQUIRE_PATHS_JS), ("cnnlab.css", SITE_CSS)):
+        _write_if_changed(static / name, text)
     link = src / "_offline"
     if link.is_symlink() or link.exists():
         link.unlink()
@@ -239,19 +632,72 @@ def stage(src: Path, notebooks: Path = NOTEBOOKS, static: Path = STATIC) -> list
 # --- 3. jupyter-book ---------------------------------------------------------------------
 
 
-def build(out: Path = BOOK, notebooks: Path = NOTEBOOKS, quiet: bool = False) -> Path:
-    """Build the site; returns the HTML folder ``out/_build/html``."""
-    static = fetch_assets()
-    src = out / "_build" / "src"
-    found = stage(src, notebooks, static)
-    if not found:
-        print(f"warning: no lessons notebooks/NN_*.ipynb in {notebooks}", file=sys.stderr)
+def _static_stamp(static: Path) -> str:
+    """What the served files are now (path, size, mtime of each), to notice a change."""
+    files = sorted(p for p in static.resolve().rglob("*") if p.is_file())
+    return json.dumps(
+        [
+            [p.relative_to(static.resolve()).as_posix(), p.stat().st_size, p.stat().st_mtime_ns]
+            for p in files
+        ]
+    )
+
+
+def _jupyter_book(src: Path, out: Path, quiet: bool, static: Path) -> Path:
+    """``jupyter-book build src`` with its output in ``out/_build``; returns the HTML folder.
+
+    Sphinx copies the static files (``_static/``) only when some page is out of date, and
+    the pages name their stylesheets with a checksum: when the served files changed (new
+    pins, a new cnnlab.css) every page is rebuilt (``--all``).
+    """
+    stamp_file = out / "_build" / "static.stamp"
+    stamp = _static_stamp(static)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(src), "--path-output", str(out)]
     if quiet:
         cmd.append("--quiet")
+    if not stamp_file.exists() or stamp_file.read_text() != stamp:
+        cmd.append("--all")
     subprocess.run(cmd, check=True)
+    stamp_file.write_text(stamp)
     return out / "_build" / "html"
+
+
+def build(out: Path = BOOK, notebooks: Path = NOTEBOOKS, quiet: bool = False) -> Path:
+    """Build both sites; returns the HTML folder ``out/_build/html`` (Vietnamese in its vi/)."""
+    static = fetch_assets()
+    html = None
+    for edition in EDITIONS:
+        suffix = f"-{edition.subdir}" if edition.subdir else ""
+        src = out / "_build" / f"src{suffix}"
+        found = stage(src, notebooks, static, edition)
+        if not found:
+            where = notebooks / edition.subdir
+            print(f"warning: no lessons NN_*.ipynb in {where}", file=sys.stderr)
+        if edition is VI:
+            # A translation not built yet: book/translation.py writes the .ipynb from the .py.
+            unbuilt = sorted(
+                p.name
+                for p in (notebooks / VI.subdir).glob("[0-9][0-9]_*.py")
+                if not p.with_suffix(".ipynb").exists()
+            )
+            if unbuilt:
+                print(
+                    f"warning: Vietnamese lessons without their .ipynb (not in the book; run "
+                    f"`python book/translation.py build`): {', '.join(unbuilt)}",
+                    file=sys.stderr,
+                )
+        if not edition.subdir:
+            html = _jupyter_book(src, out, quiet, static)
+            continue
+        # Sphinx writes a site into one folder of its own (and myst-nb its outputs next to
+        # that folder), so the Vietnamese site is built beside the English one and copied in.
+        built = _jupyter_book(src, out / "_build" / edition.subdir, quiet, static)
+        target = html / edition.subdir
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(built, target)
+    return html
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -82,9 +82,9 @@ def with_language_cell(cells: list) -> list:
     return cells[: first_code + 1] + [lang] + cells[first_code + 1 :]
 
 
-def problems(english: Path) -> list[str]:
-    """Everything that keeps the Vietnamese lesson for ``english`` from being complete and in
-    step: missing file, code that differs, markdown untranslated, stale or missing."""
+def structure_problems(english: Path) -> list[str]:
+    """What keeps the Vietnamese lesson from being built at all: missing file, the language
+    cell missing or doubled, code that differs from the English, cells out of order."""
     vi = vi_path(english)
     if not vi.exists():
         return [f"{vi.relative_to(ROOT)} does not exist: run `python book/translation.py start {english.stem}`"]
@@ -104,11 +104,20 @@ def problems(english: Path) -> list[str]:
                 break
         else:
             out.append(f"{vi.name}: {len(vi_code)} code cells, the English lesson has {len(en_code)} (run `update`)")
-    kinds_en = [c.cell_type for c in en_cells]
-    kinds_vi = [c.cell_type for c in vi_rest]
-    if kinds_en != kinds_vi:
+    if [c.cell_type for c in en_cells] != [c.cell_type for c in vi_rest]:
         out.append(f"{vi.name}: the cells are not in the English lesson's order (run `update`)")
+    return out
+
+
+def problems(english: Path) -> list[str]:
+    """Everything that keeps the Vietnamese lesson for ``english`` from being complete and in
+    step: :func:`structure_problems`, then markdown untranslated, stale or unstamped."""
+    out = structure_problems(english)
+    if out:
         return out
+    vi = vi_path(english)
+    en_cells = jupytext.read(english).cells
+    vi_rest = [c for c in jupytext.read(vi).cells if not _is_language_cell(c)]
     for i, (e, v) in enumerate(zip(en_cells, vi_rest, strict=True)):
         if e.cell_type != "markdown":
             continue
@@ -186,7 +195,7 @@ def build_notebook(english: Path) -> nbformat.NotebookNode:
     the Vietnamese markdown and the language cell. Refuses a lesson whose code is not the
     English code."""
     vi = vi_path(english)
-    bad = [p for p in problems(english) if "code cell" in p or "order" in p or "language" in p]
+    bad = structure_problems(english)
     if bad:
         raise SystemExit("\n".join(bad))
     en_nb = nbformat.read(english.with_suffix(".ipynb"), as_version=4)

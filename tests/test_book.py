@@ -1,14 +1,16 @@
 """The course site: built offline from notebooks/, then looked at in a real browser.
 
-The book is built into a temporary folder (book/build.py, as `make book` does), served from
-127.0.0.1 on a free port, and opened in headless Debian Chromium driven by Playwright. Every
-request a page makes is recorded: the site must work with no internet, so nothing may leave
-127.0.0.1. Screenshots of the landing page and a lesson go to $BOOK_SHOTS (default
+The book is built into a temporary folder (book/build.py, as `make book` does: the English
+site and the Vietnamese one in its vi/, once per test session, shared with test_book_vi.py),
+served from 127.0.0.1 on a free port, and opened in headless Debian Chromium driven by
+Playwright. Every request a page makes is recorded: the site must work with no internet, so
+nothing may leave 127.0.0.1. Screenshots of the landing page and a lesson go to $BOOK_SHOTS (default
 /tmp/book_shots) for a person to look at.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import importlib.util
@@ -103,13 +105,28 @@ def _ensure_chromium() -> None:
             )
 
 
+def build_once(tmp_path_factory) -> Path:
+    """Build the book (both languages) once per test session: the modules that look at it
+    (test_book.py, test_book_vi.py) and the xdist workers share one build, made by whoever
+    comes first, under a lock; returns the HTML folder."""
+    assert book_build.lessons(NOTEBOOKS), f"no lessons NN_*.ipynb in {NOTEBOOKS} to build from"
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the session's folder, above each worker's own
+    out, html = root / "book", root / "book" / "_build" / "html"
+    done = out / "built"
+    with open(root / "book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            book_build.build(out=out, notebooks=NOTEBOOKS, quiet=True)
+            done.write_text(str(NOTEBOOKS))
+    assert (html / "index.html").exists() and (html / "vi" / "index.html").exists()
+    return html
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    assert book_build.lessons(NOTEBOOKS), f"no lessons NN_*.ipynb in {NOTEBOOKS} to build from"
-    out = tmp_path_factory.mktemp("book")
-    html = book_build.build(out=out, notebooks=NOTEBOOKS, quiet=True)
-    assert (html / "index.html").exists()
-    return html
+    return build_once(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -304,7 +321,7 @@ def test_saved_widgets_render_offline(page, base_url, lessons):
             slider = page.locator(".jupyter-widgets .noUi-handle").first
             slider.wait_for(state="visible")
             # The explorer's Output widget replays the figure saved with the widget state.
-            page.locator(".jupyter-widgets .widget-output img").first.wait_for(state="visible")
+            page.locator(".jupyter-widgets img.cnnlab-picture").first.wait_for(state="visible")
             if nb == with_slider[0]:
                 slider.scroll_into_view_if_needed()
                 _shot(page, "widget.png")
