@@ -84,6 +84,11 @@ EXPLORERS = {
 }
 SKIPPED = {
     "learned_edges": "needs HED's trained weights (pretrained model data); not timed here",
+    # upload-only explorers: their one control opens a file dialog, and each picture is a
+    # network's forward pass (or a whole style transfer), not a slider move
+    "feature_maps": "its only control is the upload button (a file dialog); one VGG16 pass per photo",
+    "face_detector": "its only control is the upload button (a file dialog); one MTCNN run per photo",
+    "style_transfer": "each photo or style is a whole transfer (seconds), not an instant move",
 }
 
 # Installed before any page script: timestamps of WebSocket frames sent and received while
