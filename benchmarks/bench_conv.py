@@ -121,12 +121,14 @@ def main():
     verdicts = []
     for label, (xs, ws, pad) in CASES.items():
         r, macs = bench_case(xs, ws, pad, args.repeats, args.rounds)
-        if label in TARGETED:
-            fwd, bwd = r["np_fwd"] / r["torch_fwd"], r["np_bwd"] / r["torch_bwd"]
-            verdicts.append(
-                f"{label[:3]} forward {fwd:.2f}× ({'met' if fwd <= 2 else 'missed'}), "
-                f"backward {bwd:.2f}× ({'met' if bwd <= 3 else 'missed'})"
-            )
+        fwd, bwd = r["np_fwd"] / r["torch_fwd"], r["np_bwd"] / r["torch_bwd"]
+        # (c), (d): forward within 2x, backward within 3x; (a), (b), the small shapes
+        # learners call most (issue 16): within 2x both ways
+        bwd_limit = 3 if label in TARGETED else 2
+        verdicts.append(
+            f"{label[:3]} forward {fwd:.2f}× ({'met' if fwd <= 2 else 'missed'}), "
+            f"backward {bwd:.2f}× ({'met' if bwd <= bwd_limit else 'missed'})"
+        )
         lines.append(
             f"| {label} | {r['np_fwd'] * 1e3:.2f} | {r['torch_fwd'] * 1e3:.2f} | "
             f"{r['np_fwd'] / r['torch_fwd']:.2f}× | {r['np_bwd'] * 1e3:.2f} | "
@@ -137,7 +139,8 @@ def main():
     lines.append("")
     lines.append("Ratio = NumPy time / PyTorch time (lower is better; 1× means as fast as PyTorch).")
     lines.append(
-        "Target for (c) and (d): NumPy forward within 2× of PyTorch, backward within 3×. "
+        "Targets: (a) and (b), the small shapes learners call most, NumPy within 2× of "
+        "PyTorch forward and backward; (c) and (d) forward within 2×, backward within 3×. "
         "This run: " + "; ".join(verdicts) + "."
     )
     lines.append(
