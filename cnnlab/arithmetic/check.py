@@ -9,6 +9,8 @@ each computed for the case at hand.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..arith import conv_output_size, effective_kernel, same_padding
 from ..feedback import Feedback, diagnose, same
 from ..i18n import tr
@@ -257,9 +259,11 @@ def padding_for_halving(p) -> Feedback:
     n, f, s, target = HALVING["n"], HALVING["f"], HALVING["s"], HALVING["target"]
     if p is None:
         return Feedback(False, tr("Replace None with your padding."))
+    if isinstance(p, np.ndarray) and p.size == 1:
+        p = p.item()  # np.array(1) or np.array([1]) is one number
     if isinstance(p, float) and p.is_integer():
         p = int(p)
-    if isinstance(p, bool) or not hasattr(p, "__index__") or p < 0:
+    if isinstance(p, (bool, np.ndarray)) or not hasattr(p, "__index__") or p < 0:
         return Feedback(False, tr("The padding is a whole number >= 0, got {p!r}.").format(p=p))
     out = conv_output_size(n, f, int(p), s)
     formula = f"floor(({n} + 2·{p} - {f})/{s}) + 1 = {out}"

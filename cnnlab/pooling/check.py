@@ -51,7 +51,16 @@ EQUIVARIANCE_OPS = Messages(
 def max_pool_grid(answer) -> Feedback:
     """Exercise 05.1: 2x2 max pooling with stride 2 of ``POOLING_GRID``, as (C, H_out, W_out)."""
     x = POOLING_GRID[None]
-    a = np.asarray(answer, dtype=float) if answer is not None else None
+    try:
+        a = np.asarray(answer, dtype=float) if answer is not None else None
+    except (TypeError, ValueError):
+        return Feedback(
+            False,
+            tr(
+                "Your answer must be numbers in an array of shape (C, H_out, W_out), e.g. "
+                "np.array([[[...], ...]]), got {answer!r}."
+            ).format(answer=answer),
+        )
     if a is not None and a.ndim == 4 and a.shape[0] == 1:
         a = a[0]  # a (1, C, H, W) batch is fine too
     expected = max_pool2d(x, 2)[0]
@@ -139,6 +148,13 @@ def equivariant_ops(answer) -> Feedback:
     (circular) shift T. answer: letters as a string ("ade"), list or set."""
     if answer is None:
         return Feedback(False, tr("Replace None with the letters of the equivariant operations."))
+    if not isinstance(answer, str) and not isinstance(answer, (list, tuple, set, frozenset)):
+        return Feedback(
+            False,
+            tr('Give the letters as a string ("ade") or a list (["a", "d", "e"]), got {answer!r}.').format(
+                answer=answer
+            ),
+        )
     letters = answer if isinstance(answer, str) else "".join(str(v) for v in answer)
     chosen = {c.lower() for c in letters if c.isalpha()}
     if not chosen:

@@ -91,7 +91,19 @@ def mirror_function(mirror) -> Feedback:
             False,
             tr("Your function raised {error}: {err}").format(error=type(e).__name__, err=e),
         )
-    got = torch.as_tensor(got)
+    if got is None:
+        return Feedback(
+            False, tr("Your function returned None: end it with `return` and the flipped batch.")
+        )
+    try:
+        got = torch.as_tensor(got)
+    except (TypeError, ValueError, RuntimeError):
+        return Feedback(
+            False,
+            tr("Your function must return a tensor (or array) like its input, got {kind}.").format(
+                kind=type(got).__name__
+            ),
+        )
     if got.shape != x.shape:
         return Feedback(
             False,

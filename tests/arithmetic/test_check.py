@@ -167,3 +167,13 @@ def test_halving_accepts_the_reference():
 def test_halving_names_the_mistake(p, hint):
     fb = check.padding_for_halving(p)
     assert not fb.ok and hint in fb.message, fb.message
+
+
+def test_padding_for_halving_takes_a_one_number_array_and_refuses_a_longer_one():
+    import numpy as np
+
+    from cnnlab.arithmetic import check as arithmetic_check
+
+    assert arithmetic_check.padding_for_halving(np.array(1)).ok
+    fb = arithmetic_check.padding_for_halving(np.array([1, 2]))
+    assert not fb.ok and "whole number" in fb.message

@@ -134,3 +134,12 @@ def test_equivariant_ops_names_the_mistake(answer, hint):
     feedback = check.equivariant_ops(answer)
     assert not feedback.ok
     assert hint in feedback.message
+
+
+def test_odd_answers_get_a_hint_not_a_crash():
+    from cnnlab.pooling import check as pooling_check
+
+    fb = pooling_check.equivariant_ops(5)
+    assert not fb.ok and "as a string" in fb.message
+    fb = pooling_check.max_pool_grid("abc")
+    assert not fb.ok and "(C, H_out, W_out)" in fb.message

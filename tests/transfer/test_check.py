@@ -137,3 +137,12 @@ def test_crop_flip_accepts_reference_and_names_mistakes():
     for hint, fn in cases.items():
         fb = ch.crop_flip_function(fn)
         assert not fb.ok and hint in fb.message, (hint, fb.message)
+
+
+@pytest.mark.parametrize(
+    "mirror, said",
+    [(lambda x: None, "returned None"), (lambda x: "flipped", "must return a tensor")],
+)
+def test_a_mirror_that_returns_no_tensor_gets_a_hint_not_a_crash(mirror, said):
+    fb = check.mirror_function(mirror)
+    assert not fb.ok and said in fb.message
