@@ -86,7 +86,9 @@ def png_bytes(fig) -> bytes:
     """The figure as PNG bytes at its own size and dpi (no tight cropping: the figures lay
     themselves out)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    # zlib level 1, not 6: a third less time on photo-like figures (filter explorer: 45 ->
+    # 31 ms) for PNGs about 15% larger, which the loopback to the browser does not feel
+    fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
