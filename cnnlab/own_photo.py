@@ -278,24 +278,26 @@ class PhotoCache:
         return self.arrays[key]
 
 
-def photo_explorer(draw, *, size: int, title: str, photo=None, gray: bool = False) -> W.VBox:
-    """An upload button above a picture: ``draw(picture)`` on the learner's own photo.
+def photo_explorer(
+    draw, *, size: int, title: str, photo=None, gray: bool = False, controls: dict | None = None
+) -> W.VBox:
+    """An upload button above a picture: ``draw(picture, **values)`` on the learner's photo.
 
-    draw: function of one (H, W, 3) picture in [0, 1] (``(H, W)`` if gray) returning a
-    Figure; it may be slow (a network's forward pass): it runs once per upload. size: the
-    picture's longer side in pixels after :func:`load_photo`. photo: a path or bytes shown
-    until something is uploaded (read now, so a bad path fails at once). Until there is a
-    picture, and for a file that cannot be used, the reason is shown in place of the
-    picture. Returns the :func:`cnnlab.explorer.explorer` VBox (``.controls["photo"]`` is
-    the FileUpload).
+    draw: function of one (H, W, 3) picture in [0, 1] (``(H, W)`` if gray) and of the values
+    of ``controls`` (other widgets, by keyword) returning a Figure; it may be slow (a
+    network's forward pass): it runs once per upload or control change. size: the picture's
+    longer side in pixels after :func:`load_photo`. photo: a path or bytes shown until
+    something is uploaded (read now, so a bad path fails at once). Until there is a picture,
+    and for a file that cannot be used, the reason is shown in place of the picture. Returns
+    the :func:`cnnlab.explorer.explorer` VBox (``.controls["photo"]`` is the FileUpload).
     """
     size = check_int("size", size, MIN_SIDE)
     given = None if photo is None else load_photo(photo, size=size, gray=gray)
     uploads = PhotoCache()
 
-    def picture(photo=()):
+    def picture(photo=(), **values):
         if not photo and given is not None:
-            return draw(given)
-        return draw(uploads.photo(photo, size, gray))
+            return draw(given, **values)
+        return draw(uploads.photo(photo, size, gray), **values)
 
-    return explorer(picture, {"photo": photo_upload()}, title=title)
+    return explorer(picture, {**(controls or {}), "photo": photo_upload()}, title=title)
