@@ -88,8 +88,10 @@ def structure_problems(english: Path) -> list[str]:
     vi = vi_path(english)
     if not vi.exists():
         return [f"{vi.relative_to(ROOT)} does not exist: run `python book/translation.py start {english.stem}`"]
-    en_cells = jupytext.read(english).cells
-    vi_cells = jupytext.read(vi).cells
+    return _structure(vi, jupytext.read(english).cells, jupytext.read(vi).cells)
+
+
+def _structure(vi: Path, en_cells: list, vi_cells: list) -> list[str]:
     out = []
     lang = [i for i, c in enumerate(vi_cells) if _is_language_cell(c)]
     if len(lang) != 1:
@@ -112,12 +114,14 @@ def structure_problems(english: Path) -> list[str]:
 def problems(english: Path) -> list[str]:
     """Everything that keeps the Vietnamese lesson for ``english`` from being complete and in
     step: :func:`structure_problems`, then markdown untranslated, stale or unstamped."""
-    out = structure_problems(english)
+    vi = vi_path(english)
+    if not vi.exists():
+        return structure_problems(english)
+    en_cells, vi_cells = jupytext.read(english).cells, jupytext.read(vi).cells
+    out = _structure(vi, en_cells, vi_cells)
     if out:
         return out
-    vi = vi_path(english)
-    en_cells = jupytext.read(english).cells
-    vi_rest = [c for c in jupytext.read(vi).cells if not _is_language_cell(c)]
+    vi_rest = [c for c in vi_cells if not _is_language_cell(c)]
     for i, (e, v) in enumerate(zip(en_cells, vi_rest, strict=True)):
         if e.cell_type != "markdown":
             continue
@@ -200,7 +204,7 @@ def build_notebook(english: Path) -> nbformat.NotebookNode:
         raise SystemExit("\n".join(bad))
     en_nb = nbformat.read(english.with_suffix(".ipynb"), as_version=4)
     vi_cells = [c for c in jupytext.read(vi).cells if not _is_language_cell(c)]
-    en_src = [c for c in jupytext.read(english).cells]
+    en_src = jupytext.read(english).cells
     if [c.cell_type for c in en_nb.cells] != [c.cell_type for c in en_src]:
         raise SystemExit(f"{english.with_suffix('.ipynb').name} is not in sync with its .py: run jupytext --sync")
     nb = copy.deepcopy(en_nb)
