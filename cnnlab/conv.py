@@ -225,8 +225,8 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
     x, w = as_real_array("x", x), as_real_array("w", w)
     _check_layouts(x, w, nd)
     _check_channels(x, w, check_int("groups", groups, 1))
-    x = x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
-    w = w if np.issubdtype(w.dtype, np.floating) else w.astype(np.float64)
+    x = x if x.dtype.kind == "f" else x.astype(np.float64)  # ints become floats
+    w = w if w.dtype.kind == "f" else w.astype(np.float64)
     if b is not None:
         b = as_real_array("bias", b)
         if b.shape != (w.shape[0],):
@@ -238,7 +238,7 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
     dilation = as_tuple("dilation", dilation, nd, 1)
     _check_spans(x.shape[2:], w.shape[2:], padding, dilation)
     check_memory(
-        f"conv{nd}d of x {x.shape} with w {w.shape} (padding {padding})",
+        lambda: f"conv{nd}d of x {x.shape} with w {w.shape} (padding {padding})",
         conv_fast.workspace_bytes(x.shape, w.shape, stride, padding, dilation, 8),
         "use a smaller input, batch, padding or number of filters",
     )

@@ -30,6 +30,8 @@ def check_int(name: str, value, minimum: int) -> int:
 
     Accepts Python and NumPy integers (and bools are refused: ``True`` is not a size).
     """
+    if type(value) is int and value >= minimum:  # the common case, checked first: conv2d
+        return value  # calls this for every stride, padding and dilation
     message = tr("{name} must be an integer >= {minimum}, got {value}")
     if isinstance(value, bool) or not hasattr(value, "__index__"):
         raise ValueError(message.format(name=name, minimum=minimum, value=repr(value)))
@@ -292,14 +294,16 @@ class TooLargeError(ValueError):
     show its message in place of the picture like any other impossible setting)."""
 
 
-def check_memory(what: str, nbytes: float, advice: str) -> None:
+def check_memory(what, nbytes: float, advice: str) -> None:
     """Refuse a call that would need more than ``MEMORY_LIMIT_BYTES`` of working memory.
 
-    what: the call (``"conv2d on x (1, 1, 100000, 100000)"``); nbytes: its estimate;
-    advice: what to change (a smaller input, padding, size ...).
+    what: the call (``"conv2d on x (1, 1, 100000, 100000)"``), or a function that writes it
+    (formatting shapes costs a microsecond the calls that fit need not pay); nbytes: its
+    estimate; advice: what to change (a smaller input, padding, size ...).
     """
     limit = MEMORY_LIMIT_BYTES
     if nbytes > limit:
+        what = what() if callable(what) else what
         raise TooLargeError(
             tr(
                 "{what} would need about {need} of memory, more than the limit of {limit} "

@@ -3,8 +3,9 @@
 ``cnnlab.conv`` computes with the strategies of ``cnnlab.conv_fast`` (``use_taps`` picks):
 im2col (col2im for dx) by chunks of images, and a loop over kernel taps when one image's patch
 matrix would exceed ``IM2COL_MAX_BYTES``; at stride 1 dx may instead be a correlation of dout
-(``use_transposed``). The plain reference the lesson reads (``conv.correlate_im2col`` and its
-backward) is checked against them and against PyTorch too. Every property test below runs under each, forced (``forced_path``,
+(``use_transposed``), and the patch matrix may be built from flat rows (``use_flat``). The
+plain reference the lesson reads (``conv.correlate_im2col`` and its backward) is checked
+against them and against PyTorch too. Every property test below runs under each, forced (``forced_path``,
 including im2col with one image per chunk), and once with the automatic choice, so a change
 of a threshold cannot leave one of them untested.
 """
@@ -29,7 +30,7 @@ from cnnlab.layers import numerical_gradient, rel_error
 FORWARD = {1: conv.conv1d, 2: conv.conv2d, 3: conv.conv3d}
 BACKWARD = {1: conv.conv1d_backward, 2: conv.conv2d_backward, 3: conv.conv3d_backward}
 TORCH = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
-PATHS = ("auto", "im2col", "chunked", "transposed", "taps")
+PATHS = ("auto", "im2col", "chunked", "transposed", "taps", "flat", "flat_chunked")
 SHALLOW = st.integers(1, 4)
 # mostly shallow, sometimes deep (>= 16 channels)
 MIXED = st.sampled_from([1, 2, 3, 4, 16, 17])
@@ -42,7 +43,8 @@ def forced_path(path):
 
     "im2col": patch matrices, dx by col2im; "chunked": the same, one image per chunk;
     "transposed": dx as a correlation of dout wherever the stride is 1; "taps": no
-    patch matrices, a loop over kernel taps.
+    patch matrices, a loop over kernel taps; "flat": flat rows wherever the stride is 1
+    (forward, dw and dx), "flat_chunked" the same one image per chunk.
     """
     if path == "auto":
         yield
@@ -52,11 +54,20 @@ def forced_path(path):
     def transposed(stride, c_in, c_out):
         return path == "transposed" and all(s == 1 for s in stride)
 
+    def flat(stride, *shapes):
+        return path.startswith("flat") and all(s == 1 for s in stride)
+
     with (
         mock.patch.object(conv_fast, "use_taps", lambda image_patch_bytes: use_taps),
         mock.patch.object(conv_fast, "use_transposed", transposed),
+        mock.patch.object(conv_fast, "use_flat", flat),
         mock.patch.object(
             conv_fast, "CHUNK_BYTES", 1 if path == "chunked" else conv_fast.CHUNK_BYTES
+        ),
+        mock.patch.object(
+            conv_fast,
+            "FLAT_CHUNK_BYTES",
+            1 if path == "flat_chunked" else conv_fast.FLAT_CHUNK_BYTES,
         ),
     ):
         yield
@@ -243,7 +254,9 @@ def test_col2im_adds_overlapping_patches():
     # every input value is counted once per window that covers it
     ones = conv.im2col(np.ones((1, 1, 4, 4)), (3, 3))
     counts = conv.col2im(ones, (1, 1, 4, 4), (3, 3))
-    np.testing.assert_array_equal(counts[0, 0], [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
+    np.testing.assert_array_equal(
+        counts[0, 0], [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]]
+    )
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -286,6 +299,38 @@ def test_forced_paths_really_take_that_path(path):
     assert (calls["im2col"], calls["taps"]) == expected, calls
 
 
+@pytest.mark.parametrize("path, chunks", [("flat", 1), ("flat_chunked", 3)])
+def test_forced_flat_rows_really_take_them(path, chunks):
+    """Guard for the property tests: forced flat rows reach the flat forward, dw and dx,
+    by chunks of one image for "flat_chunked", and never build a windowed patch matrix."""
+    x = np.random.default_rng(0).standard_normal((3, 3, 7, 6))
+    w = np.random.default_rng(1).standard_normal((4, 3, 3, 2))
+    calls, chunk_counts = [], []
+    real_runs = conv_fast.flat_runs
+
+    def counted_runs(*args):
+        chunk_counts.append(0)
+        for item in real_runs(*args):
+            chunk_counts[-1] += 1
+            yield item
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(forced_path(path))
+        for name in ("correlate_flat", "weight_grad_flat", "input_grad_flat"):
+            real = getattr(conv_fast, name)
+            fake = lambda *a, _n=name, _r=real: calls.append(_n) or _r(*a)  # noqa: E731
+            stack.enter_context(mock.patch.object(conv_fast, name, fake))
+        stack.enter_context(mock.patch.object(conv_fast, "flat_runs", counted_runs))
+        stack.enter_context(
+            mock.patch.object(conv_fast, "im2col_into", lambda *a: calls.append("im2col"))
+        )
+        out = conv.conv2d(x, w, padding=1)
+        dx, dw, _ = conv.conv2d_backward(np.ones(out.shape), x, w, padding=1)
+    assert calls == ["correlate_flat", "weight_grad_flat", "input_grad_flat"], calls
+    assert chunk_counts == [chunks, chunks]  # forward and dw; dx chunks its own way
+    np.testing.assert_allclose(out, conv.conv2d_naive(x, w, padding=1), atol=1e-12)
+
+
 @pytest.mark.parametrize("path, dx_patch_matrices", [("im2col", 0), ("transposed", 1)])
 def test_transposed_dx_builds_a_patch_matrix_of_dout(path, dx_patch_matrices):
     """At stride 1 "transposed" takes dx as a correlation (one more im2col, of dout's
@@ -297,7 +342,9 @@ def test_transposed_dx_builds_a_patch_matrix_of_dout(path, dx_patch_matrices):
     real = conv_fast.im2col_into
     with (
         forced_path(path),
-        mock.patch.object(conv_fast, "im2col_into", lambda *a: channels.append(a[0].shape[1]) or real(*a)),
+        mock.patch.object(
+            conv_fast, "im2col_into", lambda *a: channels.append(a[0].shape[1]) or real(*a)
+        ),
     ):
         conv.conv2d_backward(dout, x, w)
     assert channels == [3] + [4] * dx_patch_matrices
@@ -464,10 +511,13 @@ def test_strategy_follows_the_patch_matrix_size(monkeypatch):
     above CHUNK_BYTES it builds patch matrices for fewer images at a time."""
     x = np.random.default_rng(0).standard_normal((4, 2, 6, 6))
     w = np.random.default_rng(1).standard_normal((3, 2, 3, 3))
+    monkeypatch.setattr(conv_fast, "FLAT_MAX_COLUMNS", 0)  # no flat rows: see the test below
     taps, im2col = [], []
     real_taps, real_im2col = conv_fast.correlate_taps, conv_fast.im2col_into
     monkeypatch.setattr(conv_fast, "correlate_taps", lambda *a: taps.append(1) or real_taps(*a))
-    monkeypatch.setattr(conv_fast, "im2col_into", lambda *a: im2col.append(a[0].shape[0]) or real_im2col(*a))
+    monkeypatch.setattr(
+        conv_fast, "im2col_into", lambda *a: im2col.append(a[0].shape[0]) or real_im2col(*a)
+    )
     conv.conv2d(x, w)
     assert not taps and im2col == [4]  # small: one patch matrix for the whole batch
     image_bytes = 2 * 9 * 4 * 4 * 8  # C_in * prod(K) * prod(S_out) * float64
@@ -481,6 +531,49 @@ def test_strategy_follows_the_patch_matrix_size(monkeypatch):
         out = conv.conv2d(x, w, stride=stride)
         assert np.allclose(out, conv.conv2d_naive(x, w, stride=stride))
     assert len(taps) == 2 and not im2col
+
+
+@pytest.mark.parametrize(
+    "x_shape, w_shape, kwargs, flat",
+    [
+        ((64, 3, 32, 32), (6, 3, 5, 5), {}, True),  # LeNet's first layer
+        ((2, 6, 14, 14), (16, 6, 5, 5), {}, True),  # its second
+        ((2, 4, 50), (8, 4, 7), dict(padding=3, dilation=2), True),  # 1-D: no extra columns
+        ((2, 8, 16, 16), (4, 8, 3, 3), dict(padding=1), True),  # dx: transposed, then flat
+        ((2, 3, 32, 32), (6, 3, 5, 5), dict(stride=2), False),
+        ((1, 3, 64, 64), (64, 3, 3, 3), dict(padding=1), False),  # C_out > C_in*prod(K)
+        ((2, 3, 12, 12), (4, 3, 7, 7), {}, True),  # columns: 12*5+6 = 66 <= 2*36 outputs
+        ((2, 3, 10, 10), (4, 3, 7, 7), {}, False),  # 10*3+4 = 34 > 2*16
+    ],
+)
+def test_automatic_choice_of_flat_rows(monkeypatch, x_shape, w_shape, kwargs, flat):
+    """Flat rows at stride 1 when few columns fall between output rows and the output is
+    smaller than the patch matrix; forward, dw and dx all take them, and agree with torch."""
+    calls = []
+    for name in ("correlate_flat", "weight_grad_flat", "input_grad_flat"):
+        real = getattr(conv_fast, name)
+        monkeypatch.setattr(
+            conv_fast, name, lambda *a, _n=name, _r=real: calls.append(_n) or _r(*a)
+        )
+    nd = len(x_shape) - 2
+    rng = np.random.default_rng(5)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    out = FORWARD[nd](x, w, **kwargs)
+    dout = rng.standard_normal(out.shape)
+    dx, dw, _ = BACKWARD[nd](dout, x, w, **kwargs)
+    c_in, c_out = x_shape[1], w_shape[0]
+    expected = ["correlate_flat", "weight_grad_flat"]
+    if c_in < c_out:  # dx by flat col2im; otherwise the transposed correlation, flat too
+        expected.append("input_grad_flat")
+    else:
+        expected.append("correlate_flat")
+    assert calls == (expected if flat else []), calls
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    out_t = TORCH[nd](xt, wt, **kwargs)
+    out_t.backward(torch.tensor(dout))
+    np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-10, atol=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -516,7 +609,9 @@ def test_uneven_last_chunk(monkeypatch, nd):
     monkeypatch.setattr(conv_fast, "CHUNK_BYTES", 2 * 2 * 3**nd * int(np.prod(out_sp)) * 8)
     sizes = []
     real = conv_fast.im2col_into
-    monkeypatch.setattr(conv_fast, "im2col_into", lambda *a: sizes.append(a[0].shape[0]) or real(*a))
+    monkeypatch.setattr(
+        conv_fast, "im2col_into", lambda *a: sizes.append(a[0].shape[0]) or real(*a)
+    )
     out = FORWARD[nd](x, w, **kwargs)
     dout = rng.standard_normal(out.shape)
     dx, dw, db = BACKWARD[nd](dout, x, w, **kwargs)

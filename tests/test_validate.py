@@ -107,6 +107,9 @@ def test_check_memory_refuses_above_the_limit_and_says_what_to_change(monkeypatc
     monkeypatch.setattr(validate, "MEMORY_LIMIT_BYTES", 999)
     with pytest.raises(validate.TooLargeError, match=r"a call would need about .* MiB .* use less"):
         validate.check_memory("a call", 1000, "use less")
+    with pytest.raises(validate.TooLargeError, match=r"^a lazy call would need"):
+        validate.check_memory(lambda: "a lazy call", 1000, "use less")
+    validate.check_memory(lambda: 1 / 0, 10, "use less")  # fits: the text is never written
     assert issubclass(validate.TooLargeError, ValueError)  # widgets show it in place
 
 
