@@ -56,3 +56,66 @@ def test_the_in_place_message_speaks_the_chosen_language(vietnamese):
     box = build()
     box.controls["n"].value = 8
     assert "Không thể:" in box.children[2].value
+
+
+def _nms_explorer():
+    from cnnlab.detection import shapes, widgets
+
+    scene = shapes.make_shapes(1, min_objects=4, max_objects=4, seed=21)
+    cand = shapes.noisy_detections(scene.boxes[0], scene.classes[0], per_object=5, seed=0)
+    return widgets.nms_explorer(scene.images[0], *cand, names=shapes.CLASSES)
+
+
+def _yolo_explorer():
+    from cnnlab.detection import shapes, widgets
+
+    return widgets.yolo_grid_explorer(shapes.make_shapes(2, image_size=64, seed=1), shapes.CLASSES)
+
+
+def _explorer(topic, name, **kwargs):
+    import importlib
+
+    return lambda: getattr(importlib.import_module(f"cnnlab.{topic}.widgets"), name)(**kwargs)
+
+
+EVERY_EXPLORER = {  # every explorer that draws from controls alone (or from generated data)
+    "conv_step": _explorer("filters", "conv_step_explorer"),
+    "filter": _explorer("filters", "filter_explorer", upload=False),
+    "conv_arithmetic": _explorer("arithmetic", "conv_arithmetic_explorer"),
+    "conv_transpose": _explorer("arithmetic", "conv_transpose_explorer"),
+    "receptive_field": _explorer("receptive", "receptive_field_explorer"),
+    "pooling": _explorer("pooling", "pooling_explorer"),
+    "bottleneck": _explorer("classic", "bottleneck_explorer"),
+    "iou": _explorer("detection", "iou_explorer"),
+    "nms": _nms_explorer,
+    "yolo_grid": _yolo_explorer,
+    "signal_filter": _explorer("generalizations", "signal_filter_explorer"),
+    "volume_slice": _explorer("generalizations", "volume_slice_explorer"),
+}
+
+
+@pytest.mark.parametrize("name", list(EVERY_EXPLORER))
+def test_fixed_title_positions_change_no_pixel(name):
+    """Explorers draw with FIXED_TITLES (faster); the picture must be the one matplotlib's
+    automatic title placement gives, pixel for pixel."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    box = EVERY_EXPLORER[name]()
+    assert box.state["error"] is None, box.state["error"]
+    values = {k: c.value for k, c in box.controls.items()}
+    auto = explorer.png_bytes(box.draw(**values))  # outside the explorer: automatic titles
+    assert not matplotlib_rc_is(explorer.FIXED_TITLES)
+    pixels = [
+        np.asarray(Image.open(io.BytesIO(b)).convert("RGB")) for b in (box.picture.value, auto)
+    ]
+    assert pixels[0].shape == pixels[1].shape
+    assert np.array_equal(pixels[0], pixels[1])
+
+
+def matplotlib_rc_is(params):
+    import matplotlib
+
+    return all(matplotlib.rcParams[k] == v for k, v in params.items())
