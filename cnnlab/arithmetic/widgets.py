@@ -43,26 +43,37 @@ def conv_arithmetic_explorer(
         "s": int_slider(tr("stride s"), s, 1, 4),
         "d": int_slider(tr("dilation d"), d, 1, 4),
     }
+    return _cell_walk_explorer(
+        plot_conv_arithmetic,
+        controls,
+        position,
+        _last_cell,
+        output_size_text,
+        CONV_NAMES,
+        tr("Convolution arithmetic: size, padding, stride, dilation"),
+    )
+
+
+def _cell_walk_explorer(draw, controls, position, last_cell, size_text, names, title) -> W.VBox:
+    """What both arithmetic explorers add to their settings' sliders: the output-cell
+    slider and its Play button (kept inside the output by ``last_cell(controls)``), the
+    output size line (``size_text(*values of names)``) and the explorer drawing ``draw``."""
     try:
-        top = _last_cell(controls)
+        top = last_cell(controls)
     except ValueError:
         top = 0
     controls["position"] = int_slider(tr("output cell"), min(position, top), 0, top)
     play = W.Play(value=controls["position"].value, min=0, max=top, interval=700, step=1)
     play.description = tr("play")
     W.link((play, "value"), (controls["position"], "value"))
-
-    _follow_output_size(controls, play)
-    size_text = _size_label(controls)  # observes after fit_position, before the redraw
-    box = explorer(
-        plot_conv_arithmetic,
-        controls,
-        title=tr("Convolution arithmetic: size, padding, stride, dilation"),
-    )
+    _follow_output_size(controls, play, last_cell, names)
+    # the size line observes after fit_position and before the explorer's redraw
+    size = _size_label(controls, size_text, names)
+    box = explorer(draw, controls, title=title)
     *head, message, out = box.children
     walk = W.HBox([W.Label(tr("walk through the output cells:")), play])
-    box.children = (*head, walk, size_text, message, out)
-    box.play, box.size_text = play, size_text
+    box.children = (*head, walk, size, message, out)
+    box.play, box.size_text = play, size
     return box
 
 
@@ -82,11 +93,10 @@ def output_size_text(n: int, f: int, p: int, s: int, d: int) -> str:
     )
 
 
-def _follow_output_size(controls, play, last_cell=None, names=CONV_NAMES) -> None:
+def _follow_output_size(controls, play, last_cell, names) -> None:
     """Keep the output-cell slider and the Play button inside the output when the settings
     (the controls in ``names``) change: their range follows out² − 1 (``last_cell``) and
     the cell is clamped into it."""
-    last_cell = last_cell or _last_cell
 
     def fit_position(_):
         # Runs before the explorer's redraw (observers fire in the order they were added),
@@ -104,10 +114,9 @@ def _follow_output_size(controls, play, last_cell=None, names=CONV_NAMES) -> Non
         controls[name].observe(fit_position, names="value")
 
 
-def _size_label(controls, text=None, names=CONV_NAMES) -> W.HTML:
+def _size_label(controls, text, names) -> W.HTML:
     """The output size as text beside the picture (class ``cnnlab-output-size``), for screen
     readers and browser tests; ``text(*values of names)`` follows the sliders."""
-    text = text or output_size_text
     size_text = W.HTML()
     size_text.add_class("cnnlab-output-size")
 
@@ -152,26 +161,15 @@ def conv_transpose_explorer(
         "s": int_slider(tr("stride s"), s, 1, 4),
         "output_padding": int_slider(tr("output padding"), output_padding, 0, 3),
     }
-    try:
-        top = _last_transposed_cell(controls)
-    except ValueError:
-        top = 0
-    controls["position"] = int_slider(tr("output cell"), min(position, top), 0, top)
-    play = W.Play(value=controls["position"].value, min=0, max=top, interval=700, step=1)
-    play.description = tr("play")
-    W.link((play, "value"), (controls["position"], "value"))
-    _follow_output_size(controls, play, _last_transposed_cell, TRANSPOSE_NAMES)
-    size_text = _size_label(controls, transposed_size_text, TRANSPOSE_NAMES)
-    box = explorer(
+    return _cell_walk_explorer(
         plot_conv_transpose_arithmetic,
         controls,
-        title=tr("Transposed convolution arithmetic: size, stride, padding, output padding"),
+        position,
+        _last_transposed_cell,
+        transposed_size_text,
+        TRANSPOSE_NAMES,
+        tr("Transposed convolution arithmetic: size, stride, padding, output padding"),
     )
-    *head, message, out = box.children
-    walk = W.HBox([W.Label(tr("walk through the output cells:")), play])
-    box.children = (*head, walk, size_text, message, out)
-    box.play, box.size_text = play, size_text
-    return box
 
 
 def transposed_size_text(n: int, f: int, p: int, s: int, output_padding: int) -> str:

@@ -86,6 +86,38 @@ def _pick_photo_on_upload(controls: dict) -> None:
     controls["photo"].observe(select, names="value")
 
 
+def _image_choice(images, size: int, gray: bool, photo, upload: bool, none_given: str):
+    """The image controls the filter and learned-edges explorers share: shipped images,
+    your photo (given now, or uploaded later) and the upload button.
+
+    Returns (controls, pick): controls holds "image_name" (and "photo", the upload, when
+    ``upload``); ``pick(image_name, photo=())`` is the (H, W) or (H, W, 3) picture to draw.
+    none_given: the message when there would be nothing to choose from.
+    """
+    pictures = {name: image(name, size=size, gray=gray) for name in images}
+    if photo is not None:
+        pictures[PHOTO] = load_photo(photo, size=size, gray=gray)
+    names = list(pictures) + ([PHOTO] if upload and PHOTO not in pictures else [])
+    if not names:
+        raise ValueError(none_given)
+    controls = {
+        "image_name": toggle(
+            tr("image"), image_options(names), PHOTO if photo is not None else None
+        )
+    }
+    if upload:
+        controls["photo"] = photo_upload()
+        _pick_photo_on_upload(controls)
+    uploads = PhotoCache()
+
+    def pick(image_name, photo=()):
+        if image_name == PHOTO and (photo or PHOTO not in pictures):
+            return uploads.photo(photo, size, gray=gray)
+        return pictures[image_name]
+
+    return controls, pick
+
+
 def filter_explorer(
     images=("camera", "coins", "brick", "chelsea"), size: int = 128, photo=None, upload=True
 ) -> W.VBox:
@@ -99,28 +131,18 @@ def filter_explorer(
     :func:`cnnlab.filters.plot.plot_activation_map`. Returns the explorer; its ``.draw``
     takes ``kernel_name, image_name`` (and the upload's value as ``photo``).
     """
-    pictures = {name: image(name, size=size, gray=True) for name in images}
-    if photo is not None:
-        pictures[PHOTO] = load_photo(photo, size=size, gray=True)
-    names = list(pictures) + ([PHOTO] if upload and PHOTO not in pictures else [])
-    if not names:
-        raise ValueError(tr("filter_explorer needs at least one image, a photo or upload=True"))
-    controls = {
-        "kernel_name": toggle(tr("filter"), KERNELS, "sobel_x"),
-        "image_name": toggle(
-            tr("image"), image_options(names), PHOTO if photo is not None else None
-        ),
-    }
-    if upload:
-        controls["photo"] = photo_upload()
-        _pick_photo_on_upload(controls)
-    uploads = PhotoCache()
+    choice, pick = _image_choice(
+        images,
+        size,
+        True,
+        photo,
+        upload,
+        tr("filter_explorer needs at least one image, a photo or upload=True"),
+    )
+    controls = {"kernel_name": toggle(tr("filter"), KERNELS, "sobel_x"), **choice}
 
     def draw(kernel_name, image_name, photo=()):
-        if image_name == PHOTO and (photo or PHOTO not in pictures):
-            picture = uploads.photo(photo, size, gray=True)
-        else:
-            picture = pictures[image_name]
+        picture = pick(image_name, photo)
         title = f"{kernel_name} on {image_name}"
         return plot_activation_map(picture, kernel(kernel_name), title=title)
 
@@ -142,27 +164,18 @@ def learned_edges_explorer(
     from .learned import compare_edges
     from .plot import plot_learned_edges
 
-    pictures = {name: image(name, size=size) for name in images}
-    if photo is not None:
-        pictures[PHOTO] = load_photo(photo, size=size)
-    names = list(pictures) + ([PHOTO] if upload and PHOTO not in pictures else [])
-    if not names:
-        raise ValueError(tr("learned_edges_explorer needs an image, a photo or upload=True"))
-    controls = {
-        "image_name": toggle(
-            tr("image"), image_options(names), PHOTO if photo is not None else None
-        )
-    }
-    if upload:
-        controls["photo"] = photo_upload()
-        _pick_photo_on_upload(controls)
-    uploads, maps = PhotoCache(), {}
+    controls, pick = _image_choice(
+        images,
+        size,
+        False,
+        photo,
+        upload,
+        tr("learned_edges_explorer needs an image, a photo or upload=True"),
+    )
+    maps = {}
 
     def draw(image_name, photo=()):
-        if image_name == PHOTO and (photo or PHOTO not in pictures):
-            picture = uploads.photo(photo, size, gray=False)
-        else:
-            picture = pictures[image_name]
+        picture = pick(image_name, photo)
         key = hashlib.sha1(picture.tobytes()).hexdigest()  # a new upload is a new picture
         if key not in maps:
             maps[key] = compare_edges(picture)
