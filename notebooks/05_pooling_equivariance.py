@@ -187,16 +187,18 @@ for name, c in [("224x224x64", full), ("112x112x64", small)]:
     rate = c["macs"] / c["seconds"] / 1e9
     print(f"next conv on {name}: {c['seconds'] * 1e3:6.1f} ms ({rate:4.1f} G multiply-adds/s)")
 print(f"the 2x2 max pooling itself: {small['pool_seconds'] * 1e3:6.1f} ms")
-print(f"the conv alone: about {full['seconds'] / small['seconds']:.0f}x faster on the pooled map")
+speedup = full["seconds"] / small["seconds"]
+versus = "more than" if speedup > 4 else "less than" if speedup < 4 else "as much as"
+print(f"the conv alone: about {speedup:.1f}x faster on the pooled map, {versus} the 4x the count says")
 both = small["pool_seconds"] + small["seconds"]
 print(f"pool + conv: about {full['seconds'] / both:.0f}x less time than the conv on the full map")
 
 # %% [markdown]
 # The count says exactly 4 times fewer multiply-adds, and the clock agrees that the pooled
-# map is much cheaper. In this run the convolution was even more than 4 times faster on
-# the smaller map: the processor did more multiply-adds per second there (the rates
-# printed; most likely because smaller arrays fit its caches better). On your machine the
-# ratio may differ.
+# map is much cheaper. The time ratio need not be exactly 4: the two printed rates show how
+# many multiply-adds per second the processor managed on each map, and where they differ
+# (smaller arrays fit its caches better, for instance) the ratio moves away from 4, in
+# either direction, from run to run and from machine to machine.
 # The pooling itself is not free, but it runs once, and every layer after it works on the
 # smaller map; even with its time added, pool + conv took a fraction of the time of the
 # convolution on the full map.

@@ -943,8 +943,8 @@ detection.plot.plot_detections(
 # inventing any (**precision**), across all score thresholds. For one class:
 #
 # 1. sort all its detections, over all test images, by decreasing score;
-# 2. walk down the list: a detection is a **true positive** if its IoU with a true box of
-#    its class (in its image) is ≥ 0.5 and that box was not already taken by a better
+# 2. walk down the list: a detection is a **true positive** (TP) if its IoU with a true box
+#    of its class (in its image) is ≥ 0.5 and that box was not already taken by a better
 #    detection; otherwise a **false positive** (a duplicate counts as false);
 # 3. after each detection, precision = TP / detections so far, recall = TP / true objects;
 # 4. make the precision curve monotone (at each recall, the best precision at that recall

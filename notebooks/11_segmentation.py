@@ -84,9 +84,10 @@ print("classes:", NAMES)
 #
 # The scenes are lesson 10's: coloured ellipses, rectangles and triangles on a dark, noisy
 # background. cnnlab paints them itself, so it knows the exact class of every pixel:
-# `segmentation.make_segmentation` paints the class indices in the same order as the
-# colours, so where shapes overlap the later one wins, as it does in the image. Label 0 is
-# the background, labels 1 to 3 the shapes.
+# `segmentation.label_map` paints the class indices of a scene's shapes in the order their
+# colours were painted, so where shapes overlap the later one wins, as it does in the image
+# (`segmentation.make_segmentation`, which makes the training scenes below, labels them the
+# same way). Label 0 is the background, labels 1 to 3 the shapes.
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -192,16 +192,18 @@ for name, c in [("224x224x64", full), ("112x112x64", small)]:
     rate = c["macs"] / c["seconds"] / 1e9
     print(f"next conv on {name}: {c['seconds'] * 1e3:6.1f} ms ({rate:4.1f} G multiply-adds/s)")
 print(f"the 2x2 max pooling itself: {small['pool_seconds'] * 1e3:6.1f} ms")
-print(f"the conv alone: about {full['seconds'] / small['seconds']:.0f}x faster on the pooled map")
+speedup = full["seconds"] / small["seconds"]
+versus = "more than" if speedup > 4 else "less than" if speedup < 4 else "as much as"
+print(f"the conv alone: about {speedup:.1f}x faster on the pooled map, {versus} the 4x the count says")
 both = small["pool_seconds"] + small["seconds"]
 print(f"pool + conv: about {full['seconds'] / both:.0f}x less time than the conv on the full map")
 
-# %% [markdown] en="4299b4047774"
+# %% [markdown] en="1ce8b1ca47c9"
 # Phép đếm cho thấy số phép nhân-cộng ít hơn đúng 4 lần, và đồng hồ cũng xác nhận rằng ánh xạ đã
-# gộp rẻ hơn nhiều. Trong lần chạy này, tích chập trên ánh xạ nhỏ hơn còn nhanh hơn cả 4 lần: ở
-# đó bộ xử lý thực hiện được nhiều phép nhân-cộng mỗi giây hơn (xem các tốc độ được in ra; nhiều
-# khả năng là vì mảng nhỏ hơn nằm gọn trong bộ nhớ đệm (cache) của nó tốt hơn). Trên máy của
-# bạn, tỉ lệ này có thể khác.
+# gộp rẻ hơn nhiều. Tỉ lệ thời gian không nhất thiết đúng bằng 4: hai tốc độ được in ra cho biết
+# bộ xử lý thực hiện được bao nhiêu phép nhân-cộng mỗi giây trên mỗi ánh xạ, và khi chúng khác
+# nhau (chẳng hạn vì mảng nhỏ hơn nằm gọn trong bộ nhớ đệm (cache) tốt hơn) thì tỉ lệ lệch khỏi 4,
+# theo chiều này hay chiều kia, tùy lần chạy và tùy máy.
 # Bản thân phép gộp không miễn phí, nhưng nó chỉ chạy một lần, và mọi tầng sau nó đều làm việc
 # trên ánh xạ nhỏ hơn; ngay cả khi cộng thêm thời gian của nó, gộp + tích chập vẫn chỉ tốn một
 # phần nhỏ thời gian của tích chập trên ánh xạ đầy đủ.

@@ -945,7 +945,7 @@ detection.plot.plot_detections(
     test.images[:10], dets, list(zip(test.boxes, test.classes))[:10], names=NAMES
 )
 
-# %% [markdown] en="f2ea53106cba"
+# %% [markdown] en="8d14db161bdc"
 # Trắng nét đứt: các khung thật; có màu: các phát hiện kèm điểm số.
 #
 # ### mAP: trung bình của AP
@@ -956,8 +956,8 @@ detection.plot.plot_detections(
 # 1. sắp xếp mọi phát hiện của lớp đó, trên tất cả ảnh kiểm tra, theo điểm số giảm dần;
 # 2. đi dần xuống danh sách: một phát hiện là **dương tính thật** (true positive, TP) nếu IoU của
 #    nó với một khung thật cùng lớp (trong cùng ảnh) ≥ 0.5 và khung đó chưa bị một phát hiện tốt
-#    hơn chiếm; ngược lại là **dương tính giả** (false positive; một bản trùng lặp cũng bị tính là
-#    sai);
+#    hơn chiếm; ngược lại là **dương tính giả** (false positive, FP; một bản trùng lặp cũng bị
+#    tính là sai);
 # 3. sau mỗi phát hiện, precision = TP / số phát hiện tính đến lúc đó, recall = TP / số vật thể
 #    thật;
 # 4. làm cho đường cong precision trở nên đơn điệu (tại mỗi mức recall, lấy precision tốt nhất tại

@@ -85,14 +85,15 @@ nets.seed_everything(0)
 NAMES = segmentation.CLASS_NAMES
 print("classes:", NAMES)
 
-# %% [markdown] en="d2554517334c"
+# %% [markdown] en="1112825b2c8c"
 # ## 1. Một lớp cho mỗi điểm ảnh
 #
 # Các cảnh vẫn là những cảnh của bài 10: các hình elip, hình chữ nhật và hình tam giác có màu trên
 # một nền tối và nhiễu. cnnlab tự vẽ chúng, nên nó biết chính xác lớp của từng điểm ảnh:
-# `segmentation.make_segmentation` tô các chỉ số lớp theo đúng thứ tự đã tô màu, nên ở chỗ các hình
-# chồng lên nhau, hình vẽ sau sẽ thắng, giống hệt như trong ảnh. Nhãn 0 là nền, các nhãn 1 đến 3 là
-# các hình.
+# `segmentation.label_map` tô các chỉ số lớp của các hình trong một cảnh theo đúng thứ tự đã tô
+# màu chúng, nên ở chỗ các hình chồng lên nhau, hình vẽ sau sẽ thắng, giống hệt như trong ảnh
+# (`segmentation.make_segmentation`, hàm tạo các cảnh huấn luyện ở dưới, gán nhãn chúng theo cùng
+# cách đó). Nhãn 0 là nền, các nhãn 1 đến 3 là các hình.
 
 # %%
 # NBVAL_CHECK_OUTPUT
