@@ -285,8 +285,8 @@ for H, W, K, P, S in settings + [(224, 224, 7, 3, 2)]:
 #
 # ## 7. Dilation: a kernel with holes
 #
-# A **dilated** (or *atrous*) convolution spreads the kernel's $f$ taps $d$ pixels apart.
-# Its $f$ weights now cover a span of
+# A **dilated** (or *atrous*) convolution spreads the kernel's taps $d$ pixels apart.
+# Along each axis its $f$ taps now cover a span of
 #
 # $$ f_\text{span} = d\,(f-1) + 1 $$
 #

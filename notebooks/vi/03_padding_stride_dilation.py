@@ -284,14 +284,14 @@ for H, W, K, P, S in settings + [(224, 224, 7, 3, 2)]:
     row = f"{H:4d}{W:4d}{K:3d}{P:3d}{S:3d} | {raw_h:12g}  {raw_w:12g} | {h:8d} {w_:3d}  |"
     print(row, shape[2:])
 
-# %% [markdown] en="d51599468ebd"
+# %% [markdown] en="695954d34ad3"
 # Hàng cuối cùng là tầng đầu tiên của họ mạng ResNet: một ảnh chụp 224×224, bộ lọc 7×7 với đệm 3
 # và sải bước 2 cho ra đúng một nửa, 112×112; phần $.5$ bị làm tròn xuống mất.
 #
 # ## 7. Độ giãn: bộ lọc có lỗ hổng
 #
-# Phép **tích chập giãn** (dilated convolution, hay *atrous*) đặt $f$ vị trí trọng số của bộ lọc
-# cách nhau $d$ điểm ảnh. Khi đó, trên mỗi chiều, $f$ trọng số của nó phủ một khoảng rộng
+# Phép **tích chập giãn** (dilated convolution, hay *atrous*) đặt các vị trí trọng số của bộ lọc
+# cách nhau $d$ điểm ảnh. Khi đó, trên mỗi chiều, $f$ vị trí trọng số của nó phủ một khoảng rộng
 #
 # $$ f_\text{span} = d\,(f-1) + 1 $$
 #
