@@ -3,7 +3,7 @@
 ``cnnlab.conv`` is the lesson (the definition, im2col, col2im, read top to bottom); this
 module is what ``cnnlab.conv2d`` and friends actually run, as CS231n keeps ``fast_layers.py``
 beside ``layers.py``. Tests compare every strategy here with the plain reference and with
-PyTorch (``tests/test_conv.py``). Three ideas, each measured on the benchmark machine
+PyTorch (``tests/test_conv.py``). Four ideas, each measured on the benchmark machine
 (``benchmarks/RESULTS.md``):
 
 * **chunks**: im2col's patch matrix is built for a few images at a time, in reused scratch
@@ -49,19 +49,22 @@ def workspace_bytes(x_shape, w_shape, stride, padding, dilation, itemsize=8):
     """About how many bytes a forward and backward pass allocate, before they do.
 
     The padded input, the output (or dx), one chunk's patch matrix (or, tap by tap, one
-    tap's copy of the input) and dx's padded buffer; a broadcast view of x counts at its
-    full size, since the padded copy and the patches are real memory.
+    tap's copy of the input) and dx's padded buffer, and at stride 1 what flat rows add (up
+    to FLAT_MAX_COLUMNS times the columns, and dout spread over them); a broadcast view of x
+    counts at its full size, since the padded copy and the patches are real memory.
     """
     n, c_in, c_out, kernel = x_shape[0], x_shape[1], w_shape[0], w_shape[2:]
     out_sp = out_shape(x_shape[2:], kernel, stride, padding, dilation)
     padded = n * c_in * math.prod(m + 2 * p for m, p in zip(x_shape[2:], padding))
     out = n * max(c_out, c_in) * math.prod(out_sp)
     per_image = c_in * math.prod(kernel) * math.prod(out_sp)
+    flat = FLAT_MAX_COLUMNS if max(stride) == 1 else 0
     if use_taps(per_image * itemsize):
         scratch = n * max(c_in, c_out) * math.prod(out_sp)
     else:
-        scratch = min(n * per_image, max(per_image, CHUNK_BYTES // itemsize))
-    return (2 * padded + out + scratch) * itemsize
+        scratch = min(n * per_image, max(per_image, CHUNK_BYTES // itemsize)) * max(flat, 1)
+    spread = flat * n * c_out * math.prod(out_sp)  # flat rows' dout, in dw and dx
+    return int(2 * padded + out + scratch + spread) * itemsize
 
 
 def patch_shape(channels, kernel, out_sp):
@@ -100,9 +103,10 @@ def flat_columns(out_sp, padded_sp):
 def use_flat(stride, c_in, kernel, c_out, out_sp, padded_sp):
     """Take the patch matrix as flat rows (see the module's docstring)?
 
-    Only at stride 1; only when the columns between output rows at most double the
-    columns (FLAT_MAX_COLUMNS; none are added in 1-D); and only when the result, which is
-    gathered from those columns afterwards, is smaller than the patch matrix
+    Only at stride 1; only when the columns, L of them with those between output rows,
+    number at most FLAT_MAX_COLUMNS times the outputs (in 1-D there are none between); and
+    only when the result, which is gathered from those columns afterwards, is smaller than
+    the patch matrix
     (C_out <= C_in*prod(K)): for 1x3x256x256 * 64x3x3x3 gathering 64 output channels made
     it 1.7 times slower.
     """
@@ -214,7 +218,7 @@ def weight_grad_flat(dout, x, kernel, padding, dilation):
 def input_grad_flat(dout, w, x_shape, padding, dilation):
     """dL/dx at stride 1 by flat rows: w^T @ dout gives each patch row's share, and row
     (c, j) goes back to the run it was copied from (the columns between output rows carry
-    zeros, so what they add, even past a row's end, is nothing)."""
+    zeros, so with finite weights what they add, even past a row's end, is nothing)."""
     n, c_out = dout.shape[:2]
     c_in, kernel = w.shape[1], w.shape[2:]
     padded_sp = _padded(x_shape, padding)
@@ -291,8 +295,9 @@ def im2col_into(xp, kernel, stride, dilation, out):
 def correlate(x, w, stride, padding, dilation):
     """Cross-correlate x, zero-padded, with w: (N, C_in, *S) -> (N, C_out, *S_out).
 
-    im2col by chunks of images (one patch matrix and one matrix product per chunk), or,
-    when one image's patch matrix would be huge, a loop over kernel taps.
+    im2col by chunks of images (one patch matrix and one matrix product per chunk), at
+    stride 1 mostly from flat rows (``use_flat``), or, when one image's patch matrix would be
+    huge, a loop over kernel taps.
     """
     kernel = w.shape[2:]
     out_sp = out_shape(x.shape[2:], kernel, stride, padding, dilation)
@@ -335,7 +340,13 @@ def weight_grad(dout, x, kernel, stride, padding, dilation):
             dw[(slice(None), slice(None)) + j] = d_rows @ x_j.reshape(c_in, -1).T
         return dw
     if use_flat(stride, c_in, kernel, c_out, out_sp, _padded(x.shape, padding)):
-        return weight_grad_flat(dout, x, kernel, padding, dilation)
+        # the zero columns between output rows meet input pixels too, and 0 * inf is nan:
+        # a dw that is not finite is worked out again the exact way, im2col's (which warns
+        # where NumPy would; this attempt's nan warnings would be false alarms)
+        with np.errstate(invalid="ignore"):
+            dw_flat = weight_grad_flat(dout, x, kernel, padding, dilation)
+        if np.isfinite(dw_flat).all():
+            return dw_flat
     dw_mat = dw.reshape(c_out, -1)  # a view: (C_out, C_in*prod(K))
     for batch, xp, scratch in chunks(x, padding, shape):
         cols = im2col_into(xp, kernel, stride, dilation, scratch)  # (n_b, C_in*prod(K), P)
@@ -344,11 +355,13 @@ def weight_grad(dout, x, kernel, stride, padding, dilation):
 
 
 def input_grad(dout, w, x_shape, stride, padding, dilation):
-    """dL/dx: (N, C_in, *S), by the fastest of three ways to the same sums.
+    """dL/dx: (N, C_in, *S), by the fastest of four ways to the same sums.
 
-    col2im by chunks (the default), tap by tap when one image is huge, or at stride 1 with
+    col2im by chunks (the default), tap by tap when one image is huge, at stride 1 with
     C_in >= C_out a forward correlation of dout (a "transposed convolution", see
-    ``use_transposed``).
+    ``use_transposed``), or else at stride 1 col2im by flat rows (``use_flat``; only with
+    finite weights, since the zero columns between output rows meet the weights: 0 * inf
+    is nan).
     """
     c_in, c_out, kernel = w.shape[1], w.shape[0], w.shape[2:]
     dtype = np.result_type(dout, w)
@@ -357,7 +370,8 @@ def input_grad(dout, w, x_shape, stride, padding, dilation):
         return input_grad_taps(dout, w, x_shape, stride, padding, dilation)
     if use_transposed(stride, c_in, c_out):
         return input_grad_transposed(dout, w, x_shape, padding, dilation)
-    if use_flat(stride, c_in, kernel, c_out, dout.shape[2:], _padded(x_shape, padding)):
+    flat = use_flat(stride, c_in, kernel, c_out, dout.shape[2:], _padded(x_shape, padding))
+    if flat and np.isfinite(w).all():
         return input_grad_flat(dout, w, x_shape, padding, dilation)
     return input_grad_col2im(dout, w, x_shape, stride, padding, dilation)
 

@@ -196,7 +196,7 @@ def test_conv_forward_matches_torch(path, data):
     strategy = conv_cases(
         c_in=MIXED if path == "auto" else SHALLOW,
         c_out=MIXED if path == "auto" else SHALLOW,
-        max_stride=3,
+        max_stride=1 if path.startswith("flat") else 3,  # flat rows are for stride 1 only
     )
     case = data.draw(strategy)
     with forced_path(path):
@@ -209,7 +209,7 @@ def test_conv_backward_matches_torch_autograd(path, data):
     strategy = conv_cases(
         c_in=MIXED if path == "auto" else SHALLOW,
         c_out=MIXED if path == "auto" else SHALLOW,
-        max_stride=3,
+        max_stride=1 if path.startswith("flat") else 3,  # flat rows are for stride 1 only
     )
     case = data.draw(strategy)
     with forced_path(path):
@@ -644,3 +644,53 @@ def test_depthwise_is_one_filter_per_channel():
     out = cnnlab.conv2d(x, w, groups=3)
     for c in range(3):  # channel c only ever meets filter c
         np.testing.assert_allclose(out[:, c : c + 1], cnnlab.conv2d(x[:, c : c + 1], w[c : c + 1]))
+
+
+@pytest.mark.parametrize("path", ["auto", "flat"])
+@pytest.mark.filterwarnings("ignore:invalid value encountered in matmul:RuntimeWarning")
+def test_non_finite_values_stay_where_they_belong(path):
+    """Flat rows multiply the zero columns between output rows by input pixels and by the
+    weights, and 0 * inf is nan: an inf must still reach only the gradients PyTorch gives
+    it (here x's inf sits where only tap (0, 1) reads it, and w's inf is channel 1's tap
+    (0, 0), which never meets column 2)."""
+    x = np.arange(9.0).reshape(1, 1, 3, 3)
+    x[0, 0, 0, 2] = np.inf
+    w = np.ones((2, 1, 1, 2))
+    w[1, 0, 0, 0] = np.inf
+    dout = np.ones((1, 2, 3, 2))
+    with forced_path(path):
+        dx, dw, _ = conv.conv2d_backward(dout, x, w)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    F.conv2d(xt, wt).backward(torch.tensor(dout))
+    np.testing.assert_allclose(dw, wt.grad.numpy())  # dw[:, :, 0, 0] finite, [..., 1] inf
+    np.testing.assert_allclose(dx, xt.grad.numpy())  # column 2 of dx finite
+    assert np.isfinite(dw[:, :, 0, 0]).all() and np.isfinite(dx[0, 0, :, 2]).all()
+
+
+@pytest.mark.parametrize("nd", [1, 2])
+def test_uneven_last_chunk_of_flat_rows(monkeypatch, nd):
+    """5 images, 2 per chunk of flat rows: the last chunk holds 1 and reuses the padded
+    copy, the patches and the results through shorter views."""
+    rng = np.random.default_rng(6)
+    spatial = (7, 6)[:nd]
+    x = rng.standard_normal((5, 2) + spatial)
+    w = rng.standard_normal((3, 2) + (3,) * nd)
+    padded = tuple(m + 2 for m in spatial)
+    length = conv_fast.flat_columns(spatial, padded)[0]  # 'same' output: the input's shape
+    monkeypatch.setattr(conv_fast, "FLAT_CHUNK_BYTES", 2 * 2 * 3**nd * length * 8)
+    chunks = []
+    real = conv_fast.flat_runs
+    monkeypatch.setattr(
+        conv_fast, "flat_runs", lambda *a: chunks.append([b for b, _ in real(*a)]) or real(*a)
+    )
+    with forced_path("flat"):  # dx by flat col2im, in chunks of 2 as well
+        out = FORWARD[nd](x, w, padding=1)
+        dout = rng.standard_normal(out.shape)
+        dx, dw, _ = BACKWARD[nd](dout, x, w, padding=1)
+    assert [[b.stop - b.start for b in c] for c in chunks] == [[2, 2, 1]] * 2  # forward, dw
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    out_t = TORCH[nd](xt, wt, padding=1)
+    out_t.backward(torch.tensor(dout))
+    np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-10, atol=1e-12)
