@@ -43,7 +43,7 @@ def conv_arithmetic_explorer(
         "s": int_slider(tr("stride s"), s, 1, 4),
         "d": int_slider(tr("dilation d"), d, 1, 4),
     }
-    return _cell_walk_explorer(
+    return _with_cell_walk(
         plot_conv_arithmetic,
         controls,
         position,
@@ -54,7 +54,7 @@ def conv_arithmetic_explorer(
     )
 
 
-def _cell_walk_explorer(draw, controls, position, last_cell, size_text, names, title) -> W.VBox:
+def _with_cell_walk(draw, controls, position, last_cell, size_text, names, title) -> W.VBox:
     """What both arithmetic explorers add to their settings' sliders: the output-cell
     slider and its Play button (kept inside the output by ``last_cell(controls)``), the
     output size line (``size_text(*values of names)``) and the explorer drawing ``draw``."""
@@ -161,7 +161,7 @@ def conv_transpose_explorer(
         "s": int_slider(tr("stride s"), s, 1, 4),
         "output_padding": int_slider(tr("output padding"), output_padding, 0, 3),
     }
-    return _cell_walk_explorer(
+    return _with_cell_walk(
         plot_conv_transpose_arithmetic,
         controls,
         position,
