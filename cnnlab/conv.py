@@ -27,6 +27,7 @@ import numpy as np
 
 from . import conv_fast
 from .arith import CONV_FORMULA, conv_output_size, effective_kernel
+from .i18n import tr
 from .validate import as_real_array, as_tuple, check_int, check_memory
 from .windows import out_shape, pad, tap_slices, windows
 
@@ -111,7 +112,11 @@ def convnd_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1, *, nd
         x.shape[2:], w.shape[2:], stride, padding, dilation
     )
     if dout.shape != expected:
-        raise ValueError(f"dout must have the forward output's shape {expected}, got {dout.shape}")
+        raise ValueError(
+            tr("dout must have the forward output's shape {expected}, got {got}").format(
+                expected=expected, got=dout.shape
+            )
+        )
     dout = dout.astype(np.result_type(dout, x), copy=False)
     db = dout.sum(axis=(0,) + tuple(range(2, 2 + nd)))
     # the same sums as correlate_im2col_backward below, organised for speed (conv_fast)
@@ -231,7 +236,9 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
         b = as_real_array("bias", b)
         if b.shape != (w.shape[0],):
             raise ValueError(
-                f"bias must have shape (C_out,) = ({w.shape[0]},), one per filter, got {b.shape}"
+                tr("bias must have shape (C_out,) = ({c_out},), one per filter, got {got}").format(
+                    c_out=w.shape[0], got=b.shape
+                )
             )
     stride = as_tuple("stride", stride, nd, 1)
     padding = as_tuple("padding", padding, nd, 0)
@@ -250,26 +257,47 @@ def _check_layouts(x, w, nd):
     names = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
     wnames = {1: "(C_out, C_in, K)", 2: "(C_out, C_in, KH, KW)", 3: "(C_out, C_in, KD, KH, KW)"}
     if x.ndim != nd + 2:
-        hint = " (add a batch axis with x[None])" if x.ndim == nd + 1 else ""
+        hint = tr(" (add a batch axis with x[None])") if x.ndim == nd + 1 else ""
         raise ValueError(
-            f"conv{nd}d expects x of shape {names.get(nd, 'N, C, ...')} ({nd + 2} dims), "
-            f"got {x.ndim} dims with shape {x.shape}{hint}"
+            tr(
+                "conv{nd}d expects x of shape {layout} ({dims} dims), got {ndim} dims with "
+                "shape {shape}{hint}"
+            ).format(
+                nd=nd,
+                layout=names.get(nd, "N, C, ..."),
+                dims=nd + 2,
+                ndim=x.ndim,
+                shape=x.shape,
+                hint=hint,
+            )
         )
     if w.ndim != nd + 2:
         raise ValueError(
-            f"conv{nd}d expects w of shape {wnames.get(nd, 'C_out, C_in, ...')} "
-            f"({nd + 2} dims), got {w.ndim} dims with shape {w.shape}"
+            tr(
+                "conv{nd}d expects w of shape {layout} ({dims} dims), got {ndim} dims with "
+                "shape {shape}"
+            ).format(
+                nd=nd,
+                layout=wnames.get(nd, "C_out, C_in, ..."),
+                dims=nd + 2,
+                ndim=w.ndim,
+                shape=w.shape,
+            )
         )
     if 0 in x.shape or 0 in w.shape:
-        raise ValueError(f"sizes must be positive, got x {x.shape} and w {w.shape}")
+        raise ValueError(
+            tr("sizes must be positive, got x {x} and w {w}").format(x=x.shape, w=w.shape)
+        )
 
 
 def _check_channels(x, w, groups):
     """Each of the groups convolves C_in/groups channels into C_out/groups."""
     if x.shape[1] % groups or w.shape[0] % groups:
         raise ValueError(
-            f"groups={groups} must divide both C_in={x.shape[1]} and C_out={w.shape[0]}: "
-            f"each group convolves C_in/groups channels into C_out/groups"
+            tr(
+                "groups={groups} must divide both C_in={c_in} and C_out={c_out}: each group "
+                "convolves C_in/groups channels into C_out/groups"
+            ).format(groups=groups, c_in=x.shape[1], c_out=w.shape[0])
         )
     if w.shape[1] * groups != x.shape[1]:
         per = (
@@ -278,9 +306,11 @@ def _check_channels(x, w, groups):
             else f"C_in={x.shape[1]}"
         )
         raise ValueError(
-            f"channel mismatch: x has C_in={x.shape[1]} channels but w expects "
-            f"{w.shape[1]} (w is (C_out, C_in/groups, ...) = {w.shape}, groups={groups}); "
-            f"a filter must be as deep as the channels it sees: {per}"
+            tr(
+                "channel mismatch: x has C_in={c_in} channels but w expects {expects} (w is "
+                "(C_out, C_in/groups, ...) = {shape}, groups={groups}); a filter must be as "
+                "deep as the channels it sees: {per}"
+            ).format(c_in=x.shape[1], expects=w.shape[1], shape=w.shape, groups=groups, per=per)
         )
 
 
@@ -290,8 +320,20 @@ def _check_spans(spatial, kernel, padding, dilation):
         span = effective_kernel(k, d)
         if span > n + 2 * p:
             raise ValueError(
-                f"conv output size along spatial axis {axis} is not positive: input {n} "
-                f"padded by {p} is {n + 2 * p}, smaller than the kernel span "
-                f"d(f-1)+1 = {span} (f={k}, d={d}); use padding >= "
-                f"{-(-(span - n) // 2)} or a smaller kernel/dilation. Formula: {CONV_FORMULA}"
+                tr(
+                    "conv output size along spatial axis {axis} is not positive: input {n} "
+                    "padded by {p} is {padded}, smaller than the kernel span d(f-1)+1 = {span} "
+                    "(f={f}, d={d}); use padding >= {need} or a smaller kernel/dilation. "
+                    "Formula: {formula}"
+                ).format(
+                    axis=axis,
+                    n=n,
+                    p=p,
+                    padded=n + 2 * p,
+                    span=span,
+                    f=k,
+                    d=d,
+                    need=-(-(span - n) // 2),
+                    formula=CONV_FORMULA,
+                )
             )
