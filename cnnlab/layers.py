@@ -23,6 +23,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .arith import effective_kernel
 from .conv import conv2d, conv2d_backward
+from .i18n import tr
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .validate import as_real_array, as_tuple, check_int
 
@@ -36,7 +37,9 @@ def _checked_dout(dout, shape, layer):
     dout = as_real_array("dout", dout)
     if shape is not None and dout.shape != tuple(shape):
         raise ValueError(
-            f"{layer}: dout must have the forward output's shape {tuple(shape)}, got {dout.shape}"
+            tr("{layer}: dout must have the forward output's shape {expected}, got {got}").format(
+                layer=layer, expected=tuple(shape), got=dout.shape
+            )
         )
     return dout
 
@@ -76,13 +79,17 @@ def affine_forward(x, w, b):
     x, w, b = as_real_array("x", x), as_real_array("w", w), as_real_array("b", b)
     if x.ndim != 2:
         raise ValueError(
-            f"affine_forward expects x of shape (N, D), got {x.shape}; flatten images "
-            "(N, C, H, W) to (N, C*H*W) first with flatten_forward"
+            tr(
+                "affine_forward expects x of shape (N, D), got {shape}; flatten images "
+                "(N, C, H, W) to (N, C*H*W) first with flatten_forward"
+            ).format(shape=x.shape)
         )
     if w.ndim != 2 or w.shape[1] != x.shape[1] or b.shape != (w.shape[0],):
         raise ValueError(
-            f"affine_forward needs w (M, D) with D = x.shape[1] = {x.shape[1]} and b (M,), "
-            f"got w {w.shape} and b {b.shape}"
+            tr(
+                "affine_forward needs w (M, D) with D = x.shape[1] = {d} and b (M,), got w {w} "
+                "and b {b}"
+            ).format(d=x.shape[1], w=w.shape, b=b.shape)
         )
     return x @ w.T + b, (x, w)
 
@@ -126,7 +133,11 @@ def global_avg_pool_forward(x):
     """
     x = as_real_array("x", x)
     if x.ndim != 4:
-        raise ValueError(f"global_avg_pool_forward expects (N, C, H, W), got shape {x.shape}")
+        raise ValueError(
+            tr("global_avg_pool_forward expects (N, C, H, W), got shape {shape}").format(
+                shape=x.shape
+            )
+        )
     return x.mean(axis=(2, 3)), x.shape
 
 
@@ -163,7 +174,9 @@ def flatten_forward(x):
     """(N, C, H, W) (or any (N, ...)) -> (N, C*H*W), in C, H, W order like torch.flatten(x, 1)."""
     x = as_real_array("x", x)
     if x.ndim < 2:
-        raise ValueError(f"flatten_forward expects a batch (N, ...), got shape {x.shape}")
+        raise ValueError(
+            tr("flatten_forward expects a batch (N, ...), got shape {shape}").format(shape=x.shape)
+        )
     return x.reshape(x.shape[0], -1), x.shape
 
 
@@ -195,14 +208,21 @@ def softmax_cross_entropy(scores, y):
     scores = as_real_array("scores", scores)
     y = as_real_array("y", y)
     if y.dtype.kind not in "iu":
-        raise ValueError(f"labels y must be integers (class indices), got dtype {y.dtype}")
+        raise ValueError(
+            tr("labels y must be integers (class indices), got dtype {dtype}").format(dtype=y.dtype)
+        )
     if scores.ndim != 2 or y.shape != (scores.shape[0],):
         raise ValueError(
-            f"softmax_cross_entropy needs scores (N, K) and labels (N,), got {scores.shape} "
-            f"and {y.shape}"
+            tr("softmax_cross_entropy needs scores (N, K) and labels (N,), got {s} and {y}").format(
+                s=scores.shape, y=y.shape
+            )
         )
     if y.size and (y.min() < 0 or y.max() >= scores.shape[1]):
-        raise ValueError(f"labels must be in 0..{scores.shape[1] - 1}, got {y.min()}..{y.max()}")
+        raise ValueError(
+            tr("labels must be in 0..{top}, got {lo}..{hi}").format(
+                top=scores.shape[1] - 1, lo=y.min(), hi=y.max()
+            )
+        )
     n = scores.shape[0]
     z = scores - scores.max(axis=1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
