@@ -35,6 +35,7 @@ import numpy as np
 from . import conv_fast
 from .arith import conv_transpose_output_size, effective_kernel
 from .conv import conv2d, convnd, convnd_backward
+from .i18n import tr
 from .validate import as_real_array, as_tuple, check_int, check_memory
 
 
@@ -126,7 +127,11 @@ def conv_transposend_backward(
     dout = as_real_array("dout", dout)
     expected = (x.shape[0], w.shape[1] * groups) + out_sp
     if dout.shape != expected:
-        raise ValueError(f"dout must have the forward output's shape {expected}, got {dout.shape}")
+        raise ValueError(
+            tr("dout must have the forward output's shape {expected}, got {got}").format(
+                expected=expected, got=dout.shape
+            )
+        )
     dout = dout.astype(np.result_type(dout, x), copy=False)
     full = _full_shape(x, w, groups, stride, dilation)
     d_full = _uncrop(dout, padding, full)  # the gradient of the crop: zeros where cropped
@@ -305,8 +310,10 @@ def conv_transpose_by_conv_backward(
     )
     if any(op >= s for op, s in zip(output_padding, stride)):
         raise ValueError(
-            f"output_padding {output_padding} must be smaller than the stride {stride} here: "
-            "the convolution would not map the output's size back to the input's"
+            tr(
+                "output_padding {output_padding} must be smaller than the stride {stride} here: "
+                "the convolution would not map the output's size back to the input's"
+            ).format(output_padding=output_padding, stride=stride)
         )
     out_sp = _out_spatial(x, w, stride, padding, output_padding, dilation)
     image = np.zeros((x.shape[0], w.shape[1] * groups) + out_sp, dtype=x.dtype)
@@ -409,30 +416,48 @@ def check_transpose_args(x, w, b, stride, padding, output_padding, groups, dilat
     x, w = as_real_array("x", x), as_real_array("w", w)
     for name, arr, layout in (("x", x, "(N, C_in, *S)"), ("w", w, "(C_in, C_out/groups, *K)")):
         if arr.ndim != nd + 2:
-            hint = " (add a batch axis with x[None])" if name == "x" and arr.ndim == nd + 1 else ""
+            batch = name == "x" and arr.ndim == nd + 1
+            hint = tr(" (add a batch axis with x[None])") if batch else ""
             raise ValueError(
-                f"conv_transpose{nd}d expects {name} of shape {layout} ({nd + 2} dims), got "
-                f"{arr.ndim} dims with shape {arr.shape}{hint}"
+                tr(
+                    "conv_transpose{nd}d expects {name} of shape {layout} ({dims} dims), got "
+                    "{ndim} dims with shape {shape}{hint}"
+                ).format(
+                    nd=nd,
+                    name=name,
+                    layout=layout,
+                    dims=nd + 2,
+                    ndim=arr.ndim,
+                    shape=arr.shape,
+                    hint=hint,
+                )
             )
     if 0 in x.shape or 0 in w.shape:
-        raise ValueError(f"sizes must be positive, got x {x.shape} and w {w.shape}")
+        raise ValueError(
+            tr("sizes must be positive, got x {x} and w {w}").format(x=x.shape, w=w.shape)
+        )
     groups = check_int("groups", groups, 1)
     if w.shape[0] != x.shape[1]:
         raise ValueError(
-            f"channel mismatch: x has C_in={x.shape[1]} channels but w is (C_in, C_out/groups, "
-            f"...) = {w.shape}, for {w.shape[0]} input channels (a transposed conv's weight "
-            "lists input channels first, unlike conv2d's)"
+            tr(
+                "channel mismatch: x has C_in={c_in} channels but w is (C_in, C_out/groups, ...) "
+                "= {shape}, for {w_in} input channels (a transposed conv's weight lists input "
+                "channels first, unlike conv2d's)"
+            ).format(c_in=x.shape[1], shape=w.shape, w_in=w.shape[0])
         )
     if x.shape[1] % groups:
-        raise ValueError(f"groups={groups} must divide C_in={x.shape[1]}")
+        raise ValueError(
+            tr("groups={groups} must divide C_in={c_in}").format(groups=groups, c_in=x.shape[1])
+        )
     x = x if x.dtype.kind == "f" else x.astype(np.float64)
     w = w if w.dtype.kind == "f" else w.astype(np.float64)
     if b is not None:
         b = as_real_array("bias", b)
         if b.shape != (w.shape[1] * groups,):
             raise ValueError(
-                f"bias must have shape (C_out,) = ({w.shape[1] * groups},), one per output "
-                f"channel, got {b.shape}"
+                tr(
+                    "bias must have shape (C_out,) = ({c_out},), one per output channel, got {got}"
+                ).format(c_out=w.shape[1] * groups, got=b.shape)
             )
     stride = as_tuple("stride", stride, nd, 1)
     padding = as_tuple("padding", padding, nd, 0)
