@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import tables
+from ..i18n import tr
 from ..tables import Layer
 from ..validate import as_hw, check_int
 
@@ -60,7 +61,7 @@ def parse_layer(i: int, layer) -> Layer:
             raise ValueError(f"layer {i + 1}: kind must be one of {KINDS}, got {kind!r}")
     else:
         kind, rest = "conv", tuple(layer)
-    name = f"layer {i + 1}"
+    name = tr("layer {i}").format(i=i + 1)  # shown in tables and in-place messages
     if kind == "conv":
         if not 1 <= len(rest) <= 4:
             raise ValueError(
