@@ -3,6 +3,8 @@ browser: set a control's value and look at box.state)."""
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as W
 import pytest
 
@@ -119,3 +121,40 @@ def matplotlib_rc_is(params):
     import matplotlib
 
     return all(matplotlib.rcParams[k] == v for k, v in params.items())
+
+
+ENGLISH = re.compile(r"\b(must|got|cannot|layer|use|should|larger|smaller|outside)\b")
+
+
+def _one_control_at_a_time(controls):
+    """Settings that move one control through its values (or up to 8 slider values), the
+    others at their first setting."""
+    base = {k: c.value for k, c in controls.items()}
+    for name, c in controls.items():
+        if isinstance(c, (W.IntSlider, W.FloatSlider)):
+            step = max((c.max - c.min) / 7, c.step)
+            values = [c.min + i * step for i in range(8) if c.min + i * step <= c.max]
+            values = [int(round(v)) if isinstance(c, W.IntSlider) else v for v in values]
+            values.append(c.max)
+        elif getattr(c, "options", None):
+            values = [o[1] if isinstance(o, tuple) else o for o in c.options]
+        else:
+            continue
+        for v in values:
+            yield {**base, name: v}
+
+
+@pytest.mark.parametrize("name", list(EVERY_EXPLORER))
+def test_in_place_messages_speak_vietnamese(vietnamese, name):
+    """Every message an explorer shows in place of its picture, over its settings, is
+    cnnlab's Vietnamese, not an English message left unmarked (the receptive-field
+    explorer's layer names were, until this test)."""
+    box = EVERY_EXPLORER[name]()
+    messages = set()
+    for values in _one_control_at_a_time(box.controls):
+        try:
+            box.draw(**values)
+        except ValueError as err:
+            messages.add(str(err))
+    english = [m for m in messages if ENGLISH.search(m)]
+    assert not english, english[:3]
