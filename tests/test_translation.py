@@ -45,22 +45,45 @@ def test_the_code_is_the_english_code_plus_one_line(english):
     vi_code.remove(translation.LANGUAGE_CELL)
     assert vi_code == en_code
     # the same cell metadata too (hide-cell tags of solutions, nbval markers)
-    assert [c.metadata for c in vi.cells if c.cell_type == "code" and c.source != translation.LANGUAGE_CELL] == [
-        c.metadata for c in en.cells if c.cell_type == "code"
-    ]
+    assert [
+        c.metadata
+        for c in vi.cells
+        if c.cell_type == "code" and c.source != translation.LANGUAGE_CELL
+    ] == [c.metadata for c in en.cells if c.cell_type == "code"]
 
 
 @pytest.mark.parametrize("english", LESSONS, ids=lambda p: p.stem)
-def test_the_vietnamese_ipynb_is_built_from_the_english_outputs(english):
+def test_the_vietnamese_ipynb_is_built_and_executed_in_vietnamese(english):
+    """`build` writes the lesson's cells and executes it: the stored .ipynb has exactly the
+    built cells, every code cell ran (in order), and cnnlab spoke Vietnamese while it ran."""
     built = translation.build_notebook(english)
     stored = nbformat.read(translation.vi_path(english).with_suffix(".ipynb"), as_version=4)
-    if translation.vi_path(english).stem == translation.EXECUTED:
-        # this one is executed for real (in Vietnamese): same cells, its own outputs
-        assert [(c.cell_type, c.source) for c in stored.cells] == [
-            (c.cell_type, c.source) for c in built.cells
-        ], "run `python book/translation.py build` (it executes this lesson)"
-        return
-    assert stored == built, "run `python book/translation.py build` and commit notebooks/vi/"
+    run = "run `python book/translation.py build` (it executes the lesson) and commit notebooks/vi/"
+    assert [(c.cell_type, c.source) for c in stored.cells] == [
+        (c.cell_type, c.source) for c in built.cells
+    ], run
+    code = [c for c in stored.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), run
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{errors[0].ename}: {errors[0].evalue}"
+    language = next(i for i, c in enumerate(code) if c.source == translation.LANGUAGE_CELL)
+    assert language == 1, "the language cell comes right after the install cell"
+
+
+def test_the_vietnamese_lessons_outputs_speak_vietnamese():
+    """cnnlab's own words in the outputs (checkers' feedback, for one) are Vietnamese: the
+    English feedback "Correct" appears in no Vietnamese lesson's stored output."""
+    for english in LESSONS:
+        stored = nbformat.read(translation.vi_path(english).with_suffix(".ipynb"), as_version=4)
+        text = "\n".join(
+            str(o.get("text", ""))
+            + str(o.get("data", {}).get("text/plain", ""))
+            + str(o.get("data", {}).get("text/html", ""))
+            for c in stored.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+        )
+        assert "Correct" not in text, f"{english.stem}: English feedback in the Vietnamese outputs"
 
 
 # a lesson's header (jupytext keeps cell metadata such as en= in a file that has one)
@@ -69,17 +92,25 @@ HEADER = LESSONS[0].read_text().split("\n# ---\n", 1)[0] + "\n# ---\n\n"
 
 def test_a_changed_english_cell_makes_its_translation_stale(tmp_path, monkeypatch):
     english = tmp_path / "01_demo.py"
-    english.write_text(HEADER + '# %% [markdown]\n# # Title here\n\n# %%\nx = 1\n\n# %% [markdown]\n# Some words to translate.\n')
+    english.write_text(
+        HEADER
+        + "# %% [markdown]\n# # Title here\n\n# %%\nx = 1\n\n# %% [markdown]\n# Some words to translate.\n"
+    )
     monkeypatch.setattr(translation, "VI", tmp_path / "vi")
     vi = translation.start(english)
-    text = vi.read_text().replace("# # Title here", "# # Tiêu đề").replace(
-        "# Some words to translate.", "# Vài chữ đã dịch."
+    text = (
+        vi.read_text()
+        .replace("# # Title here", "# # Tiêu đề")
+        .replace("# Some words to translate.", "# Vài chữ đã dịch.")
     )
     vi.write_text(text)
     assert translation.problems(english) == []
     english.write_text(english.read_text().replace("Some words", "Other words"))
     (stale,) = translation.problems(english)
-    assert "cell 2 is stale" in stale and translation.english_hash("Other words to translate.") in stale
+    assert (
+        "cell 2 is stale" in stale
+        and translation.english_hash("Other words to translate.") in stale
+    )
     # update keeps the old translation (still stale) and brings a new English cell in English
     english.write_text(english.read_text() + "\n# %% [markdown]\n# A brand new paragraph here.\n")
     translation.update(english)
