@@ -503,3 +503,13 @@ def test_diacritics_render_in_the_sites_own_font(page, base_url, vi_lessons):
     page.locator("article.bd-article h1").first.scroll_into_view_if_needed()
     _shot(page, "vi_lesson.png")
     _assert_served_locally(page)
+
+
+@pytest.mark.parametrize("stem", VI_LESSONS)
+def test_a_hidden_solution_is_shown_by_a_vietnamese_toggle(site, stem):
+    """myst-nb's toggle of a hidden cell says what it does in Vietnamese on the Vietnamese
+    site (book/vi/_config.yml), in English on the English one."""
+    vi = site.joinpath(_vi_page(stem)).read_text(encoding="utf-8")
+    en = site.joinpath(f"notebooks/{stem}.html").read_text(encoding="utf-8")
+    assert "Show code cell" not in vi
+    assert vi.count("Hiện nội dung ô mã") == en.count("Show code cell content") > 0
