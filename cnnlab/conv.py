@@ -254,39 +254,37 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
 
 def _check_layouts(x, w, nd):
     """x is (N, C, *S) and w (C_out, C_in/groups, *K) with nd spatial axes, none empty."""
-    names = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
-    wnames = {1: "(C_out, C_in, K)", 2: "(C_out, C_in, KH, KW)", 3: "(C_out, C_in, KD, KH, KW)"}
-    if x.ndim != nd + 2:
-        hint = tr(" (add a batch axis with x[None])") if x.ndim == nd + 1 else ""
-        raise ValueError(
-            tr(
-                "conv{nd}d expects x of shape {layout} ({dims} dims), got {ndim} dims with "
-                "shape {shape}{hint}"
-            ).format(
-                nd=nd,
-                layout=names.get(nd, "N, C, ..."),
-                dims=nd + 2,
-                ndim=x.ndim,
-                shape=x.shape,
-                hint=hint,
-            )
-        )
-    if w.ndim != nd + 2:
-        raise ValueError(
-            tr(
-                "conv{nd}d expects w of shape {layout} ({dims} dims), got {ndim} dims with "
-                "shape {shape}"
-            ).format(
-                nd=nd,
-                layout=wnames.get(nd, "C_out, C_in, ..."),
-                dims=nd + 2,
-                ndim=w.ndim,
-                shape=w.shape,
-            )
-        )
+    layouts = {
+        "x": {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"},
+        "w": {1: "(C_out, C_in, K)", 2: "(C_out, C_in, KH, KW)", 3: "(C_out, C_in, KD, KH, KW)"},
+    }
+    for name, arr in (("x", x), ("w", w)):
+        check_rank(f"conv{nd}d", name, arr, nd, layouts[name].get(nd, "(...)"))
     if 0 in x.shape or 0 in w.shape:
         raise ValueError(
             tr("sizes must be positive, got x {x} and w {w}").format(x=x.shape, w=w.shape)
+        )
+
+
+def check_rank(op: str, name: str, arr, nd: int, layout: str) -> None:
+    """``arr`` has the nd + 2 axes of ``layout``, or a ValueError naming ``op`` and ``name``
+    (with a hint when x only lacks its batch axis). Used by conv and conv_transpose."""
+    if arr.ndim != nd + 2:
+        batch = name == "x" and arr.ndim == nd + 1
+        hint = tr(" (add a batch axis with x[None])") if batch else ""
+        raise ValueError(
+            tr(
+                "{op} expects {name} of shape {layout} ({dims} dims), got {ndim} dims with "
+                "shape {shape}{hint}"
+            ).format(
+                op=op,
+                name=name,
+                layout=layout,
+                dims=nd + 2,
+                ndim=arr.ndim,
+                shape=arr.shape,
+                hint=hint,
+            )
         )
 
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from . import conv_fast
 from .arith import conv_transpose_output_size, effective_kernel
-from .conv import conv2d, convnd, convnd_backward
+from .conv import check_rank, conv2d, convnd, convnd_backward
 from .i18n import tr
 from .validate import as_real_array, as_tuple, check_int, check_memory
 
@@ -415,23 +415,7 @@ def check_transpose_args(x, w, b, stride, padding, output_padding, groups, dilat
     """Validate and normalise transposed-conv arguments; ValueError with an actionable message."""
     x, w = as_real_array("x", x), as_real_array("w", w)
     for name, arr, layout in (("x", x, "(N, C_in, *S)"), ("w", w, "(C_in, C_out/groups, *K)")):
-        if arr.ndim != nd + 2:
-            batch = name == "x" and arr.ndim == nd + 1
-            hint = tr(" (add a batch axis with x[None])") if batch else ""
-            raise ValueError(
-                tr(
-                    "conv_transpose{nd}d expects {name} of shape {layout} ({dims} dims), got "
-                    "{ndim} dims with shape {shape}{hint}"
-                ).format(
-                    nd=nd,
-                    name=name,
-                    layout=layout,
-                    dims=nd + 2,
-                    ndim=arr.ndim,
-                    shape=arr.shape,
-                    hint=hint,
-                )
-            )
+        check_rank(f"conv_transpose{nd}d", name, arr, nd, layout)
     if 0 in x.shape or 0 in w.shape:
         raise ValueError(
             tr("sizes must be positive, got x {x} and w {w}").format(x=x.shape, w=w.shape)

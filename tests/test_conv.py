@@ -159,6 +159,15 @@ def torch_reference(case, x, w, b, dout=None):
     return out.detach().numpy(), xt.grad.numpy(), wt.grad.numpy(), db
 
 
+def assert_torch_agrees(nd, x, w, kwargs, dout, ours, atol=1e-12):
+    """ours = (out, dx, dw) of x and w (float64) equals PyTorch's out and autograd's dx, dw."""
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    out_t = TORCH[nd](xt, wt, **kwargs)
+    out_t.backward(torch.tensor(dout))
+    for mine, theirs in zip(ours, (out_t.detach(), xt.grad, wt.grad), strict=True):
+        np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-10, atol=atol)
+
+
 def assert_close(ours, theirs, rtol=1e-5, atol=1e-10):
     assert ours.shape == theirs.shape, f"shape {ours.shape} != torch's {theirs.shape}"
     np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol)
@@ -568,12 +577,7 @@ def test_automatic_choice_of_flat_rows(monkeypatch, x_shape, w_shape, kwargs, fl
     else:
         expected.append("correlate_flat")
     assert calls == (expected if flat else []), calls
-    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    out_t = TORCH[nd](xt, wt, **kwargs)
-    out_t.backward(torch.tensor(dout))
-    np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-10, atol=1e-10)
+    assert_torch_agrees(nd, x, w, kwargs, dout, (out, dx, dw), atol=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -616,12 +620,7 @@ def test_uneven_last_chunk(monkeypatch, nd):
     dout = rng.standard_normal(out.shape)
     dx, dw, db = BACKWARD[nd](dout, x, w, **kwargs)
     assert sizes == [2, 2, 1] * 2  # forward, then dw
-    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    out_t = TORCH[nd](xt, wt, **kwargs)
-    out_t.backward(torch.tensor(dout))
-    np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert_torch_agrees(nd, x, w, kwargs, dout, (out, dx, dw))
 
 
 @pytest.mark.parametrize(
@@ -688,9 +687,4 @@ def test_uneven_last_chunk_of_flat_rows(monkeypatch, nd):
         dout = rng.standard_normal(out.shape)
         dx, dw, _ = BACKWARD[nd](dout, x, w, padding=1)
     assert [[b.stop - b.start for b in c] for c in chunks] == [[2, 2, 1]] * 2  # forward, dw
-    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
-    out_t = TORCH[nd](xt, wt, padding=1)
-    out_t.backward(torch.tensor(dout))
-    np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert_torch_agrees(nd, x, w, dict(padding=1), dout, (out, dx, dw))
