@@ -23,6 +23,7 @@ import numbers
 import numpy as np
 import torch
 
+from ..i18n import tr
 from ..validate import as_real_array
 
 SHAPES = "(n_C, n_H, n_W) or (1, n_C, n_H, n_W)"
@@ -38,7 +39,11 @@ def check_weight(name: str, value, positive: bool = False) -> float:
         ok = bool(np.isfinite(value)) and (value > 0 if positive else value >= 0)
     if not ok:
         bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+        raise ValueError(
+            tr("{name} must be a finite number {bound}, got {value}").format(
+                name=name, bound=bound, value=repr(value)
+            )
+        )
     return float(value)
 
 
@@ -46,8 +51,13 @@ def checked_layer_weights(style_layers, name: str = "style_layers") -> dict:
     """{layer name: λ^[l]} checked: a dict of layer names to finite weights >= 0."""
     if not isinstance(style_layers, dict):
         raise ValueError(
-            f"{name} must be a dict {{layer name: weight λ}}, e.g. {{'relu1_1': 0.5, "
-            f"'relu2_1': 0.5}}, got {type(style_layers).__name__}"
+            tr(
+                "{name} must be a dict from layer names to weights λ, e.g. {example}, got {kind}"
+            ).format(
+                name=name,
+                example="{'relu1_1': 0.5, 'relu2_1': 0.5}",
+                kind=type(style_layers).__name__,
+            )
         )
     return {k: check_weight(f"{name}[{k!r}]", w) for k, w in style_layers.items()}
 
@@ -55,8 +65,10 @@ def checked_layer_weights(style_layers, name: str = "style_layers") -> dict:
 def _check_size(shape, name: str) -> None:
     if 0 in shape:
         raise ValueError(
-            f"{name} has no entries (shape {shape}): a layer needs at least one channel and "
-            "one position, otherwise its cost is 0/0"
+            tr(
+                "{name} has no entries (shape {shape}): a layer needs at least one channel and "
+                "one position, otherwise its cost is 0/0"
+            ).format(name=name, shape=shape)
         )
 
 
@@ -65,18 +77,23 @@ def _as_chw(a, name: str) -> np.ndarray:
     if a.ndim == 4 and a.shape[0] == 1:
         a = a[0]
     if a.ndim != 3:
-        raise ValueError(f"{name} must be activations of shape {SHAPES}, got shape {a.shape}")
+        raise ValueError(
+            tr("{name} must be activations of shape {shapes}, got shape {shape}").format(
+                name=name, shapes=SHAPES, shape=a.shape
+            )
+        )
     _check_size(a.shape, name)
     if not np.isfinite(a).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise ValueError(tr("{name} contains NaN or infinite values").format(name=name))
     return a
 
 
 def _check_same(a, b, names):
     if a.shape != b.shape:
         raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape, got {tuple(a.shape)} and "
-            f"{tuple(b.shape)}"
+            tr("{a} and {b} must have the same shape, got {sa} and {sb}").format(
+                a=names[0], b=names[1], sa=tuple(a.shape), sb=tuple(b.shape)
+            )
         )
 
 
@@ -120,41 +137,50 @@ def _layer_list(feats, name: str) -> None:
     """Refuse what is not a list (or tuple) of per-layer activations, saying what came."""
     if isinstance(feats, (np.ndarray, torch.Tensor)):
         raise ValueError(
-            f"{name} must be a list of activations, one {SHAPES} array per style layer; got "
-            f"a single {type(feats).__name__} of shape {tuple(feats.shape)} (for one layer, "
-            f"pass [{name}])"
+            tr(
+                "{name} must be a list of activations, one {shapes} array per style layer; got "
+                "a single {kind} of shape {shape} (for one layer, pass [{name}])"
+            ).format(name=name, shapes=SHAPES, kind=type(feats).__name__, shape=tuple(feats.shape))
         )
     if not isinstance(feats, (list, tuple)):
         raise ValueError(
-            f"{name} must be a list of activations, one {SHAPES} array per style layer (or "
-            f"a dict by layer name, with the other features a dict too); got "
-            f"{type(feats).__name__}"
+            tr(
+                "{name} must be a list of activations, one {shapes} array per style layer (or "
+                "a dict by layer name, with the other features a dict too); got {kind}"
+            ).format(name=name, shapes=SHAPES, kind=type(feats).__name__)
         )
     if not feats:
         raise ValueError(
-            f"{name} is empty: give one activation per style layer (at least one layer)"
+            tr("{name} is empty: give one activation per style layer (at least one layer)").format(
+                name=name
+            )
         )
 
 
 def _dict_triples(style_feats, gen_feats, weights) -> list[tuple]:
     if not isinstance(gen_feats, dict):
         raise ValueError(
-            "style_feats is a dict by layer name, so gen_feats must be one too (or give both "
-            f"as lists); got gen_feats of type {type(gen_feats).__name__}"
+            tr(
+                "style_feats is a dict by layer name, so gen_feats must be one too (or give both "
+                "as lists); got gen_feats of type {kind}"
+            ).format(kind=type(gen_feats).__name__)
         )
     keys = list(style_feats)
     if not keys:
-        raise ValueError("style_feats is empty: give one activation per style layer")
+        raise ValueError(tr("style_feats is empty: give one activation per style layer"))
     if set(keys) != set(gen_feats):
         raise ValueError(
-            "style_feats and gen_feats name different layers: "
-            f"{sorted(map(str, style_feats))} vs {sorted(map(str, gen_feats))}"
+            tr("style_feats and gen_feats name different layers: {s} vs {g}").format(
+                s=sorted(map(str, style_feats)), g=sorted(map(str, gen_feats))
+            )
         )
     if weights is None:
         weights = {k: 1.0 / len(keys) for k in keys}
     if not isinstance(weights, dict) or set(weights) - set(keys):
         raise ValueError(
-            f"layer_weights must be None or a dict over the layers {keys}, got {weights!r}"
+            tr("layer_weights must be None or a dict over the layers {keys}, got {weights}").format(
+                keys=keys, weights=repr(weights)
+            )
         )
     return [
         (style_feats[k], gen_feats[k], check_weight(f"layer_weights[{k!r}]", weights.get(k, 0.0)))
@@ -169,30 +195,40 @@ def _weights_for(style_feats, gen_feats, weights) -> list[tuple]:
     _layer_list(style_feats, "style_feats")
     if isinstance(gen_feats, dict):
         raise ValueError(
-            "style_feats is a list, so gen_feats must be a list too (or give both as dicts "
-            "by layer name); got gen_feats of type dict"
+            tr(
+                "style_feats is a list, so gen_feats must be a list too (or give both as dicts "
+                "by layer name); got gen_feats of type dict"
+            )
         )
     _layer_list(gen_feats, "gen_feats")
     if len(style_feats) != len(gen_feats):
         raise ValueError(
-            f"got {len(style_feats)} style layers but {len(gen_feats)} generated layers"
+            tr("got {s} style layers but {g} generated layers").format(
+                s=len(style_feats), g=len(gen_feats)
+            )
         )
     n = len(style_feats)
     if weights is None:
         weights = [1.0 / n] * n
     if isinstance(weights, dict):
         raise ValueError(
-            "layer_weights is a dict: pass the features as dicts by layer name too, "
-            "or the weights as a list"
+            tr(
+                "layer_weights is a dict: pass the features as dicts by layer name too, "
+                "or the weights as a list"
+            )
         )
     if isinstance(weights, np.ndarray):
         weights = list(as_real_array("layer_weights", weights).reshape(-1))
     if not isinstance(weights, (list, tuple)):
         raise ValueError(
-            f"layer_weights must be None or a list of {n} weights >= 0, got {weights!r}"
+            tr("layer_weights must be None or a list of {n} weights >= 0, got {weights}").format(
+                n=n, weights=repr(weights)
+            )
         )
     if len(weights) != n:
-        raise ValueError(f"need one weight per layer ({n}), got {len(weights)}")
+        raise ValueError(
+            tr("need one weight per layer ({n}), got {got}").format(n=n, got=len(weights))
+        )
     lam = [check_weight(f"layer_weights[{i}]", w) for i, w in enumerate(weights)]
     return list(zip(style_feats, gen_feats, lam, strict=True))
 
@@ -221,15 +257,27 @@ def total_cost(j_content: float, j_style: float, alpha: float = 10.0, beta: floa
 # ----------------------------------------------------------------------------- PyTorch
 def _t_chw(a, name: str) -> torch.Tensor:
     if not isinstance(a, torch.Tensor):
-        raise ValueError(f"{name} must be a torch tensor of shape {SHAPES}, got {type(a).__name__}")
+        raise ValueError(
+            tr("{name} must be a torch tensor of shape {shapes}, got {kind}").format(
+                name=name, shapes=SHAPES, kind=type(a).__name__
+            )
+        )
     if a.dtype == torch.bool or a.is_complex():
-        raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}; give ints or floats")
+        raise ValueError(
+            tr("{name} must hold real numbers, got dtype {dtype}; give ints or floats").format(
+                name=name, dtype=a.dtype
+            )
+        )
     if not a.is_floating_point():
         a = a.to(torch.get_default_dtype())
     if a.dim() == 4 and a.shape[0] == 1:
         a = a[0]
     if a.dim() != 3:
-        raise ValueError(f"{name} must be {SHAPES}, got shape {tuple(a.shape)}")
+        raise ValueError(
+            tr("{name} must be {shapes}, got shape {shape}").format(
+                name=name, shapes=SHAPES, shape=tuple(a.shape)
+            )
+        )
     _check_size(tuple(a.shape), name)
     return a
 
@@ -266,7 +314,9 @@ def layer_style_cost_torch(
         gram_S = gram_matrix_torch(a_S)
     elif tuple(gram_S.shape) != (n_C, n_C):
         raise ValueError(
-            f"gram_S must be ({n_C}, {n_C}) for a_G's {n_C} channels, got {tuple(gram_S.shape)}"
+            tr("gram_S must be ({c}, {c}) for a_G's {c} channels, got {shape}").format(
+                c=n_C, shape=tuple(gram_S.shape)
+            )
         )
     return ((gram_S - gram_matrix_torch(a_G)) ** 2).sum() / (2 * n_H * n_W * n_C) ** 2
 
