@@ -126,7 +126,11 @@ def check_layer(layer: Layer) -> Layer:
     """
     name = layer.name
     if layer.kind not in KINDS:
-        raise ValueError(f"layer {name}: kind must be one of {KINDS}, got {layer.kind!r}")
+        raise ValueError(
+            tr("layer {name}: kind must be one of {kinds}, got {kind}").format(
+                name=name, kinds=KINDS, kind=repr(layer.kind)
+            )
+        )
     if layer.kind in WINDOWS:
         layer = layer._replace(
             f=check_int(f"{name} kernel", layer.f, 1),
@@ -136,8 +140,10 @@ def check_layer(layer: Layer) -> Layer:
         )
         if layer.kind != "conv" and 2 * layer.p > layer.f:
             raise ValueError(
-                f"{name}: pool padding must be at most half the kernel size, got padding "
-                f"{layer.p} for kernel {layer.f}; use padding <= {layer.f // 2}"
+                tr(
+                    "{name}: pool padding must be at most half the kernel size, got padding "
+                    "{p} for kernel {f}; use padding <= {most}"
+                ).format(name=name, p=layer.p, f=layer.f, most=layer.f // 2)
             )
     if layer.kind == "conv":
         layer = layer._replace(
@@ -193,7 +199,9 @@ def input_row(input_shape) -> Row:
     """The table's first row: the (H, W, C) input, which has no parameters."""
     shape = tuple(check_int("input size", v, 1) for v in input_shape)
     if len(shape) != 3:
-        raise ValueError(f"input_shape must be (H, W, C), got {tuple(input_shape)!r}")
+        raise ValueError(
+            tr("input_shape must be (H, W, C), got {shape}").format(shape=repr(tuple(input_shape)))
+        )
     return _row("input", "input", shape, rf=INPUT_RF)
 
 
@@ -227,7 +235,11 @@ def layer_table(spec, input_shape) -> list[Row]:
 def _layer_row(layer: Layer, prev: Row) -> Row:
     kind, shape = layer.kind, prev.shape
     if kind in WINDOWS + ("gap",) and len(shape) != 3:
-        raise ValueError(f"{layer.name}: a {kind} layer needs an image, got shape {shape}")
+        raise ValueError(
+            tr("{name}: a {kind} layer needs an image, got shape {shape}").format(
+                name=layer.name, kind=kind, shape=shape
+            )
+        )
     if kind == "conv":
         shape, params, macs = conv_costs(layer, shape)
         depth = 1
@@ -261,8 +273,10 @@ def conv_costs(layer: Layer, shape) -> tuple[tuple, int, int]:
     c_in, n_c, g = shape[2], layer.n_c, layer.groups
     if c_in % g or n_c % g:
         raise ValueError(
-            f"{layer.name}: groups={g} must divide both the input channels ({c_in}) and "
-            f"the filters ({n_c})"
+            tr(
+                "{name}: groups={g} must divide both the input channels ({c_in}) and the "
+                "filters ({n_c})"
+            ).format(name=layer.name, g=g, c_in=c_in, n_c=n_c)
         )
     out = window_output(layer, shape)
     # each group is its own small conv: c_in/g channels in, n_c/g filters out
@@ -273,7 +287,11 @@ def conv_costs(layer: Layer, shape) -> tuple[tuple, int, int]:
 
 def _inception_row(module: Inception, prev: Row) -> Row:
     if len(prev.shape) != 3:
-        raise ValueError(f"{module.name}: an Inception module needs an image, got {prev.shape}")
+        raise ValueError(
+            tr("{name}: an Inception module needs an image, got {shape}").format(
+                name=module.name, shape=prev.shape
+            )
+        )
     sub = inception_table(module, prev.shape)
     shape = sub[-1].shape
     params, macs = sum(r.params for r in sub), sum(r.macs for r in sub)
@@ -338,7 +356,7 @@ def receptive_fields(spec) -> dict:
     """
     prefix = _leading_windows(spec)
     if not prefix:
-        raise ValueError("the spec must start with conv or pool rows to have receptive fields")
+        raise ValueError(tr("the spec must start with conv or pool rows to have receptive fields"))
     return {L.name: rf for L, rf in zip(prefix, _leading_fields(prefix))}
 
 
@@ -498,8 +516,10 @@ def summary(model=None, spec=None, input_shape=None, *, layout: Layout = COSTS) 
     input_shape = input_shape if input_shape is not None else getattr(model, "input_shape", None)
     if spec is None or input_shape is None:
         raise ValueError(
-            "give the spec and input_shape of a model that does not carry its own "
-            "(cnnlab's models have .spec and .input_shape)"
+            tr(
+                "give the spec and input_shape of a model that does not carry its own "
+                "(cnnlab's models have .spec and .input_shape)"
+            )
         )
     if isinstance(spec, Inception):
         rows = module_table(spec, input_shape, getattr(model, "bottleneck", True))
@@ -522,8 +542,9 @@ def check_against_torch(rows, model) -> int:
     missing = [r.name for r in rows[1:] if r.name not in modules and r.kind != "concat"]
     if missing:
         raise ValueError(
-            f"the model has no layer (submodule) named {missing[0]!r}; "
-            f"it has {[name for name, _ in model.named_children()]}"
+            tr("the model has no layer (submodule) named {name}; it has {names}").format(
+                name=repr(missing[0]), names=[name for name, _ in model.named_children()]
+            )
         )
     shapes = torch_shapes(rows, model)
     for r in rows[1:]:
@@ -533,13 +554,21 @@ def check_against_torch(rows, model) -> int:
         got = shapes.get(r.name)
         if n != r.params or got is None or _squeeze(got) != _squeeze(torch_shape):
             raise ValueError(
-                f"{r.name}: the formulas give {r.params:,} parameters and output "
-                f"{torch_shape}; PyTorch has {n:,} parameters and output {got}"
+                tr(
+                    "{name}: the formulas give {params} parameters and output {shape}; PyTorch "
+                    "has {n} parameters and output {got}"
+                ).format(
+                    name=r.name, params=f"{r.params:,}", shape=torch_shape, n=f"{n:,}", got=got
+                )
             )
     total = sum(p.numel() for p in model.parameters())
     table = sum(r.params for r in rows)
     if total != table:
-        raise ValueError(f"PyTorch counts {total:,} parameters in all, the table {table:,}")
+        raise ValueError(
+            tr("PyTorch counts {total} parameters in all, the table {table}").format(
+                total=f"{total:,}", table=f"{table:,}"
+            )
+        )
     return total
 
 
@@ -564,7 +593,9 @@ def torch_shapes(rows, model) -> dict:
         with torch.no_grad():
             out = model(torch.zeros(1, c, h, w, device=dev))
     except RuntimeError as err:
-        raise ValueError(f"the model cannot run a {h}x{w}x{c} input: {err}") from None
+        raise ValueError(
+            tr("the model cannot run a {h}x{w}x{c} input: {err}").format(h=h, w=w, c=c, err=err)
+        ) from None
     finally:
         for hook in hooks:
             hook.remove()
