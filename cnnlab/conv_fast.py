@@ -55,7 +55,7 @@ def workspace_bytes(x_shape, w_shape, stride, padding, dilation, itemsize=8):
     """
     n, c_in, c_out, kernel = x_shape[0], x_shape[1], w_shape[0], w_shape[2:]
     out_sp = out_shape(x_shape[2:], kernel, stride, padding, dilation)
-    padded = n * c_in * math.prod(m + 2 * p for m, p in zip(x_shape[2:], padding))
+    padded = n * c_in * math.prod(_padded(x_shape, padding))
     out = n * max(c_out, c_in) * math.prod(out_sp)
     per_image = c_in * math.prod(kernel) * math.prod(out_sp)
     flat = FLAT_MAX_COLUMNS if max(stride) == 1 else 0
@@ -120,26 +120,28 @@ def flat_step(n, rows, length, itemsize):
     return min(n, max(1, FLAT_CHUNK_BYTES // max(rows * length * itemsize, 1)))
 
 
-def _view(a, shape, strides):
-    """A read-only view of the contiguous array ``a`` with these byte strides: what
-    ``as_strided`` builds, in a third of its time (a few microseconds a call, which
+def _view(a, shape, strides, writeable=False):
+    """A view of the contiguous array ``a`` with these byte strides, read-only unless asked:
+    what ``as_strided`` builds, in a third of its time (a few microseconds a call, which
     matter when a learner convolves one small image at a time)."""
     v = np.ndarray(shape, a.dtype, buffer=a, strides=strides)
-    v.flags.writeable = False
+    v.flags.writeable = writeable
     return v
 
 
-def flat_runs(x, padding, kernel, dilation, length, st, step):
+def flat_patches(x, padding, kernel, dilation, length, st, step, dtype=None):
     """The patch matrix as flat rows, a chunk of ``step`` images at a time.
 
-    x: (N, C, *S). Yields (slice of the batch, a view (n_b, C, *K, L)) whose row (c, j) is
-    the run of the chunk's flattened padded image c starting at off_j = sum(j_i * d_i * st_i):
-    the input tap j meets at every column. The view is built once and sliced per chunk
-    (building it cost more than copying a LeNet image's patches); with padding, one chunk's
-    zero-padded copy is reused, its borders written once.
+    x: (N, C, *S). Yields (slice of the batch, the chunk's patches (n_b, C*prod(K), L), in
+    scratch memory reused from chunk to chunk, of ``dtype``, x's by default): row (c, j) is
+    the run of the chunk's flattened padded image c starting at off_j = sum(j_i * d_i * st_i),
+    the input tap j meets at every column. The overlapping view of those runs is built once
+    and sliced per chunk (building it cost more than copying a LeNet image's patches); with
+    padding, one chunk's zero-padded copy is reused, its borders written once.
     """
     n, c = x.shape[:2]
-    if any(padding):
+    padded = any(padding)
+    if padded:
         src = np.zeros((step, c) + _padded(x.shape, padding), x.dtype)
         inside = _inside(x.shape, padding)
     else:
@@ -150,24 +152,22 @@ def flat_runs(x, padding, kernel, dilation, length, st, step):
         (src.shape[0], c) + tuple(kernel) + (length,),
         src.strides[:2] + tuple(t * d * item for t, d in zip(st, dilation)) + (item,),
     )  # neighbouring rows overlap
+    scratch = np.empty((step,) + runs.shape[1:], dtype=x.dtype if dtype is None else dtype)
+    rows = c * math.prod(kernel)
     for i in range(0, n, step):
         batch = slice(i, min(i + step, n))
-        if not any(padding):
-            yield batch, runs[batch]
-        else:
-            nb = batch.stop - i
+        nb = batch.stop - i
+        if padded:
             src[:nb][inside] = x[batch]
-            yield batch, runs[:nb]
+        np.copyto(scratch[:nb], runs[:nb] if padded else runs[batch])
+        yield batch, scratch[:nb].reshape(nb, rows, length)
 
 
 def flat_outputs(r, out_sp, st, writeable=False):
     """The output positions among flat columns: contiguous (n_b, C, L) -> a view
     (n_b, C, *S_out); st: the flat strides (``flat_columns``)."""
-    shape = r.shape[:2] + tuple(out_sp)
     strides = r.strides[:2] + tuple(t * r.itemsize for t in st)
-    if writeable:
-        return np.ndarray(shape, r.dtype, buffer=r, strides=strides)
-    return _view(r, shape, strides)
+    return _view(r, r.shape[:2] + tuple(out_sp), strides, writeable)
 
 
 def correlate_flat(x, w, padding, dilation, out_sp):
@@ -178,14 +178,12 @@ def correlate_flat(x, w, padding, dilation, out_sp):
     rows = c_in * math.prod(kernel)
     w_mat = w.reshape(c_out, -1).astype(dtype, copy=False)
     step = flat_step(n, rows, length, x.itemsize)
-    scratch = np.empty((step, c_in) + tuple(kernel) + (length,), dtype=x.dtype)
     res = np.empty((step, c_out, length), dtype=dtype)
     found = flat_outputs(res, out_sp, st)  # (step, C_out, *S_out), a view of res
     out = np.empty((n, c_out) + tuple(out_sp), dtype=dtype)
-    for batch, runs in flat_runs(x, padding, kernel, dilation, length, st, step):
+    for batch, cols in flat_patches(x, padding, kernel, dilation, length, st, step):
         nb = batch.stop - batch.start
-        np.copyto(scratch[:nb], runs)
-        np.matmul(w_mat, scratch[:nb].reshape(nb, rows, length), out=res[:nb])
+        np.matmul(w_mat, cols, out=res[:nb])
         out[batch] = found[:nb]
     return out
 
@@ -205,12 +203,8 @@ def weight_grad_flat(dout, x, kernel, padding, dilation):
     d = flat_dout(dout.astype(dtype, copy=False), length, st)
     rows = c_in * math.prod(kernel)
     step = flat_step(n, rows, length, np.dtype(dtype).itemsize)
-    scratch = np.empty((step, c_in) + tuple(kernel) + (length,), dtype=dtype)
     dw = np.zeros((c_out, rows), dtype=dtype)
-    for batch, runs in flat_runs(x, padding, kernel, dilation, length, st, step):
-        nb = batch.stop - batch.start
-        np.copyto(scratch[:nb], runs)
-        cols = scratch[:nb].reshape(nb, rows, length)
+    for batch, cols in flat_patches(x, padding, kernel, dilation, length, st, step, dtype):
         dw += np.matmul(d[batch], cols.transpose(0, 2, 1)).sum(axis=0)
     return dw.reshape((c_out, c_in) + tuple(kernel))
 
@@ -260,9 +254,7 @@ def chunks(x, padding, shape, dtype=None):
     scratch = np.empty(step * per_image, dtype=dtype)
     padded = None
     if any(padding):  # zero borders, written once; each chunk overwrites the inside
-        padded = np.zeros(
-            (step, x.shape[1]) + tuple(m + 2 * p for m, p in zip(x.shape[2:], padding)), x.dtype
-        )
+        padded = np.zeros((step, x.shape[1]) + _padded(x.shape, padding), x.dtype)
         inside = (slice(None), slice(None)) + tuple(
             slice(p, p + m) for p, m in zip(padding, x.shape[2:])
         )
@@ -411,7 +403,7 @@ def input_grad_taps(dout, w, x_shape, stride, padding, dilation):
     n, c_out = dout.shape[:2]
     c_in, out_sp = w.shape[1], dout.shape[2:]
     d_mat = dout.reshape(n, c_out, -1)  # (N, C_out, prod(S_out))
-    padded_sp = tuple(m + 2 * p for m, p in zip(x_shape[2:], padding))
+    padded_sp = _padded(x_shape, padding)
     dxp = np.zeros((n, c_in) + padded_sp, dtype=np.result_type(dout, w))
     for j, sl in tap_slices(w.shape[2:], stride, dilation, out_sp):
         share = np.matmul(w[(slice(None), slice(None)) + j].T, d_mat)  # (N, C_in, P)
@@ -430,7 +422,7 @@ def input_grad_col2im(dout, w, x_shape, stride, padding, dilation):
     c_in, kernel, out_sp = w.shape[1], w.shape[2:], dout.shape[2:]
     dtype = np.result_type(dout, w)
     d_mat = dout.reshape(n, c_out, -1)  # (N, C_out, prod(S_out))
-    padded_sp = tuple(m + 2 * p for m, p in zip(x_shape[2:], padding))
+    padded_sp = _padded(x_shape, padding)
     taps = list(tap_slices(kernel, stride, dilation, out_sp))
     inside = _inside(x_shape, padding)
     w_t = w.reshape(c_out, -1).T.astype(dtype, copy=False)  # (C_in*prod(K), C_out)

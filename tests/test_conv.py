@@ -308,35 +308,42 @@ def test_forced_paths_really_take_that_path(path):
     assert (calls["im2col"], calls["taps"]) == expected, calls
 
 
+def recording_chunks(sizes: list):
+    """conv_fast.flat_patches that also appends, per call, the list of its chunks' sizes."""
+    real = conv_fast.flat_patches
+
+    def recorded(*args):
+        sizes.append([])
+        for batch, cols in real(*args):
+            sizes[-1].append(batch.stop - batch.start)
+            yield batch, cols
+
+    return recorded
+
+
 @pytest.mark.parametrize("path, chunks", [("flat", 1), ("flat_chunked", 3)])
 def test_forced_flat_rows_really_take_them(path, chunks):
     """Guard for the property tests: forced flat rows reach the flat forward, dw and dx,
     by chunks of one image for "flat_chunked", and never build a windowed patch matrix."""
     x = np.random.default_rng(0).standard_normal((3, 3, 7, 6))
     w = np.random.default_rng(1).standard_normal((4, 3, 3, 2))
-    calls, chunk_counts = [], []
-    real_runs = conv_fast.flat_runs
-
-    def counted_runs(*args):
-        chunk_counts.append(0)
-        for item in real_runs(*args):
-            chunk_counts[-1] += 1
-            yield item
-
+    calls, chunk_sizes = [], []
     with contextlib.ExitStack() as stack:
         stack.enter_context(forced_path(path))
         for name in ("correlate_flat", "weight_grad_flat", "input_grad_flat"):
             real = getattr(conv_fast, name)
             fake = lambda *a, _n=name, _r=real: calls.append(_n) or _r(*a)  # noqa: E731
             stack.enter_context(mock.patch.object(conv_fast, name, fake))
-        stack.enter_context(mock.patch.object(conv_fast, "flat_runs", counted_runs))
+        stack.enter_context(
+            mock.patch.object(conv_fast, "flat_patches", recording_chunks(chunk_sizes))
+        )
         stack.enter_context(
             mock.patch.object(conv_fast, "im2col_into", lambda *a: calls.append("im2col"))
         )
         out = conv.conv2d(x, w, padding=1)
         dx, dw, _ = conv.conv2d_backward(np.ones(out.shape), x, w, padding=1)
     assert calls == ["correlate_flat", "weight_grad_flat", "input_grad_flat"], calls
-    assert chunk_counts == [chunks, chunks]  # forward and dw; dx chunks its own way
+    assert [len(c) for c in chunk_sizes] == [chunks, chunks]  # forward, dw; dx chunks itself
     np.testing.assert_allclose(out, conv.conv2d_naive(x, w, padding=1), atol=1e-12)
 
 
@@ -678,13 +685,10 @@ def test_uneven_last_chunk_of_flat_rows(monkeypatch, nd):
     length = conv_fast.flat_columns(spatial, padded)[0]  # 'same' output: the input's shape
     monkeypatch.setattr(conv_fast, "FLAT_CHUNK_BYTES", 2 * 2 * 3**nd * length * 8)
     chunks = []
-    real = conv_fast.flat_runs
-    monkeypatch.setattr(
-        conv_fast, "flat_runs", lambda *a: chunks.append([b for b, _ in real(*a)]) or real(*a)
-    )
+    monkeypatch.setattr(conv_fast, "flat_patches", recording_chunks(chunks))
     with forced_path("flat"):  # dx by flat col2im, in chunks of 2 as well
         out = FORWARD[nd](x, w, padding=1)
         dout = rng.standard_normal(out.shape)
         dx, dw, _ = BACKWARD[nd](dout, x, w, padding=1)
-    assert [[b.stop - b.start for b in c] for c in chunks] == [[2, 2, 1]] * 2  # forward, dw
+    assert chunks == [[2, 2, 1]] * 2  # forward, dw
     assert_torch_agrees(nd, x, w, dict(padding=1), dout, (out, dx, dw))
