@@ -53,6 +53,7 @@ bench: install browser
 	$(BIN)/python benchmarks/bench_depthwise.py
 	$(BIN)/python benchmarks/bench_style.py
 	$(BIN)/python benchmarks/bench_segmentation.py
+	$(BIN)/python benchmarks/bench_gpu.py
 	$(BIN)/python benchmarks/bench_lessons.py
 	$(BIN)/python benchmarks/bench_browser.py
 

@@ -119,7 +119,8 @@ def main():
         f"{best['mean_iou']:.3f} in {best['seconds']:.0f} s: **{'met' if met else 'missed'}**.",
         "Wall-clock times on a shared machine grow with its load (the OpenMP threads then also "
         "spin, which inflates the CPU time); rerun on an idle machine before trusting a time "
-        "close to the target. No GPU row: none was available to this run.",
+        "close to the target. The GPU row of the same training is in the GPU section "
+        "(`bench_gpu.py`).",
     ]
     write_section("Segmentation: U-Net training time and mean IoU (CPU)", "\n".join(lines))
 

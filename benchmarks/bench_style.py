@@ -11,7 +11,8 @@ progress bar). They run interleaved in one process, so the ratio is fair on a bu
 * CPU (always): the lesson's image size (chelsea at 192 px: 128×192), ``--steps`` Adam steps
   per run; and lesson 12's main transfer as it runs there (60 L-BFGS steps, 192 px), end to
   end, against its target of ≤ 60 s on a 2-core CPU. Threads: torch's setting for this run.
-* CUDA (when present): 512 px, 300 Adam steps, TF32 on; target ≤ 3 s for the 300 steps.
+* CUDA: ``bench_gpu.py`` calls :func:`bench` at 512 px, 300 Adam steps, TF32 on (target
+  ≤ 3 s for the 300 steps), with the other GPU rows.
 
 Writes its table into benchmarks/RESULTS.md and prints it.
 
@@ -135,23 +136,10 @@ def main():
         f"| {t['cnnlab'] * 1e3:.0f} | {t['bare'] * 1e3:.0f} | {t['cnnlab'] / t['bare']:.2f} |"
     ]
     lesson_s = lesson_transfer(net, args.repeats)
-    if torch.cuda.is_available():
-        torch.backends.cuda.matmul.allow_tf32 = True
-        torch.backends.cudnn.allow_tf32 = True
-        dev = torch.device("cuda")
-        t, shape, _ = bench(dev, 512, 300, max(3, args.repeats))
-        rows.append(
-            f"| {torch.cuda.get_device_name()} (TF32) | trained VGG16 (HED) | "
-            f"{shape[0]}×{shape[1]} | Adam × 300 | {t['cnnlab'] * 1e3:.2f} | "
-            f"{t['bare'] * 1e3:.2f} | {t['cnnlab'] / t['bare']:.2f} |"
-        )
-        gpu_note = f"On the GPU, 300 steps at 512 px take {t['cnnlab'] * 300:.2f} s (target ≤ 3 s)."
-    else:
-        gpu_note = (
-            "**GPU row: not measured.** No GPU was lent to this session (none is found by "
-            "torch here); run this script on a CUDA machine to add the row (512 px, 300 Adam "
-            "steps, TF32; target ≤ 3 s for the 300 steps)."
-        )
+    gpu_note = (
+        "The GPU row (512 px, 300 Adam steps, TF32; target ≤ 3 s for the 300 steps) is "
+        "`bench_gpu.py`'s, in the GPU section."
+    )
     body = (
         "`cnnlab.style.style_transfer` against a bare PyTorch loop of the same network and "
         "loss: VGG16's convolutions with HED's weights (ImageNet start, fine-tuned on BSDS500 "
