@@ -31,6 +31,7 @@ from typing import NamedTuple
 import matplotlib.patches
 
 from .drawing import figure
+from .i18n import tr
 from .tables import Inception, Layer, describe, layer_table
 
 COLOURS = {
@@ -68,21 +69,27 @@ def check_spec(spec) -> list:
     saying what was received and what a spec is."""
     if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence):
         raise ValueError(
-            "spec must be a sequence of cnnlab.tables rows (tables.conv(...), "
-            f"tables.max_pool(...), tables.fc(...), ...), got {type(spec).__name__}: {spec!r:.80}"
+            tr(
+                "spec must be a sequence of cnnlab.tables rows (tables.conv(...), "
+                "tables.max_pool(...), tables.fc(...), ...), got {kind}: {spec!r:.80}"
+            ).format(kind=type(spec).__name__, spec=spec)
         )
     if isinstance(spec, (Layer, Inception)):
         raise ValueError(
-            f"spec must be a sequence of rows, got the single row {spec.name!r}: pass [row]"
+            tr("spec must be a sequence of rows, got the single row {name!r}: pass [row]").format(
+                name=spec.name
+            )
         )
     rows = list(spec)
     if not rows:
-        raise ValueError("spec must hold at least one layer, got an empty sequence")
+        raise ValueError(tr("spec must hold at least one layer, got an empty sequence"))
     for i, row in enumerate(rows):
         if not isinstance(row, (Layer, Inception)):
             raise ValueError(
-                f"spec item {i} must be a cnnlab.tables.Layer or Inception (made with "
-                f"tables.conv, tables.max_pool, tables.fc, ...), got {row!r:.80}"
+                tr(
+                    "spec item {i} must be a cnnlab.tables.Layer or Inception (made with "
+                    "tables.conv, tables.max_pool, tables.fc, ...), got {row!r:.80}"
+                ).format(i=i, row=row)
             )
     return rows
 
@@ -179,13 +186,15 @@ def plot_architecture(spec, input_shape, title=None):
     top = max(s.height / 2 + 0.7 * s.depth for s in sizes)
     low = max(s.height for s in sizes) / 2
     scale = min(0.5, 15.0 / (x_max + 0.6))  # inches per unit: wide networks shrink
-    chars = max(max(len(b.shape), len(b.layer)) for b in boxes)
+    # the input box's label is the word "input", shown in the language cnnlab speaks
+    layers = [tr("input") if b.kind == "input" else b.layer for b in boxes]
+    chars = max(max(len(b.shape), len(t)) for b, t in zip(boxes, layers))
     label = 0.3 + chars * 0.075 / scale  # rotated text, about 0.075 inch per character
     y_lo, y_hi = -low - label, top + 0.2
     head = 0.35  # inches for the title
     fig = figure((scale * (x_max + 0.6), scale * (y_hi - y_lo) + head))
     ax = fig.add_axes((0, 0, 1, 1 - head / (scale * (y_hi - y_lo) + head)))
-    for b, s, x0 in zip(boxes, sizes, xs):
+    for b, s, x0, layer in zip(boxes, sizes, xs, layers):
         draw_box(ax, x0, s, COLOURS[b.kind])
         centre = x0 + s.thickness / 2
         ax.text(
@@ -202,7 +211,7 @@ def plot_architecture(spec, input_shape, title=None):
         ax.text(
             centre + 0.02,
             -low - 0.2,
-            b.layer,
+            layer,
             rotation=90,
             ha="left",
             va="top",
@@ -216,7 +225,10 @@ def plot_architecture(spec, input_shape, title=None):
     depth = sum(r.depth for r in rows)
     params = sum(r.params for r in rows)
     fig.suptitle(
-        title or f"{depth} layers with weights, {params:,} parameters",
+        title
+        or tr("{depth} layers with weights, {params:,} parameters").format(
+            depth=depth, params=params
+        ),
         fontsize=9,
         y=1 - 0.05 / (scale * (y_hi - y_lo) + head),
     )

@@ -22,6 +22,8 @@ import matplotlib.patches
 import matplotlib.pyplot  # noqa: F401  (see below)
 import numpy as np
 
+from .i18n import tr
+
 # In a Jupyter kernel, loading pyplot activates the inline backend, which is what teaches
 # IPython to show a Figure returned by a cell as an image: without it a learner who never
 # imported pyplot would see "<Figure size 640x480 with 1 Axes>" instead of the picture.
@@ -43,7 +45,7 @@ def plot_images(images, titles=None, cols: int | None = None, size: float = 2.6,
     """
     images = list(images)
     if not images:
-        raise ValueError("plot_images needs at least one image")
+        raise ValueError(tr("plot_images needs at least one image"))
     cols = cols or len(images)
     rows = -(-len(images) // cols)
     fig = figure((size * cols, size * rows))
@@ -80,7 +82,9 @@ def draw_grid(
     """
     values = np.asarray(values, dtype=float)
     if values.ndim != 2:
-        raise ValueError(f"draw_grid needs a 2D array, got shape {values.shape}")
+        raise ValueError(
+            tr("draw_grid needs a 2D array, got shape {shape}").format(shape=values.shape)
+        )
     h, w = values.shape
     ox, oy = origin
     im = ax.imshow(
@@ -203,10 +207,16 @@ def plot_grids(arrays, titles=None, fmt="{:g}", size=0.32, vmin=None, vmax=None)
     arrays = [np.asarray(a, dtype=float) for a in arrays]
     if not arrays or any(a.ndim != 2 for a in arrays):
         raise ValueError(
-            f"plot_grids needs a list of 2D arrays, got shapes {[a.shape for a in arrays]}"
+            tr("plot_grids needs a list of 2D arrays, got shapes {shapes}").format(
+                shapes=[a.shape for a in arrays]
+            )
         )
     if titles is not None and len(titles) != len(arrays):
-        raise ValueError(f"got {len(titles)} titles for {len(arrays)} arrays")
+        raise ValueError(
+            tr("got {n_titles} titles for {n_arrays} arrays").format(
+                n_titles=len(titles), n_arrays=len(arrays)
+            )
+        )
     lo = min(np.nanmin(a) for a in arrays) if vmin is None else vmin
     hi = max(np.nanmax(a) for a in arrays) if vmax is None else vmax
     # each panel as wide as its grid or its title (about 0.085 inch per character)

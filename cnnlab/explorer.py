@@ -24,7 +24,6 @@ import matplotlib
 
 from .i18n import tr
 
-
 # Axes titles at a fixed height above each panel. Left automatic, matplotlib lifts a title
 # over any tick labels along the top, and to find them it lays out every tick of the axes,
 # even of an axes drawn without any: 13 of the filter explorer's 54 ms per picture. No

@@ -38,10 +38,14 @@ from .validate import check_flag, check_int
 MIN_SIDE = 16
 #: Pillow modes that hold one grey channel (with or without alpha).
 GREY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
-ACCEPTED = (
-    "a path to a picture file (str or pathlib.Path), its bytes, or an ipywidgets.FileUpload "
-    "value (a tuple of dicts with 'name' and 'content')"
-)
+
+
+def _accepted() -> str:
+    """What load_photo accepts, in words (for its messages), in the language of the moment."""
+    return tr(
+        "a path to a picture file (str or pathlib.Path), its bytes, or an ipywidgets.FileUpload "
+        "value (a tuple of dicts with 'name' and 'content')"
+    )
 
 
 def _read_source(source) -> tuple[bytes, str]:
@@ -56,7 +60,7 @@ def _read_source(source) -> tuple[bytes, str]:
         if "content" not in source:
             raise ValueError(
                 tr("source must be {accepted}; this dict has no 'content'").format(
-                    accepted=ACCEPTED
+                    accepted=_accepted()
                 )
             )
         return bytes(source["content"]), repr(source.get("name", tr("the uploaded file")))
@@ -80,7 +84,7 @@ def _read_source(source) -> tuple[bytes, str]:
         return path.read_bytes(), repr(str(path))
     raise ValueError(
         tr("source must be {accepted}, got {kind}").format(
-            accepted=ACCEPTED, kind=type(source).__name__
+            accepted=_accepted(), kind=type(source).__name__
         )
     )
 

@@ -16,7 +16,7 @@ import numpy as np
 from ..arith import conv_output_size, conv_transpose_output_size, effective_kernel
 from ..conv_transpose import contributing_inputs, stuffed_input
 from ..drawing import draw_cell_lines, figure
-from ..i18n import tr
+from ..i18n import Messages, tr
 from .windows import dropped_rows, window_counts
 
 # Cell colours of the arithmetic pictures. The whole grid is one RGB image, so a picture
@@ -31,13 +31,15 @@ CELL_COLOURS = {
     "current": (0.98, 0.55, 0.15),
 }
 
-# Legend labels of the kinds of cell.
-CELL_NAMES = {
-    "tap": "read",
-    "gap": "dilation gap",
-    "padding": "padding (0)",
-    "ignored": "never read",
-}
+# Legend labels of the kinds of cell, in the language of the moment.
+CELL_NAMES = Messages(
+    lambda: {
+        "tap": tr("read"),
+        "gap": tr("dilation gap"),
+        "padding": tr("padding (0)"),
+        "ignored": tr("never read"),
+    }
+)
 
 
 def size_formula(n: int, f: int, p: int, s: int, d: int) -> str:
@@ -135,10 +137,14 @@ def draw_conv_arithmetic(ax, n: int, f: int, p: int, s: int, d: int, position: i
         rr, cc = np.nonzero(pad)
         # One scatter of "0" markers instead of a text per cell: text is slow to draw.
         ax.scatter(cc, rr, marker="$0$", s=28, c="0.3", linewidths=0)
-    name = f"padded input {size}×{size}" if p else f"input {n}×{n}"
-    name += f", window {span}×{span}" if d > 1 else ""
+    if p:
+        name = tr("padded input {h}×{w}").format(h=size, w=size)
+    else:
+        name = tr("input {h}×{w}").format(h=n, w=n)
+    name += tr(", window {h}×{w}").format(h=span, w=span) if d > 1 else ""
     ax.text((size - 1) / 2, -0.9, name, ha="center", va="bottom", fontsize=10)
-    ax.text(ox + (out - 1) / 2, -0.9, f"output {out}×{out}", ha="center", va="bottom", fontsize=10)
+    output = tr("output {h}×{w}").format(h=out, w=out)
+    ax.text(ox + (out - 1) / 2, -0.9, output, ha="center", va="bottom", fontsize=10)
     # Tiny grids would fill the figure with giant cells: show at least 16 x 8 cells' room.
     width, height = ox + out, size
     mx, my = max(0.0, (16 - width) / 2), max(0.0, (8 - height) / 2)
@@ -194,8 +200,12 @@ def plot_conv_arithmetic(
     fig.text(0.5, 0.975, size_formula(n, f, p, s, d), ha="center", va="top", fontsize=11)
     dropped = dropped_rows(n, f, p, s, d)
     if dropped:
-        rows = "row and column" if dropped == 1 else f"{dropped} rows and columns"
-        note = f"the floor drops the last {rows} of the input (red: never read)"
+        if dropped == 1:
+            note = tr("the floor drops the last row and column of the input (red: never read)")
+        else:
+            note = tr(
+                "the floor drops the last {n} rows and columns of the input (red: never read)"
+            ).format(n=dropped)
         fig.text(0.5, 0.91, note, ha="center", va="top", fontsize=9, color="#a40000")
     # A short legend with only the kinds of cell that appear (text is costly to draw).
     ignored = bool((window_counts(n, f, p, s, d)[p : p + n, p : p + n] == 0).any())
@@ -217,7 +227,7 @@ def plot_pixel_usage(n: int = 6, f: int = 3, paddings=(0, 1), s: int = 1, d: int
     """
     paddings = list(paddings)
     if not paddings:
-        raise ValueError("plot_pixel_usage needs at least one padding, e.g. paddings=(0, 1)")
+        raise ValueError(tr("plot_pixel_usage needs at least one padding, e.g. paddings=(0, 1)"))
     maps = [window_counts(n, f, p, s, d)[p : p + n, p : p + n] for p in paddings]
     top = max(int(m.max()) for m in maps)
     fig = figure((2.9 * len(maps), 3.3), dpi=80)
@@ -232,9 +242,11 @@ def plot_pixel_usage(n: int = 6, f: int = 3, paddings=(0, 1), s: int = 1, d: int
         ax.set_xticks([])
         ax.set_yticks([])
         out = conv_output_size(n, f, p, s, d)
-        kind = "valid (p=0)" if p == 0 else f"padded, p={p}"
+        kind = tr("valid (p=0)") if p == 0 else tr("padded, p={p}").format(p=p)
         ax.set_title(
-            f"{kind} → output {out}×{out}\ncorner used {m[0, 0]}×, centre {m[n // 2, n // 2]}×",
+            tr("{kind} → output {h}×{w}\ncorner used {corner}×, centre {centre}×").format(
+                kind=kind, h=out, w=out, corner=m[0, 0], centre=m[n // 2, n // 2]
+            ),
             fontsize=9,
         )
     fig.subplots_adjust(left=0.03, right=0.97, bottom=0.03, top=0.84, wspace=0.12)
@@ -325,9 +337,10 @@ def draw_conv_transpose_arithmetic(ax, n, f, p, s, output_padding, position):
         real = np.isclose(img, CELL_COLOURS["input"]) | np.isclose(img, CELL_COLOURS["tap"])
         rr, cc = np.nonzero(~np.all(real, axis=-1))
         ax.scatter(cc, rr, marker="$0$", s=22, c="0.35", linewidths=0)
-    name = f"stuffed + padded input {size}×{size}"
+    name = tr("stuffed + padded input {h}×{w}").format(h=size, w=size)
     ax.text((size - 1) / 2, -0.9, name, ha="center", va="bottom", fontsize=10)
-    ax.text(ox + (out - 1) / 2, -0.9, f"output {out}×{out}", ha="center", va="bottom", fontsize=10)
+    output = tr("output {h}×{w}").format(h=out, w=out)
+    ax.text(ox + (out - 1) / 2, -0.9, output, ha="center", va="bottom", fontsize=10)
     width, height = ox + out, size
     mx, my = max(0.0, (16 - width) / 2), max(0.0, (8 - height) / 2)
     ax.set_xlim(-0.6 - mx, width - 0.4 + mx)
@@ -344,29 +357,42 @@ def stuffing_note(n: int, f: int, p: int, s: int, output_padding: int = 0) -> st
     '1 zero(s) between pixels, padded by f − 1 − p = 2; then a stride-1 conv with the flipped kernel'
     """
     lead = f - 1 - p
-    how = f"{s - 1} zero(s) between pixels, " if s > 1 else "no zeros between pixels, "
-    how += f"padded by f − 1 − p = {lead}" if lead >= 0 else f"cropped by p − (f − 1) = {-lead}"
-    how += f" (+{output_padding} far side)" if output_padding else ""
-    return how + "; then a stride-1 conv with the flipped kernel"
+    if s > 1:
+        how = tr("{n} zero(s) between pixels, ").format(n=s - 1)
+    else:
+        how = tr("no zeros between pixels, ")
+    if lead >= 0:
+        how += tr("padded by f − 1 − p = {lead}").format(lead=lead)
+    else:
+        how += tr("cropped by p − (f − 1) = {crop}").format(crop=-lead)
+    if output_padding:
+        how += tr(" (+{output_padding} far side)").format(output_padding=output_padding)
+    return how + tr("; then a stride-1 conv with the flipped kernel")
 
 
 def dependency_note(n, f, p, s, output_padding, row, col) -> str:
     """Which input pixels output (row, col) depends on, in words (from
     :func:`cnnlab.conv_transpose.contributing_inputs`)."""
     heard = sorted(contributing_inputs((row, col), n, f, s, p, 1, output_padding))
-    told = ", ".join(map(str, heard)) if len(heard) <= 6 else f"{len(heard)} input pixels"
-    return f"output ({row}, {col}) depends on input " + (
-        told if heard else "nothing: no stamp reaches it"
-    )
+    if not heard:
+        message = tr("output ({row}, {col}) depends on input nothing: no stamp reaches it")
+        return message.format(row=row, col=col)
+    if len(heard) > 6:
+        message = tr("output ({row}, {col}) depends on input {n} input pixels")
+        return message.format(row=row, col=col, n=len(heard))
+    message = tr("output ({row}, {col}) depends on input {inputs}")
+    return message.format(row=row, col=col, inputs=", ".join(map(str, heard)))
 
 
-#: Legend labels of the transposed picture's cells.
-TRANSPOSE_NAMES = {
-    "input": "input pixel",
-    "tap": "read (an input it depends on)",
-    "gap": "inserted zero",
-    "padding": "padding zero",
-}
+#: Legend labels of the transposed picture's cells, in the language of the moment.
+TRANSPOSE_NAMES = Messages(
+    lambda: {
+        "input": tr("input pixel"),
+        "tap": tr("read (an input it depends on)"),
+        "gap": tr("inserted zero"),
+        "padding": tr("padding zero"),
+    }
+)
 
 
 def plot_conv_transpose_arithmetic(

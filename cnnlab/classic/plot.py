@@ -14,6 +14,7 @@ import numpy as np
 
 from ..conv import conv2d
 from ..drawing import draw_grid, figure
+from ..i18n import tr
 from ..tables import inception_table
 from ..validate import check_int
 from .architectures import INCEPTION_3A
@@ -29,25 +30,35 @@ def plot_layer_costs(tables: dict, width: float = 9.0):
     share of the total. Returns the Figure.
     """
     if not tables:
-        raise ValueError("plot_layer_costs needs at least one table")
+        raise ValueError(tr("plot_layer_costs needs at least one table"))
     heavy = {name: [r for r in rows if r.params] for name, rows in tables.items()}
     counts = [len(v) for v in heavy.values()]
     fig = figure((width, 0.17 * sum(counts) + 0.75 * len(tables) + 0.2))
     axes = fig.subplots(len(tables), 2, gridspec_kw={"height_ratios": counts}, squeeze=False)
+    texts = {  # per panel: the x axis and the title, one message each
+        "params": (
+            tr("parameters (millions)"),
+            tr("{net}: {total:,.0f}M parameters, FC layers {share:.0%}"),
+        ),
+        "macs": (
+            tr("multiply-adds (millions)"),
+            tr("{net}: {total:,.0f}M multiply-adds, FC layers {share:.0%}"),
+        ),
+    }
     for (net, rows), ax_row in zip(heavy.items(), axes):
         colours = ["tab:orange" if r.kind == "fc" else "tab:blue" for r in rows]
         y = np.arange(len(rows))
-        for ax, key, what in zip(ax_row, ("params", "macs"), ("parameters", "multiply-adds")):
+        for ax, key in zip(ax_row, ("params", "macs")):
             values = np.array([getattr(r, key) for r in rows], dtype=float)
             ax.barh(y, values / 1e6, color=colours, height=0.75)
             ax.set_yticks(y, [r.name for r in rows], fontsize=7)
             ax.invert_yaxis()
             ax.tick_params(axis="x", labelsize=7)
-            ax.set_xlabel(f"{what} (millions)", fontsize=7)
+            xlabel, title = texts[key]
+            ax.set_xlabel(xlabel, fontsize=7)
             fc_share = values[[r.kind == "fc" for r in rows]].sum() / values.sum()
             ax.set_title(
-                f"{net}: {values.sum() / 1e6:,.0f}M {what}, FC layers {fc_share:.0%}",
-                fontsize=8,
+                title.format(net=net, total=values.sum() / 1e6, share=fc_share), fontsize=8
             )
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
@@ -72,15 +83,21 @@ def plot_pointwise_conv(x, w, b=None, row: int = 0, col: int = 0):
     w = np.asarray(w, dtype=float)
     if x.ndim != 3 or w.ndim != 2 or w.shape[1] != x.shape[0]:
         raise ValueError(
-            f"x must be (C_in, H, W) and w (C_out, C_in) with the same C_in, got {x.shape} "
-            f"and {w.shape}"
+            tr(
+                "x must be (C_in, H, W) and w (C_out, C_in) with the same C_in, got {x_shape} "
+                "and {w_shape}"
+            ).format(x_shape=x.shape, w_shape=w.shape)
         )
     c_in, h, wd = x.shape
     c_out = w.shape[0]
     b = np.zeros(c_out) if b is None else np.asarray(b, dtype=float)
     row, col = check_int("row", row, 0), check_int("col", col, 0)
     if row >= h or col >= wd:
-        raise ValueError(f"pixel ({row}, {col}) is outside the {h}x{wd} image")
+        raise ValueError(
+            tr("pixel ({row}, {col}) is outside the {h}x{w} image").format(
+                row=row, col=col, h=h, w=wd
+            )
+        )
     y = conv2d(x[None], w[:, :, None, None])[0] + b[:, None, None]
     cell = 0.3  # inches per grid cell
     rows_n = max(c_in, c_out)
@@ -91,8 +108,8 @@ def plot_pointwise_conv(x, w, b=None, row: int = 0, col: int = 0):
     lim_x = max(np.abs(x).max(), 1e-12)
     lim_y = max(np.abs(y).max(), 1e-12)
     # the channels, centred against each other: inputs left, outputs right
-    draw_channels(fig, gs, 0, (rows_n - c_in) // 2, x, (row, col), lim_x, "in", labelpad=14)
-    draw_channels(fig, gs, 4, (rows_n - c_out) // 2, y, (row, col), lim_y, "out", labelpad=16)
+    draw_channels(fig, gs, 0, (rows_n - c_in) // 2, x, (row, col), lim_x, tr("in"), labelpad=14)
+    draw_channels(fig, gs, 4, (rows_n - c_out) // 2, y, (row, col), lim_y, tr("out"), labelpad=16)
     middle = [
         (1, x[:, row, col][:, None], "RdBu_r", lim_x, f"x[:, {row}, {col}]"),
         (2, w, "PuOr_r", max(np.abs(w).max(), 1e-12), f"W ({c_out}x{c_in})"),
@@ -103,7 +120,9 @@ def plot_pointwise_conv(x, w, b=None, row: int = 0, col: int = 0):
         draw_grid(ax, values, fmt="{:.0f}", cmap=cmap, vmin=-lim, vmax=lim, fontsize=7)
         ax.set_title(title, fontsize=8)
     fig.suptitle(
-        f"1x1 convolution = the same fully connected layer ({c_in} -> {c_out}) at every pixel",
+        tr(
+            "1x1 convolution = the same fully connected layer ({c_in} -> {c_out}) at every pixel"
+        ).format(c_in=c_in, c_out=c_out),
         fontsize=9,
     )
     return fig
@@ -147,7 +166,11 @@ def plot_bottleneck_costs(
     ax = fig.subplots()
     ax.barh(1, plain[0] / 1e6, color="tab:red", height=0.6)
     ax.barh(
-        0, reduce[0] / 1e6, color="tab:green", height=0.6, label=f"1x1 conv, {bottleneck} filters"
+        0,
+        reduce[0] / 1e6,
+        color="tab:green",
+        height=0.6,
+        label=tr("1x1 conv, {n} filters").format(n=bottleneck),
     )
     ax.barh(
         0,
@@ -155,7 +178,7 @@ def plot_bottleneck_costs(
         left=reduce[0] / 1e6,
         color="tab:blue",
         height=0.6,
-        label=f"{f}x{f} conv, {c_out} filters",
+        label=tr("{f}x{f} conv, {n} filters").format(f=f, n=c_out),
     )
     top = max(plain[0], reduce[0] + conv[0]) / 1e6
     for yv, v in ((1, plain[0]), (0, reduce[0] + conv[0])):
@@ -163,19 +186,33 @@ def plot_bottleneck_costs(
     ax.set_xlim(0, top * 1.18)
     ax.set_yticks(
         [0, 1],
-        [f"1x1 bottleneck\n{c_in}->{bottleneck}->{c_out}", f"plain {f}x{f}\n{c_in}->{c_out}"],
+        [
+            tr("1x1 bottleneck\n{c_in}->{mid}->{c_out}").format(
+                c_in=c_in, mid=bottleneck, c_out=c_out
+            ),
+            tr("plain {f}x{f}\n{c_in}->{c_out}").format(f=f, c_in=c_in, c_out=c_out),
+        ],
         fontsize=8,
     )
-    ax.set_xlabel(f"multiply-adds for one {n}x{n}x{c_in} input (millions)", fontsize=8)
+    ax.set_xlabel(
+        tr("multiply-adds for one {n}x{n}x{c_in} input (millions)").format(n=n, c_in=c_in),
+        fontsize=8,
+    )
     ax.tick_params(axis="x", labelsize=7)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
     ratio = plain[0] / (reduce[0] + conv[0])
-    verdict = f"{ratio:.1f}x fewer" if ratio >= 1 else f"{1 / ratio:.2f}x MORE"
-    ax.set_title(
-        f"bottleneck: {verdict} multiplications; parameters {plain[1]:,.0f} plain "
-        f"vs {reduce[1] + conv[1]:,.0f}",
-        fontsize=9,
-    )
+    if ratio >= 1:
+        title = tr(
+            "bottleneck: {ratio:.1f}x fewer multiplications; parameters {plain:,.0f} plain "
+            "vs {bottle:,.0f}"
+        )
+    else:
+        more = tr(
+            "bottleneck: {ratio:.2f}x MORE multiplications; parameters {plain:,.0f} plain "
+            "vs {bottle:,.0f}"
+        )
+        title, ratio = more, 1 / ratio
+    ax.set_title(title.format(ratio=ratio, plain=plain[1], bottle=reduce[1] + conv[1]), fontsize=9)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.subplots_adjust(left=0.17, right=0.97, bottom=0.33, top=0.89)  # no tight_layout: fast
@@ -219,7 +256,7 @@ def plot_inception_module(module=None, input_shape=(28, 28, 192), bottleneck: bo
     ax.axis("off")
     ax.text(
         *_INPUT_XY,
-        f"input {h}x{w}x{c}",
+        tr("input {h}x{w}x{c}").format(h=h, w=w, c=c),
         ha="center",
         va="center",
         fontsize=8,
@@ -230,15 +267,19 @@ def plot_inception_module(module=None, input_shape=(28, 28, 192), bottleneck: bo
     total = sum(r.macs for r in rows.values())
     ax.text(
         *_CONCAT_XY,
-        f"concatenate channels: {_shape_text(rows['concat'])}   (total {total / 1e6:,.1f}M "
-        "mult-adds)",
+        tr("concatenate channels: {shape}   (total {total:,.1f}M mult-adds)").format(
+            shape=_shape_text(rows["concat"]), total=total / 1e6
+        ),
         ha="center",
         va="center",
         fontsize=8,
         bbox={**_BOX, "fc": "0.92"},
     )
-    kind = "with 1x1 bottlenecks" if bottleneck else "naive: no 1x1 bottlenecks"
-    ax.set_title(f"Inception module ({kind})", fontsize=9)
+    if bottleneck:
+        title = tr("Inception module (with 1x1 bottlenecks)")
+    else:
+        title = tr("Inception module (naive: no 1x1 bottlenecks)")
+    ax.set_title(title, fontsize=9)
     return fig
 
 
@@ -250,18 +291,25 @@ def draw_inception_branch(ax, x: float, rows) -> None:
     ax.annotate("", (x, levels[0] + 0.28), (_INPUT_XY[0], 3.72), arrowprops=_ARROW)
     for y, r in zip(levels, rows):
         if r.kind == "max":
-            label, colour = f"max pool 3x3, s=1\n{_shape_text(r)}", "0.85"
+            label = tr("max pool 3x3, s=1\n{shape}").format(shape=_shape_text(r))
+            colour = "0.85"
         else:
-            label, colour = (
-                f"{r.f}x{r.f} conv, {r.shape[2]}\n{_shape_text(r)}",
-                _KERNEL_COLOURS[r.f],
+            label = tr("{f}x{f} conv, {c}\n{shape}").format(
+                f=r.f, c=r.shape[2], shape=_shape_text(r)
             )
+            colour = _KERNEL_COLOURS[r.f]
         ax.text(x, y, label, ha="center", va="center", fontsize=7.5, bbox={**_BOX, "fc": colour})
     if len(rows) == 2:
         ax.annotate("", (x, levels[1] + 0.26), (x, levels[0] - 0.26), arrowprops=_ARROW)
     macs = sum(r.macs for r in rows)
     ax.text(
-        x, 1.55, f"{macs / 1e6:,.1f}M mult-adds", ha="center", va="center", fontsize=7, color="0.3"
+        x,
+        1.55,
+        tr("{macs:,.1f}M mult-adds").format(macs=macs / 1e6),
+        ha="center",
+        va="center",
+        fontsize=7,
+        color="0.3",
     )
     ax.annotate("", (_CONCAT_XY[0], 0.62), (x, 1.4), arrowprops=_ARROW)
 
@@ -300,16 +348,21 @@ def plot_top_patches(
     shown as it is (photos, False). Returns the Figure.
     """
     if not patches:
-        raise ValueError("plot_top_patches needs at least one layer")
+        raise ValueError(tr("plot_top_patches needs at least one layer"))
     canvases, titles = [], []
     for name, p in patches.items():
         p = np.asarray(p, dtype=float)
         if p.ndim != 5 or p.shape[2] not in (1, 3):
-            raise ValueError(f"{name}: patches must be (U, k, 1 or 3, s, s), got {p.shape}")
+            raise ValueError(
+                tr("{name}: patches must be (U, k, 1 or 3, s, s), got {shape}").format(
+                    name=name, shape=p.shape
+                )
+            )
         canvases.append(patch_canvas(p, stretch))
         titles.append(
-            f"{name}: {p.shape[0]} units x top {p.shape[1]}\n"
-            f"{p.shape[3]}x{p.shape[3]} pixel windows"
+            tr("{name}: {units} units x top {k}\n{s}x{s} pixel windows").format(
+                name=name, units=p.shape[0], k=p.shape[1], s=p.shape[3]
+            )
         )
     widths = [cv.shape[1] / cv.shape[0] for cv in canvases]
     height, head = 3.0, 0.6 + (0.3 if title else 0.0)
@@ -353,11 +406,15 @@ def plot_maps_by_depth(maps: dict, channels: int = 8, size: float = 0.8, title=N
     that did not fire) stays black. title: a line above (which network). Returns the Figure.
     """
     if not maps:
-        raise ValueError("plot_maps_by_depth needs at least one stage")
+        raise ValueError(tr("plot_maps_by_depth needs at least one stage"))
     arrays = {k: np.asarray(v, dtype=float) for k, v in maps.items()}
     for k, v in arrays.items():
         if v.ndim != 3:
-            raise ValueError(f"stage {k!r} must be (C, H, W), got shape {v.shape}")
+            raise ValueError(
+                tr("stage {name!r} must be (C, H, W), got shape {shape}").format(
+                    name=k, shape=v.shape
+                )
+            )
     side = max(max(v.shape[1], v.shape[2]) for v in arrays.values())
     cols = min(channels, max(v.shape[0] for v in arrays.values()))
     head = 0.3 if title else 0.0
@@ -390,11 +447,15 @@ def plot_pixel_functions(surfaces: dict, lo: float = -1.0, hi: float = 1.0, titl
     Figure.
     """
     if not surfaces:
-        raise ValueError("plot_pixel_functions needs at least one surface")
+        raise ValueError(tr("plot_pixel_functions needs at least one surface"))
     arrays = {k: np.asarray(v, dtype=float) for k, v in surfaces.items()}
     for k, v in arrays.items():
         if v.ndim != 2 or v.shape[0] != v.shape[1]:
-            raise ValueError(f"surface {k!r} must be a square (S, S) array, got {v.shape}")
+            raise ValueError(
+                tr("surface {name!r} must be a square (S, S) array, got {shape}").format(
+                    name=k, shape=v.shape
+                )
+            )
     vmin = min(v.min() for v in arrays.values())
     vmax = max(v.max() for v in arrays.values())
     head = 0.35 if title else 0.0
@@ -408,9 +469,9 @@ def plot_pixel_functions(surfaces: dict, lo: float = -1.0, hi: float = 1.0, titl
         if v.max() - v.min() > 1e-6 * max(1.0, abs(vmax)):
             ax.contour(grid, grid, v, levels=levels, colors="white", linewidths=0.5)
         ax.set_title(name, fontsize=8)
-        ax.set_xlabel("channel 1 at a pixel", fontsize=7)
+        ax.set_xlabel(tr("channel 1 at a pixel"), fontsize=7)
         ax.tick_params(labelsize=6)
-    axes[0].set_ylabel("channel 2 at the pixel", fontsize=7)
+    axes[0].set_ylabel(tr("channel 2 at the pixel"), fontsize=7)
     if title:
         fig.suptitle(title, fontsize=9)
     fig.subplots_adjust(
@@ -429,7 +490,7 @@ def plot_photo_maps(photo, maps: dict, channels: dict, title=None, size: float =
     Returns the Figure.
     """
     if not maps or set(maps) != set(channels):
-        raise ValueError("maps and channels need the same row labels, at least one")
+        raise ValueError(tr("maps and channels need the same row labels, at least one"))
     cols = max(len(c) for c in channels.values())
     rows = len(maps)
     aspect = photo.shape[0] / photo.shape[1]
@@ -449,7 +510,7 @@ def plot_photo_maps(photo, maps: dict, channels: dict, title=None, size: float =
             ax.imshow(m[ch], cmap="gray", vmin=0, vmax=hi if hi > 0 else 1, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.set_title(f"ch {ch}", fontsize=6, pad=2)
+            ax.set_title(tr("ch {ch}").format(ch=ch), fontsize=6, pad=2)
             if c == 0:
                 shape = f"{m.shape[1]}x{m.shape[2]}x{m.shape[0]}"
                 ax.set_ylabel(f"{label}\n{shape}", fontsize=7)

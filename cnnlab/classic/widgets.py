@@ -56,7 +56,7 @@ def feature_maps_explorer(
             picture,
             maps,
             units,
-            title="your photo: VGG16 from HED (ImageNet start, fine-tuned on BSDS500 edges)",
+            title=tr("your photo: VGG16 from HED (ImageNet start, fine-tuned on BSDS500 edges)"),
         )
 
     return photo_explorer(

@@ -105,10 +105,12 @@ def plot_detections(
     """
     images = list(images)
     if not images:
-        raise ValueError("plot_detections needs at least one image")
+        raise ValueError(tr("plot_detections needs at least one image"))
     for what, items in (("detections", detections), ("truths", truths), ("titles", titles)):
         if items is not None and len(items) != len(images):
-            raise ValueError(f"got {len(items)} {what} for {len(images)} images")
+            raise ValueError(
+                tr("got {k} {what} for {n} images").format(k=len(items), what=what, n=len(images))
+            )
     cols = cols or min(len(images), 5)
     rows = -(-len(images) // cols)
     fig = drawing.figure((size * cols, size * rows + 0.25 * (titles is not None) * rows))
@@ -254,7 +256,7 @@ def plot_iou(
     fig = drawing.figure((3.4, 3.6))
     ax = draw_overlap(fig.subplots(), a, b, size)
     union = area_a + area_b - inter
-    verdict = "correct (≥ 0.5)" if value >= 0.5 else "not a match (< 0.5)"
+    verdict = tr("correct (≥ 0.5)") if value >= 0.5 else tr("not a match (< 0.5)")
     ax.set_title(
         f"∩ = {inter:g}, ∪ = {area_a:g} + {area_b:g} − {inter:g} = {union:g}\n"
         f"IoU = {inter:g} / {union:g} = {value:.3f}: {verdict}",
@@ -300,11 +302,18 @@ def plot_nms(
         axes[1], b[gone], c[gone], None, names=names, lw=0.8, ls=(0, (2, 2)), alpha=0.6, label=False
     )
     draw_boxes(axes[1], b[keep], c[keep], s[keep], names=names, lw=1.8, fontsize=6)
-    axes[0].set_title(f"before: {len(cand)} boxes with score ≥ {score_threshold:.2f}", fontsize=8)
+    axes[0].set_title(
+        tr("before: {n} boxes with score ≥ {thr:.2f}").format(n=len(cand), thr=score_threshold),
+        fontsize=8,
+    )
+    if per_class:
+        after = tr("after NMS (IoU > {iou:.2f} suppressed, per class):")
+    else:
+        after = tr("after NMS (IoU > {iou:.2f} suppressed):")
     axes[1].set_title(
-        f"after NMS (IoU > {iou_threshold:.2f} suppressed"
-        f"{', per class' if per_class else ''}):\n{len(keep)} kept, "
-        f"{len(gone)} suppressed (dashed)",
+        after.format(iou=iou_threshold)
+        + "\n"
+        + tr("{kept} kept, {gone} suppressed (dashed)").format(kept=len(keep), gone=len(gone)),
         fontsize=8,
     )
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.86, wspace=0.04)
@@ -347,13 +356,16 @@ def _label_lines(target, classes, assignment, names, with_anchors: bool) -> list
     lines = []
     for i, c in enumerate(as_classes(classes, len(assignment.row))):
         r, col, an = int(assignment.row[i]), int(assignment.col[i]), int(assignment.anchor[i])
-        name = names[c] if names is not None else f"class {c}"
-        where = f"cell ({r}, {col})" + (f", anchor {an}" if with_anchors else "")
+        name = names[c] if names is not None else tr("class {c}").format(c=c)
+        if with_anchors:
+            where = tr("cell ({row}, {col}), anchor {anchor}").format(row=r, col=col, anchor=an)
+        else:
+            where = tr("cell ({row}, {col})").format(row=r, col=col)
         if assignment.kept[i]:
             vec = ", ".join(f"{t:.2f}".rstrip("0").rstrip(".") for t in target[r, col, an])
             lines.append(f"{name}: {where}\n   y = ({vec})")
         else:
-            lines.append(f"{name}: {where}\n   LOST: slot taken by another object")
+            lines.append(f"{name}: {where}\n   " + tr("LOST: slot taken by another object"))
     return lines
 
 
@@ -378,8 +390,12 @@ def plot_yolo_grid(
     drawing.draw_image(ax, img)
     draw_yolo_cells(ax, b, c, a, grid_size, (h, w))
     lines = [
-        f"grid {grid_size}x{grid_size}, cells {w / grid_size:.3g}x{h / grid_size:.3g} px, target "
-        f"{target.shape[0]}x{target.shape[1]}x{target.shape[2]}x{target.shape[3]}",
+        tr("grid {s}x{s}, cells {cw:.3g}x{ch:.3g} px, target {shape}").format(
+            s=grid_size,
+            cw=w / grid_size,
+            ch=h / grid_size,
+            shape="x".join(str(n) for n in target.shape[:4]),
+        ),
         "y = (pc, bx, by, bh, bw, c1..c3)",
     ] + _label_lines(target, c, a, names, anchors is not None)
     tx.axis("off")
@@ -411,7 +427,10 @@ def plot_window_scores(
         )
     else:
         draw_boxes(axes[0], [0, 0, window, window], color="white", label=False)
-        axes[0].set_title(f"window {window}x{window}, stride {stride}", fontsize=8)
+        axes[0].set_title(
+            tr("window {window}x{window}, stride {stride}").format(window=window, stride=stride),
+            fontsize=8,
+        )
     for k in range(n):
         ax = axes[k + 1]
         ax.imshow(scores[..., k], vmin=0, vmax=1, cmap="magma")
@@ -441,17 +460,17 @@ def plot_anchors(wh, anchors, title=None):
                 -anchors[k] / 2, *anchors[k], fill=False, ec=class_colour(k + 3), lw=2
             )
         )
-    ax.set_xlabel("box width (px)", fontsize=8)
-    ax.set_ylabel("box height (px)", fontsize=8)
+    ax.set_xlabel(tr("box width (px)"), fontsize=8)
+    ax.set_ylabel(tr("box height (px)"), fontsize=8)
     ax.set_aspect("equal")
     ax.tick_params(labelsize=7)
-    ax.set_title(title or "objects, coloured by nearest anchor", fontsize=8)
+    ax.set_title(title or tr("objects, coloured by nearest anchor"), fontsize=8)
     lim = np.abs(anchors).max() * 0.6
     ax2.set_xlim(-lim, lim)
     ax2.set_ylim(lim, -lim)
     ax2.set_aspect("equal")
     ax2.tick_params(labelsize=7)
-    ax2.set_title("the anchors' shapes (px)", fontsize=8)
+    ax2.set_title(tr("the anchors' shapes (px)"), fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -477,8 +496,8 @@ def plot_precision_recall(curves: dict, title=None):
         ax.fill_between(np.r_[0, r], np.r_[env[:1], env], step="pre", color=col, alpha=0.1)
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("recall (found / all true objects)", fontsize=8)
-    ax.set_ylabel("precision (right / all detections)", fontsize=8)
+    ax.set_xlabel(tr("recall (found / all true objects)"), fontsize=8)
+    ax.set_ylabel(tr("precision (right / all detections)"), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=7, loc="lower left")
     ax.grid(alpha=0.3)
@@ -488,12 +507,24 @@ def plot_precision_recall(curves: dict, title=None):
     return fig
 
 
+def _term_label(name: str) -> str:
+    """A loss term's key (``yolo_loss``'s) as the legend shows it, in cnnlab's language."""
+    shown = {
+        "object": tr("object"),
+        "no_object": tr("no object"),
+        "box": tr("box"),
+        "class": tr("class"),
+        "total": tr("total"),
+    }
+    return shown.get(name, name)
+
+
 def plot_detector_history(history: dict):
     """The detector's loss terms per epoch (log scale). history: the dict
     :func:`cnnlab.detection.yolo.train_detector` returns. Returns the Figure."""
     terms = history.get("terms")
     if not terms:
-        raise ValueError("history has no 'terms': pass the dict train_detector returned")
+        raise ValueError(tr("history has no 'terms': pass the dict train_detector returned"))
     fig = drawing.figure((4.6, 3.0))
     ax = fig.subplots()
     epochs = np.arange(1, len(terms) + 1)
@@ -503,13 +534,13 @@ def plot_detector_history(history: dict):
             [t[name] for t in terms],
             marker="o",
             ms=2.5,
-            label=name,
+            label=_term_label(name),
             lw=2.2 if name == "total" else 1.2,
             color="black" if name == "total" else None,
         )
     ax.set_yscale("log")
-    ax.set_xlabel("epoch", fontsize=8)
-    ax.set_ylabel("loss per image", fontsize=8)
+    ax.set_xlabel(tr("epoch"), fontsize=8)
+    ax.set_ylabel(tr("loss per image"), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=7, ncol=2)
     ax.grid(alpha=0.3)
@@ -537,12 +568,12 @@ def plot_proposals(image, proposals, segments=None, truths=None, title=None):
         )
         axes[0].set_xticks([])
         axes[0].set_yticks([])
-        axes[0].set_title(f"{len(np.unique(seg))} initial regions", fontsize=8)
+        axes[0].set_title(tr("{n} initial regions").format(n=len(np.unique(seg))), fontsize=8)
     ax = axes[-1]
     drawing.draw_image(ax, image)
     draw_boxes(ax, proposals, color="#ffe14d", lw=0.6, alpha=0.7, label=False)
     if truths is not None:
         draw_boxes(ax, truths, color="white", ls=(0, (3, 2)), lw=1.3, label=False)
-    ax.set_title(title or f"{len(np.asarray(proposals))} proposals", fontsize=8)
+    ax.set_title(title or tr("{n} proposals").format(n=len(np.asarray(proposals))), fontsize=8)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9, wspace=0.05)
     return fig

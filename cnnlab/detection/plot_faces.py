@@ -15,13 +15,26 @@ import matplotlib.patches
 import numpy as np
 
 from .. import drawing
+from ..i18n import tr
 from ..validate import as_boxes, as_real_array, as_vector
 from .faces import STRIDE, WINDOW, pyramid_level
 from .plot import draw_boxes
 
 #: The order of MTCNN's 5 landmarks (as seen in the image) and the colour each is drawn in.
+#: The names are English; :func:`landmark_names` gives them in the language of the moment.
 LANDMARKS = ("eye (image left)", "eye (image right)", "nose", "mouth (left)", "mouth (right)")
 LANDMARK_COLOURS = ("#00e5ff", "#2979ff", "#ffea00", "#ff4081", "#d500f9")
+
+
+def landmark_names() -> tuple[str, ...]:
+    """The names of :data:`LANDMARKS`, in the language cnnlab speaks now (the figures' legend)."""
+    return (
+        tr("eye (image left)"),
+        tr("eye (image right)"),
+        tr("nose"),
+        tr("mouth (left)"),
+        tr("mouth (right)"),
+    )
 
 
 def _landmarks(landmarks, n: int) -> np.ndarray:
@@ -29,7 +42,9 @@ def _landmarks(landmarks, n: int) -> np.ndarray:
     lm = as_real_array("landmarks", landmarks).astype(float)
     if lm.shape != (n, 5, 2):
         raise ValueError(
-            f"landmarks must have shape ({n}, 5, 2) (x, y of 5 points per face), got {lm.shape}"
+            tr(
+                "landmarks must have shape ({n}, 5, 2) (x, y of 5 points per face), got {shape}"
+            ).format(n=n, shape=lm.shape)
         )
     return lm
 
@@ -54,6 +69,7 @@ def draw_faces(ax, boxes, scores=None, landmarks=None, color="#39ff14", fontsize
             )
     if landmarks is not None:
         lm = _landmarks(landmarks, len(b))
+        names = landmark_names()
         for p, colour in enumerate(LANDMARK_COLOURS):
             ax.scatter(
                 lm[:, p, 0],
@@ -63,7 +79,7 @@ def draw_faces(ax, boxes, scores=None, landmarks=None, color="#39ff14", fontsize
                 edgecolors="black",
                 linewidths=0.5,
                 zorder=5,
-                label=LANDMARKS[p],
+                label=names[p],
             )
     return ax
 
@@ -77,7 +93,11 @@ def plot_faces(images, results, titles=None, truths=None, size: float = 3.2):
     """
     images, results = list(images), list(results)
     if not images or len(results) != len(images):
-        raise ValueError(f"need one result per image, got {len(results)} for {len(images)} images")
+        raise ValueError(
+            tr("need one result per image, got {k} for {n} images").format(
+                k=len(results), n=len(images)
+            )
+        )
     heights = [np.shape(img)[0] / np.shape(img)[1] for img in images]
     fig = drawing.figure((size * len(images), size * max(heights) + 0.7))
     axes = np.atleast_1d(fig.subplots(1, len(images)))
@@ -90,12 +110,14 @@ def plot_faces(images, results, titles=None, truths=None, size: float = 3.2):
             ax.set_title(titles[i], fontsize=8)
     handles = [
         matplotlib.lines.Line2D([], [], ls="", marker="o", mfc=c, mec="black", label=name)
-        for name, c in zip(LANDMARKS, LANDMARK_COLOURS)
+        for name, c in zip(landmark_names(), LANDMARK_COLOURS)
     ]
     # five names in a row need ~6.5 inches; a narrower figure gets two rows of three
     ncol = 5 if fig.get_figwidth() >= 6.5 else 3
     fig.legend(handles=handles, loc="lower center", ncol=ncol, fontsize=7, frameon=False)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.1 if ncol == 5 else 0.13, top=0.92, wspace=0.05)
+    fig.subplots_adjust(
+        left=0.01, right=0.99, bottom=0.1 if ncol == 5 else 0.13, top=0.92, wspace=0.05
+    )
     return fig
 
 
@@ -109,7 +131,7 @@ def plot_pyramid(image, scales, levels: int | None = None):
     """
     scales = [float(s) for s in scales][:levels]
     if not scales:
-        raise ValueError("scales is empty: the image is smaller than the smallest face")
+        raise ValueError(tr("scales is empty: the image is smaller than the smallest face"))
     pics = [pyramid_level(image, s) for s in scales]
     widths = [p.shape[1] for p in pics]
     gap = max(4, widths[0] // 25)
@@ -135,8 +157,10 @@ def plot_pyramid(image, scales, levels: int | None = None):
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(
-        f"image pyramid, {len(scales)} levels (scale, size in px); red: P-Net's "
-        f"{WINDOW}×{WINDOW} window, drawn to scale",
+        tr(
+            "image pyramid, {n} levels (scale, size in px); red: P-Net's "
+            "{window}×{window} window, drawn to scale"
+        ).format(n=len(scales), window=WINDOW),
         fontsize=8,
     )
     fig.subplots_adjust(left=0.005, right=0.995, bottom=0.01, top=0.9)
@@ -152,7 +176,9 @@ def plot_pnet_map(level, prob, threshold: float = 0.6):
     """
     p = as_real_array("prob", prob).astype(float)
     if p.ndim != 2:
-        raise ValueError(f"prob must be a 2-D map (rows, cols), got shape {p.shape}")
+        raise ValueError(
+            tr("prob must be a 2-D map (rows, cols), got shape {shape}").format(shape=p.shape)
+        )
     i, j = np.unravel_index(int(np.argmax(p)), p.shape)
     fig = drawing.figure((6.4, 3.3))
     ax, mx = fig.subplots(1, 2)
@@ -172,14 +198,22 @@ def plot_pnet_map(level, prob, threshold: float = 0.6):
             )
         )
     h, w = np.shape(level)[:2]
-    ax.set_title(f"pyramid level {w}×{h}: {WINDOW}×{WINDOW} windows, stride {STRIDE}", fontsize=8)
+    ax.set_title(
+        tr("pyramid level {w}×{h}: {window}×{window} windows, stride {stride}").format(
+            w=w, h=h, window=WINDOW, stride=STRIDE
+        ),
+        fontsize=8,
+    )
     im = mx.imshow(p, vmin=0, vmax=1, cmap="magma", extent=(0, p.shape[1], p.shape[0], 0))
     for r, c in zip(*np.nonzero(p >= threshold)):
         mx.add_patch(matplotlib.patches.Rectangle((c, r), 1, 1, fill=False, ec="cyan", lw=0.6))
     mx.add_patch(matplotlib.patches.Rectangle((j, i), 1, 1, fill=False, ec="red", lw=1.5))
     mx.set_title(
-        f"P-Net's map {p.shape[1]}×{p.shape[0]}: P(face) per window\n"
-        f"(cyan: ≥ {threshold:g}; red: the best, {p[i, j]:.3f})",
+        tr("P-Net's map {cols}×{rows}: P(face) per window").format(cols=p.shape[1], rows=p.shape[0])
+        + "\n"
+        + tr("(cyan: ≥ {threshold:g}; red: the best, {best:.3f})").format(
+            threshold=threshold, best=p[i, j]
+        ),
         fontsize=8,
     )
     mx.set_xticks([])
@@ -198,11 +232,11 @@ def plot_cascade(image, stages: dict):
     Figure.
     """
     panels = [
-        ("P-Net, before NMS", stages["pnet"]["before_nms"], 0.4),
-        ("P-Net, after NMS", stages["pnet"]["after_nms"], 0.6),
-        ("R-Net, before NMS", stages["rnet"]["before_nms"], 0.8),
-        ("R-Net, after NMS", stages["rnet"]["after_nms"], 1.0),
-        ("O-Net: the faces", stages["onet"]["after_nms"], 1.6),
+        (tr("P-Net, before NMS"), stages["pnet"]["before_nms"], 0.4),
+        (tr("P-Net, after NMS"), stages["pnet"]["after_nms"], 0.6),
+        (tr("R-Net, before NMS"), stages["rnet"]["before_nms"], 0.8),
+        (tr("R-Net, after NMS"), stages["rnet"]["after_nms"], 1.0),
+        (tr("O-Net: the faces"), stages["onet"]["after_nms"], 1.6),
     ]
     h, w = np.shape(image)[:2]
     fig = drawing.figure((11.0, 11.0 / 5 * h / w + 0.5))
@@ -210,6 +244,7 @@ def plot_cascade(image, stages: dict):
     for ax, (name, (b, _), lw) in zip(axes, panels):
         drawing.draw_image(ax, image)
         draw_boxes(ax, b, color="#39ff14", lw=lw, alpha=0.7 if len(b) > 20 else 1.0, label=False)
-        ax.set_title(f"{name}:\n{len(b)} box{'es' if len(b) != 1 else ''}", fontsize=8)
+        count = tr("{n} boxes") if len(b) != 1 else tr("{n} box")
+        ax.set_title(f"{name}:\n" + count.format(n=len(b)), fontsize=8)
     fig.subplots_adjust(left=0.005, right=0.995, bottom=0.01, top=0.86, wspace=0.03)
     return fig

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from .. import drawing
+from ..i18n import tr
 from ..validate import check_int
 
 #: Colours: convolutions and pools that both versions share, and the FC part and the
@@ -32,7 +33,7 @@ def layer_shapes(layers, input_shape) -> list[tuple[str, tuple[int, ...], bool]]
     [(3, 14, 14), (16, 10, 10), (16, 5, 5), (400,), (400,), (4,)]
     """
     x = torch.zeros(1, *input_shape)
-    out = [("input", tuple(input_shape), False)]
+    out = [(tr("input"), tuple(input_shape), False)]
     seen_fc = False
     with torch.no_grad():
         for layer in layers:
@@ -41,9 +42,13 @@ def layer_shapes(layers, input_shape) -> list[tuple[str, tuple[int, ...], bool]]
                 k = layer.kernel_size[0]
                 fc_part = seen_fc or layer.out_channels > 16  # past the feature extractor
                 seen_fc |= fc_part
-                what = f"conv {k}×{k}\n{layer.out_channels} filters"
+                what = (
+                    tr("conv {k}×{k}").format(k=k)
+                    + "\n"
+                    + tr("{n} filters").format(n=layer.out_channels)
+                )
             elif isinstance(layer, nn.MaxPool2d):
-                what, fc_part = f"max pool {layer.kernel_size}", False
+                what, fc_part = tr("max pool {k}").format(k=layer.kernel_size), False
             elif isinstance(layer, nn.Linear):
                 what, fc_part, seen_fc = f"FC {layer.out_features}", True, True
             else:
@@ -98,17 +103,21 @@ def plot_fc_as_conv(classifier, conv_net, image_size: int = 16):
     image_size = check_int("image_size", image_size, window)
     rows = [
         (
-            f"classifier on one {window}×{window}×3 window",
+            tr("classifier on one {window}×{window}×3 window").format(window=window),
             [*classifier.features, *classifier.classifier],
             window,
         ),
         (
-            f"the same weights as convolutions, on one {window}×{window}×3 window",
+            tr("the same weights as convolutions, on one {window}×{window}×3 window").format(
+                window=window
+            ),
             list(conv_net),
             window,
         ),
         (
-            f"the same convolutions on a {image_size}×{image_size}×3 image: one answer per window",
+            tr("the same convolutions on a {size}×{size}×3 image: one answer per window").format(
+                size=image_size
+            ),
             list(conv_net),
             image_size,
         ),

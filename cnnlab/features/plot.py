@@ -10,6 +10,7 @@ import matplotlib
 import numpy as np
 
 from ..drawing import figure
+from ..i18n import tr
 
 
 def plot_hand_made_features(image, hist, hog_picture, size: float = 3.0):
@@ -21,17 +22,19 @@ def plot_hand_made_features(image, hist, hog_picture, size: float = 3.0):
     """
     hist = np.asarray(hist, dtype=float)
     if hist.ndim != 2 or hist.shape[0] not in (1, 3):
-        raise ValueError(f"hist must be (1, bins) or (3, bins), got shape {hist.shape}")
+        raise ValueError(
+            tr("hist must be (1, bins) or (3, bins), got shape {shape}").format(shape=hist.shape)
+        )
     image, hog_picture = np.asarray(image), np.asarray(hog_picture, dtype=float)
     fig = figure((3 * size + 0.6, size))
     axes = fig.subplots(1, 3)
     axes[0].imshow(image, cmap=None if image.ndim == 3 else "gray")
-    axes[0].set_title("image", fontsize=9)
+    axes[0].set_title(tr("image"), fontsize=9)
     draw_histogram(axes[1], hist)
     # HOG strokes are faint; stretch to the 99th percentile so the directions show.
     top = np.percentile(hog_picture, 99) or 1.0
     axes[2].imshow(np.clip(hog_picture / top, 0, 1), cmap="gray")
-    axes[2].set_title("HOG: edge directions per cell", fontsize=9)
+    axes[2].set_title(tr("HOG: edge directions per cell"), fontsize=9)
     for ax in (axes[0], axes[2]):
         ax.axis("off")
     fig.tight_layout()
@@ -47,17 +50,17 @@ def draw_histogram(ax, hist):
     bins = hist.shape[1]
     centres = (np.arange(bins) + 0.5) / bins
     colours = ["0.3"] if hist.shape[0] == 1 else ["tab:red", "tab:green", "tab:blue"]
-    names = ["grey"] if hist.shape[0] == 1 else ["red", "green", "blue"]
+    names = [tr("grey")] if hist.shape[0] == 1 else [tr("red"), tr("green"), tr("blue")]
     width = 1 / bins / hist.shape[0]
     for c, (row, col, name) in enumerate(zip(hist, colours, names)):
         offset = (c - (hist.shape[0] - 1) / 2) * width
         ax.bar(centres + offset, row, width=width, color=col, label=name)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("intensity", fontsize=8)
-    ax.set_ylabel("fraction of pixels", fontsize=8)
+    ax.set_xlabel(tr("intensity"), fontsize=8)
+    ax.set_ylabel(tr("fraction of pixels"), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=7, frameon=False)
-    ax.set_title(f"colour histogram ({hist.size} numbers)", fontsize=9)
+    ax.set_title(tr("colour histogram ({n} numbers)").format(n=hist.size), fontsize=9)
     return ax
 
 
@@ -68,7 +71,11 @@ def plot_patches(patches, cols: int = 16, size: float = 0.5, title: str | None =
     """
     patches = np.asarray(patches, dtype=float)
     if patches.ndim != 3 or len(patches) == 0:
-        raise ValueError(f"patches must be a non-empty (K, p, p) array, got shape {patches.shape}")
+        raise ValueError(
+            tr("patches must be a non-empty (K, p, p) array, got shape {shape}").format(
+                shape=patches.shape
+            )
+        )
     k, ph, pw = patches.shape
     cols = max(1, min(cols, k))
     rows = -(-k // cols)

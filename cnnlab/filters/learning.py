@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv2d, conv2d_backward
+from ..i18n import tr
 from ..validate import check_int
 from .kernels import as_real_array
 
@@ -43,12 +44,16 @@ def learn_filter(images, targets, kernel_size: int = 3, steps: int = 300, lr=0.1
     lr = _positive("lr", lr)
     n, c_in, h, w_ = x.shape
     if k > min(h, w_):
-        raise ValueError(f"kernel_size {k} is larger than the images ({h}x{w_})")
+        raise ValueError(
+            tr("kernel_size {k} is larger than the images ({h}x{w})").format(k=k, h=h, w=w_)
+        )
     expected = (n, t.shape[1], h - k + 1, w_ - k + 1)
     if t.shape != expected:
         raise ValueError(
-            f"targets must be the valid outputs of a {k}x{k} filter: shape {expected} "
-            f"(H' = H - K + 1), got {t.shape}"
+            tr(
+                "targets must be the valid outputs of a {k}x{k} filter: shape {expected} "
+                "(H' = H - K + 1), got {shape}"
+            ).format(k=k, expected=expected, shape=t.shape)
         )
     rng = np.random.default_rng(seed)
     w = rng.normal(0.0, 1.0 / np.sqrt(c_in * k * k), size=(t.shape[1], c_in, k, k))
@@ -59,9 +64,11 @@ def learn_filter(images, targets, kernel_size: int = 3, steps: int = 300, lr=0.1
         "weights",
         steps,
         lr,
-        "gradient descent diverged at step {step} (loss {loss}): lr={lr} is too large for "
-        "these images; try a smaller lr (e.g. lr / 10) or standardise the images (zero mean, "
-        "unit variance)",
+        tr(
+            "gradient descent diverged at step {step} (loss {loss}): lr={lr} is too large for "
+            "these images; try a smaller lr (e.g. lr / 10) or standardise the images (zero mean, "
+            "unit variance)"
+        ),
     )
     return (w[0, 0] if grey else w), losses
 
@@ -75,13 +82,17 @@ def _images_and_targets(images, targets):
         x = x[:, None]
         if t.ndim != 3:
             raise ValueError(
-                f"for (N, H, W) images, targets must be (N, H', W'), got shape {t.shape}"
+                tr("for (N, H, W) images, targets must be (N, H', W'), got shape {shape}").format(
+                    shape=t.shape
+                )
             )
         t = t[:, None]
     if x.ndim != 4 or t.ndim != 4:
         raise ValueError(
-            "images must be (N, H, W) or (N, C_in, H, W) and targets (N, H', W') or "
-            f"(N, C_out, H', W'), got {np.shape(images)} and {np.shape(targets)}"
+            tr(
+                "images must be (N, H, W) or (N, C_in, H, W) and targets (N, H', W') or "
+                "(N, C_out, H', W'), got {images} and {targets}"
+            ).format(images=np.shape(images), targets=np.shape(targets))
         )
     return x, t, grey
 
@@ -128,8 +139,10 @@ def reconstruct_from_responses(
         "image",
         steps,
         lr,
-        "gradient descent diverged at step {step}: lr={lr} is too large; leave lr=None "
-        "for a safe step",
+        tr(
+            "gradient descent diverged at step {step}: lr={lr} is too large; leave lr=None "
+            "for a safe step"
+        ),
     )
     return (x[0, 0] if grey else x[0]), losses
 
@@ -143,13 +156,17 @@ def _responses_and_bank(responses, filters):
         w = w[:, None]
     if w.ndim != 4 or r.ndim != 3:
         raise ValueError(
-            "filters must be (C_out, K, K) or (C_out, C_in, K, K) and responses "
-            f"(C_out, H', W'), got {np.shape(filters)} and {np.shape(responses)}"
+            tr(
+                "filters must be (C_out, K, K) or (C_out, C_in, K, K) and responses "
+                "(C_out, H', W'), got {filters} and {responses}"
+            ).format(filters=np.shape(filters), responses=np.shape(responses))
         )
     if r.shape[0] != w.shape[0]:
         raise ValueError(
-            f"responses has {r.shape[0]} maps but there are {w.shape[0]} filters: one "
-            "activation map per filter"
+            tr(
+                "responses has {maps} maps but there are {filters} filters: one "
+                "activation map per filter"
+            ).format(maps=r.shape[0], filters=w.shape[0])
         )
     return r, w, grey
 
@@ -162,8 +179,10 @@ def _image_shape(r, w, grey: bool, shape=None) -> tuple:
     valid = valid if grey else (c_in,) + valid
     if shape is not None and tuple(shape) != valid:
         raise ValueError(
-            f"shape {tuple(shape)} does not match the responses: a valid {kh}x{kw} "
-            f"convolution of an image of shape {valid} gives {r.shape[1:]} (H' = H - K + 1)"
+            tr(
+                "shape {shape} does not match the responses: a valid {kh}x{kw} "
+                "convolution of an image of shape {valid} gives {out} (H' = H - K + 1)"
+            ).format(shape=tuple(shape), kh=kh, kw=kw, valid=valid, out=r.shape[1:])
         )
     return valid
 
@@ -179,7 +198,7 @@ def descend(x, w, target, wrt: str, steps: int, lr: float, diverged: str) -> np.
     the final one.
     """
     if wrt not in ("weights", "image"):
-        raise ValueError(f"wrt must be 'weights' or 'image', got {wrt!r}")
+        raise ValueError(tr("wrt must be 'weights' or 'image', got {wrt!r}").format(wrt=wrt))
     losses = np.empty(steps + 1)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
         for i in range(steps + 1):
@@ -201,7 +220,11 @@ def _positive(name, value) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
+        raise ValueError(
+            tr("{name} must be a positive number, got {value!r}").format(name=name, value=value)
+        ) from None
     if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
+        raise ValueError(
+            tr("{name} must be a positive number, got {value!r}").format(name=name, value=value)
+        )
     return v

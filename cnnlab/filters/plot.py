@@ -14,6 +14,7 @@ import numpy as np
 from ..arith import conv_output_size
 from ..conv import conv2d
 from ..drawing import draw_values, figure
+from ..i18n import tr
 from ..validate import check_int
 
 
@@ -31,24 +32,36 @@ def plot_conv_step(x, w, row: int, col: int, b: float = 0.0):
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
     if x.ndim != 2 or w.ndim != 2:
-        raise ValueError(f"x and w must be 2D (H, W) and (K, K), got {x.shape} and {w.shape}")
+        raise ValueError(
+            tr("x and w must be 2D (H, W) and (K, K), got {x} and {w}").format(x=x.shape, w=w.shape)
+        )
     ho = conv_output_size(x.shape[0], w.shape[0])
     wo = conv_output_size(x.shape[1], w.shape[1])
     row, col = check_int("row", row, 0), check_int("col", col, 0)
     if row >= ho or col >= wo:
         raise ValueError(
-            f"output position ({row}, {col}) is outside the {ho}x{wo} output "
-            f"(n - f + 1 = {x.shape[0]} - {w.shape[0]} + 1 rows); rows 0..{ho - 1}, "
-            f"columns 0..{wo - 1}"
+            tr(
+                "output position ({row}, {col}) is outside the {ho}x{wo} output "
+                "(n - f + 1 = {n} - {f} + 1 rows); rows 0..{last_row}, columns 0..{last_col}"
+            ).format(
+                row=row,
+                col=col,
+                ho=ho,
+                wo=wo,
+                n=x.shape[0],
+                f=w.shape[0],
+                last_row=ho - 1,
+                last_col=wo - 1,
+            )
         )
     kh, kw = w.shape
     out = conv2d(x[None, None], w[None, None], np.array([b]))[0, 0]
     prod = x[row : row + kh, col : col + kw] * w
     grids = [
-        (x, "image x", dict(signed=bool(x.min() < 0), highlight=(row, col, kh, kw))),
-        (w, "kernel w", {}),
-        (prod, "window * w", {}),
-        (out, "output", dict(highlight=(row, col, 1, 1))),
+        (x, tr("image x"), dict(signed=bool(x.min() < 0), highlight=(row, col, kh, kw))),
+        (w, tr("kernel w"), {}),
+        (prod, tr("window * w"), {}),
+        (out, tr("output"), dict(highlight=(row, col, 1, 1))),
     ]
     width = sum(g.shape[1] for g, _, _ in grids) + 2 * (len(grids) - 1)
     height = max(g.shape[0] for g, _, _ in grids)
@@ -56,7 +69,8 @@ def plot_conv_step(x, w, row: int, col: int, b: float = 0.0):
     ax = fig.subplots()
     draw_grid_row(ax, grids)
     bias = f" + {b:g}" if b else ""
-    ax.set_title(f"out[{row}, {col}] = sum(window * w){bias} = {prod.sum() + b:g}", fontsize=10)
+    title = tr("out[{row}, {col}] = sum(window * w){bias} = {total:g}")
+    ax.set_title(title.format(row=row, col=col, bias=bias, total=prod.sum() + b), fontsize=10)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9)
     return fig
 
@@ -93,12 +107,14 @@ def plot_conv_volume(x, w, names=None):
     w = np.asarray(w, dtype=float)
     if x.ndim != 3 or w.ndim != 3 or x.shape[0] != w.shape[0]:
         raise ValueError(
-            "x must be (C, H, W) and w (C, K, K) with the same C (a filter is as deep as its "
-            f"input), got {x.shape} and {w.shape}"
+            tr(
+                "x must be (C, H, W) and w (C, K, K) with the same C (a filter is as deep as its "
+                "input), got {x} and {w}"
+            ).format(x=x.shape, w=w.shape)
         )
     c = x.shape[0]
     names = list(names) if names is not None else None
-    names = names or (["R", "G", "B"] if c == 3 else [f"ch {i}" for i in range(c)])
+    names = names or (["R", "G", "B"] if c == 3 else [tr("ch {i}").format(i=i) for i in range(c)])
     # (C, H', W'): what each channel's slice of the filter sees on its own
     parts = np.stack([conv2d(x[i][None, None], w[i][None, None])[0, 0] for i in range(c)])
     total = parts.sum(axis=0)
@@ -116,11 +132,12 @@ def plot_conv_volume(x, w, names=None):
         draw_values(fig.add_subplot(gs[i, 1]), w[i], lim=wlim)
         draw_values(fig.add_subplot(gs[i, 2]), parts[i], lim=lim)
         if i == 0:
-            for j, t in enumerate(["input channel", "kernel slice", "channel's map"]):
+            titles = [tr("input channel"), tr("kernel slice"), tr("channel's map")]
+            for j, t in enumerate(titles):
                 fig.axes[j].set_title(t, fontsize=9)
     ax = fig.add_subplot(gs[c // 2, 3])
     draw_values(ax, total, lim=lim)
-    ax.set_title("sum over channels\n= activation map", fontsize=9)
+    ax.set_title(tr("sum over channels\n= activation map"), fontsize=9)
     fig.subplots_adjust(left=0.05, right=0.98, bottom=0.03, top=0.9, wspace=0.25, hspace=0.25)
     return fig
 
@@ -134,21 +151,34 @@ def plot_orientation_errors(angles, errors: dict, wavelength=None):
     """
     angles = np.asarray(angles, dtype=float)
     if not errors:
-        raise ValueError("errors must map at least one filter name to its errors")
+        raise ValueError(tr("errors must map at least one filter name to its errors"))
     fig = figure((6.4, 3.2))
     ax = fig.subplots()
     for name, err in errors.items():
         err = np.asarray(err, dtype=float)
         if err.shape != angles.shape:
-            raise ValueError(f"errors[{name!r}] has shape {err.shape}, angles {angles.shape}")
-        ax.plot(angles, err, marker="o", ms=3, label=f"{name} (worst {np.abs(err).max():.2f}°)")
+            raise ValueError(
+                tr("errors[{name!r}] has shape {shape}, angles {angles}").format(
+                    name=name, shape=err.shape, angles=angles.shape
+                )
+            )
+        ax.plot(
+            angles,
+            err,
+            marker="o",
+            ms=3,
+            label=tr("{name} (worst {worst:.2f}°)").format(name=name, worst=np.abs(err).max()),
+        )
     ax.axhline(0, color="0.5", lw=0.8)
-    ax.set_xlabel("true edge direction (degrees)")
-    ax.set_ylabel("estimated - true (degrees)")
+    ax.set_xlabel(tr("true edge direction (degrees)"))
+    ax.set_ylabel(tr("estimated - true (degrees)"))
     ax.set_xticks(np.arange(0, angles.max() + 1, 45))
-    title = "How well each filter pair measures an edge's direction"
-    if wavelength is not None:
-        title += f" (stripes {wavelength:g} px apart)"
+    if wavelength is None:
+        title = tr("How well each filter pair measures an edge's direction")
+    else:
+        title = tr(
+            "How well each filter pair measures an edge's direction (stripes {wavelength:g} px apart)"
+        ).format(wavelength=wavelength)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(errors))
     ax.grid(alpha=0.3)
@@ -156,10 +186,11 @@ def plot_orientation_errors(angles, errors: dict, wavelength=None):
     return fig
 
 
-def plot_filter_learning(losses, learned, true, names=("learned", "true")):
+def plot_filter_learning(losses, learned, true, names=None):
     """Loss curve of learning a filter, and the learned kernel next to the true one.
 
-    losses: (steps + 1,) mean squared errors; learned, true: (K, K) kernels.
+    losses: (steps + 1,) mean squared errors; learned, true: (K, K) kernels; names: the two
+    kernels' titles (default "learned" and "true", in the language of the moment).
     Returns the Figure.
     """
     losses = np.asarray(losses, dtype=float)
@@ -167,16 +198,19 @@ def plot_filter_learning(losses, learned, true, names=("learned", "true")):
     true = np.asarray(true, dtype=float)
     if losses.ndim != 1 or learned.shape != true.shape or learned.ndim != 2:
         raise ValueError(
-            f"need 1D losses and two (K, K) kernels of one shape, got {losses.shape}, "
-            f"{learned.shape} and {true.shape}"
+            tr(
+                "need 1D losses and two (K, K) kernels of one shape, got {losses}, {learned} and "
+                "{true}"
+            ).format(losses=losses.shape, learned=learned.shape, true=true.shape)
         )
+    names = (tr("learned"), tr("true")) if names is None else names
     fig = figure((9.6, 3.0))
     gs = fig.add_gridspec(1, 3, width_ratios=[1.6, 1, 1])
     ax = fig.add_subplot(gs[0])
     ax.semilogy(np.arange(len(losses)), losses)
-    ax.set_xlabel("gradient-descent step")
-    ax.set_ylabel("mean squared error")
-    ax.set_title("loss", fontsize=9)
+    ax.set_xlabel(tr("gradient-descent step"))
+    ax.set_ylabel(tr("mean squared error"))
+    ax.set_title(tr("loss"), fontsize=9)
     ax.grid(alpha=0.3)
     lim = max(np.abs(true).max(), np.abs(learned).max(), 1e-12)
     for j, (k, name) in enumerate(zip((learned, true), names)):
@@ -199,11 +233,17 @@ def plot_reconstruction(original, responses, reconstruction, losses, names=None)
     responses = np.asarray(responses, dtype=float)
     if original.ndim != 2 or original.shape != reconstruction.shape or responses.ndim != 3:
         raise ValueError(
-            "need original and reconstruction (H, W) of one shape and responses "
-            f"(C_out, H', W'), got {original.shape}, {reconstruction.shape}, {responses.shape}"
+            tr(
+                "need original and reconstruction (H, W) of one shape and responses "
+                "(C_out, H', W'), got {original}, {reconstruction}, {responses}"
+            ).format(
+                original=original.shape,
+                reconstruction=reconstruction.shape,
+                responses=responses.shape,
+            )
         )
     n = responses.shape[0]
-    names = names or [f"filter {i}" for i in range(n)]
+    names = names or [tr("filter {i}").format(i=i) for i in range(n)]
     cols = max(n, 3)
     fig = figure((2.2 * cols, 4.6))
     gs = fig.add_gridspec(2, cols, height_ratios=[1, 1.1])
@@ -214,10 +254,10 @@ def plot_reconstruction(original, responses, reconstruction, losses, names=None)
             ax.imshow(responses[i], cmap="gray", vmin=0, vmax=lim)
         else:
             ax.imshow(responses[i], cmap="RdBu_r", vmin=-lim, vmax=lim)
-        ax.set_title(f"response: {names[i]}", fontsize=8)
+        ax.set_title(tr("response: {name}").format(name=names[i]), fontsize=8)
         ax.axis("off")
     for j, (img, title) in enumerate(
-        [(original, "original"), (reconstruction, "reconstructed from\nthe responses")]
+        [(original, tr("original")), (reconstruction, tr("reconstructed from\nthe responses"))]
     ):
         ax = fig.add_subplot(gs[1, j])
         ax.imshow(img, cmap="gray", vmin=0, vmax=1)
@@ -225,7 +265,7 @@ def plot_reconstruction(original, responses, reconstruction, losses, names=None)
         ax.axis("off")
     ax = fig.add_subplot(gs[1, 2:])
     ax.semilogy(np.asarray(losses, dtype=float))
-    ax.set_xlabel("gradient-descent step", fontsize=8)
+    ax.set_xlabel(tr("gradient-descent step"), fontsize=8)
     ax.set_title("||conv(x_hat) - conv(x)||² / M", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
@@ -243,22 +283,24 @@ def plot_activation_map(image, kernel, title=None):
     kernel = np.asarray(kernel, dtype=float)
     if image.ndim != 2 or kernel.ndim != 2:
         raise ValueError(
-            f"image must be (H, W) (grey) and kernel (K, K), got {image.shape} and {kernel.shape}"
+            tr("image must be (H, W) (grey) and kernel (K, K), got {image} and {kernel}").format(
+                image=image.shape, kernel=kernel.shape
+            )
         )
     act = conv2d(image[None, None], kernel[None, None])[0, 0]
     fig = figure((7.6, 2.8))
     gs = fig.add_gridspec(1, 3, width_ratios=[1, 0.55, 1])
     ax = fig.add_subplot(gs[0])
     ax.imshow(image, cmap="gray", vmin=0, vmax=1)
-    ax.set_title(f"image {image.shape[0]}x{image.shape[1]}", fontsize=9)
+    ax.set_title(tr("image {h}x{w}").format(h=image.shape[0], w=image.shape[1]), fontsize=9)
     ax.axis("off")
     ax = fig.add_subplot(gs[1])
     draw_values(ax, kernel, fmt="{:.3g}")
-    ax.set_title("kernel", fontsize=9)
+    ax.set_title(tr("kernel"), fontsize=9)
     ax = fig.add_subplot(gs[2])
     lim = max(np.abs(act).max(), 1e-12)
     ax.imshow(act, cmap="RdBu_r", vmin=-lim, vmax=lim)
-    ax.set_title(f"activation map {act.shape[0]}x{act.shape[1]}", fontsize=9)
+    ax.set_title(tr("activation map {h}x{w}").format(h=act.shape[0], w=act.shape[1]), fontsize=9)
     ax.axis("off")
     if title:
         fig.suptitle(title, fontsize=10)
@@ -282,18 +324,26 @@ def plot_learned_edges(image, maps=None, title=None, dpi=80):
     maps = compare_edges(image) if maps is None else maps
     missing = [name for name in EDGE_MAPS if name not in maps]
     if missing:
-        raise ValueError(f"maps lacks {missing}; pass the dict of learned.compare_edges(image)")
+        raise ValueError(
+            tr("maps lacks {missing}; pass the dict of learned.compare_edges(image)").format(
+                missing=missing
+            )
+        )
     h, w = maps["Sobel"].shape
     fig = figure((11.0, 2.2 * 2 * h / w + 0.9), dpi=dpi)
     axes = fig.subplots(2, 5)
     fields = side_receptive_fields()
     top = [
-        (image, f"photo {h}x{w}"),
-        (maps["Sobel"], "Sobel |g| (designed)"),
-        (maps["Scharr"], "Scharr |g| (designed)"),
-        (maps["HED fused"], "HED fused (learned)"),
+        (image, tr("photo {h}x{w}").format(h=h, w=w)),
+        (maps["Sobel"], tr("Sobel |g| (designed)")),
+        (maps["Scharr"], tr("Scharr |g| (designed)")),
+        (maps["HED fused"], tr("HED fused (learned)")),
     ]
-    bottom = [(maps[n], f"{n[4:]} (RF {fields[n]} px)") for n in EDGE_MAPS[3:]]
+    side = tr("side {side} (RF {size} px)")  # the maps are "HED side 1" ... "HED side 5"
+    bottom = [
+        (maps[n], side.format(side=n.removeprefix("HED side "), size=fields[n]))
+        for n in EDGE_MAPS[3:]
+    ]
     for ax, (picture, name) in zip([*axes[0, :4], *axes[1]], top + bottom):
         picture = np.asarray(picture)
         if picture.ndim == 3:
@@ -305,8 +355,8 @@ def plot_learned_edges(image, maps=None, title=None, dpi=80):
         ax.axis("off")
     axes[0, 4].text(
         0.02, 0.5,
-        "HED: VGG16 from ImageNet\nweights, fine-tuned for\nedges on BSDS500 (not\n"
-        "the ImageNet classifier).\nSide b reads the last\nconv of block b.",
+        tr("HED: VGG16 from ImageNet\nweights, fine-tuned for\nedges on BSDS500 (not\n"
+           "the ImageNet classifier).\nSide b reads the last\nconv of block b."),
         fontsize=8, va="center", transform=axes[0, 4].transAxes,
     )  # fmt: skip
     if title:
@@ -333,16 +383,21 @@ def plot_first_layer_filters(w=None, kinds=None, cols: int = 8):
     kinds = filter_kinds(w) if kinds is None else kinds
     tiles = filter_tiles(w)
     groups = [
-        ("edge", "mostly an oriented brightness ramp (an edge detector)", "angle", "{:.0f}°"),
-        ("colour", "mostly colour differences (opposing colours)", "colour", "{:.0%}"),
-        ("other", "neither (blobs, bars, mixtures)", "other", ""),
+        (
+            "edge",
+            tr("{n} mostly an oriented brightness ramp (an edge detector)"),
+            "angle",
+            "{:.0f}°",
+        ),
+        ("colour", tr("{n} mostly colour differences (opposing colours)"), "colour", "{:.0%}"),
+        ("other", tr("{n} neither (blobs, bars, mixtures)"), "other", ""),
     ]
     rows = []  # a heading (str) or a row of (index, label) tiles
     for kind, heading, key, fmt in groups:
         idx = np.flatnonzero(kinds["kind"] == kind)
         idx = idx[np.argsort(kinds[key][idx])]
         labels = [fmt.format(kinds[key][i]) for i in idx]
-        rows.append(f"{len(idx)} {heading}")
+        rows.append(heading.format(n=len(idx)))
         rows += [
             list(zip(idx[s : s + cols], labels[s : s + cols])) for s in range(0, len(idx), cols)
         ]

@@ -143,7 +143,8 @@ def filter_explorer(
 
     def draw(kernel_name, image_name, photo=()):
         picture = pick(image_name, photo)
-        title = f"{kernel_name} on {image_name}"
+        shown = tr("your photo") if image_name == PHOTO else image_name
+        title = tr("{kernel} on {image}").format(kernel=kernel_name, image=shown)
         return plot_activation_map(picture, kernel(kernel_name), title=title)
 
     return explorer(draw, controls, title=tr("One filter, one activation map"))
@@ -181,6 +182,8 @@ def learned_edges_explorer(
             maps[key] = compare_edges(picture)
         # 72 dpi keeps the picture near 300 kB: nbclient (nbconvert, nbval) stalls for its
         # whole cell timeout when an Output widget receives a picture of about 400 kB or more
-        return plot_learned_edges(picture, maps[key], title=f"Edges of {image_name}", dpi=72)
+        shown = tr("your photo") if image_name == PHOTO else image_name
+        title = tr("Edges of {image}").format(image=shown)
+        return plot_learned_edges(picture, maps[key], title=title, dpi=72)
 
     return explorer(draw, controls, title=tr("Designed and learned edges, on any photo"))

@@ -24,7 +24,7 @@ def signal_filter_explorer() -> W.VBox:
     """
     eeg = signals.eeg()
     recordings = {
-        name: (eeg[i], 1.0, "sample", "EEG") for i, name in enumerate(signals.EEG_CHANNELS)
+        name: (eeg[i], 1.0, tr("sample"), "EEG") for i, name in enumerate(signals.EEG_CHANNELS)
     }
     recordings["membrane potential"] = (
         signals.membrane_potential(),
@@ -59,7 +59,7 @@ def signal_filter_explorer() -> W.VBox:
             dt=dt,
             unit=unit,
             ylabel=ylabel,
-            title=f"{signal}, {kernel_name}",
+            title=f"{shown.get(signal, signal)}, {shown.get(kernel_name, kernel_name)}",
         )
 
     return explorer(draw, controls, title=tr("A 1D kernel sliding along a recording"))
@@ -100,7 +100,7 @@ def volume_slice_explorer(size: int = 64) -> W.VBox:
 
     def draw(view, index, edges):
         return plot_volume_slice(
-            volume, maps[edges], view, index, edge_max=top, edge_label=edges.split(",")[0]
+            volume, maps[edges], view, index, edge_max=top, edge_label=shown[edges].split(",")[0]
         )
 
     return explorer(draw, controls, title=tr("A CT volume, slice by slice"))

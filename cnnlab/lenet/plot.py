@@ -13,6 +13,7 @@ import numpy as np
 
 from ..arith import conv_output_size
 from ..drawing import figure, mosaic
+from ..i18n import tr
 from ..layers import conv_as_matrix
 
 
@@ -26,7 +27,11 @@ def plot_filters(w, title: str | None = None, size: float | None = None):
     """
     w = np.asarray(w, dtype=float)
     if w.ndim != 4:
-        raise ValueError(f"plot_filters expects w of shape (C_out, C_in, K, K), got {w.shape}")
+        raise ValueError(
+            tr("plot_filters expects w of shape (C_out, C_in, K, K), got {shape}").format(
+                shape=w.shape
+            )
+        )
     c_out, c_in, k, _ = w.shape
     scale = np.abs(w).reshape(c_out, -1).max(axis=1)
     scale[scale == 0] = 1.0
@@ -44,13 +49,15 @@ def plot_filters(w, title: str | None = None, size: float | None = None):
         fontsize=7,
     )
     ax.set_yticks([i * (k + 1) + (k - 1) / 2 for i in range(c_in)] if c_in > 1 else [])
-    ax.set_yticklabels([f"in {i}" for i in range(c_in)] if c_in > 1 else [], fontsize=7)
+    ax.set_yticklabels(
+        [tr("in {i}").format(i=i) for i in range(c_in)] if c_in > 1 else [], fontsize=7
+    )
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
-    ax.set_xlabel("filter (output channel)", fontsize=8)
+    ax.set_xlabel(tr("filter (output channel)"), fontsize=8)
     if c_in > 1:
-        ax.set_ylabel("input channel", fontsize=8)
+        ax.set_ylabel(tr("input channel"), fontsize=8)
     if title:
         ax.set_title(title, fontsize=9)
     return fig
@@ -64,14 +71,19 @@ def plot_feature_maps(maps: dict, width: float = 7.5):
     symmetric grey scale per stage (black negative, white positive). Returns the Figure.
     """
     if not maps:
-        raise ValueError("plot_feature_maps needs at least one stage")
+        raise ValueError(tr("plot_feature_maps needs at least one stage"))
     strips, labels = [], []
     for name, m in maps.items():
         m = np.asarray(m, dtype=float)
         if m.ndim != 3:
-            raise ValueError(f"stage {name!r} must be (C, H, W), got shape {m.shape}")
+            raise ValueError(
+                tr("stage {name!r} must be (C, H, W), got shape {shape}").format(
+                    name=name, shape=m.shape
+                )
+            )
         strips.append(mosaic(m, vmax=np.abs(m).max() or 1.0))
-        labels.append(f"{name}\n{m.shape[1]}x{m.shape[2]}x{m.shape[0]}")
+        shown = tr("input") if name == "input" else name  # feature_maps' key for the image
+        labels.append(f"{shown}\n{m.shape[1]}x{m.shape[2]}x{m.shape[0]}")
     longest = max(s.shape[1] for s in strips)
     heights = [s.shape[0] / longest * width for s in strips]
     fig = figure((width + 1.2, sum(heights) + 0.12 * len(strips) + 0.1))
@@ -119,32 +131,47 @@ def plot_conv_matrix(n: int = 6, f: int = 3):
     ax.tick_params(which="both", length=0)
     nnz = n_out * n_out * f * f
     ax.set_title(
-        f"{f}x{f} conv on {n}x{n} as a {n_out * n_out}x{n * n} FC matrix:\n"
-        f"{nnz} of {m.size} weights nonzero ({nnz / m.size:.0%}), only {f * f} distinct",
+        tr(
+            "{f}x{f} conv on {n}x{n} as a {rows}x{cols} FC matrix:\n"
+            "{nnz} of {total} weights nonzero ({share:.0%}), only {distinct} distinct"
+        ).format(
+            f=f,
+            n=n,
+            rows=n_out * n_out,
+            cols=n * n,
+            nnz=nnz,
+            total=m.size,
+            share=nnz / m.size,
+            distinct=f * f,
+        ),
         fontsize=9,
     )
-    ax.set_xlabel(f"input pixel (row-major, {n * n})", fontsize=8)
-    ax.set_ylabel(f"output ({n_out * n_out})", fontsize=8)
+    ax.set_xlabel(tr("input pixel (row-major, {count})").format(count=n * n), fontsize=8)
+    ax.set_ylabel(tr("output ({count})").format(count=n_out * n_out), fontsize=8)
     ax.set_xticks([])
     ax.set_yticks([])
     return fig
 
 
-def plot_histories(histories: dict, key: str = "val_acc", ylabel: str = "test accuracy"):
+def plot_histories(histories: dict, key: str = "val_acc", ylabel: str | None = None):
     """One curve per training run: ``histories`` maps a label to a history dict (from
     ``cnnlab.nets.fit`` or ``cnnlab.lenet.train``); plots ``history[key]`` per epoch.
-    Returns the Figure."""
+    ylabel: the y axis's label (default "test accuracy"). Returns the Figure."""
     if not histories:
-        raise ValueError("plot_histories needs at least one history")
+        raise ValueError(tr("plot_histories needs at least one history"))
     fig = figure((5.5, 3.2))
     ax = fig.subplots()
     for label, h in histories.items():
         if key not in h or not len(h[key]):
-            raise ValueError(f"history {label!r} has no {key!r} values; keys: {sorted(h)}")
+            raise ValueError(
+                tr("history {label!r} has no {key!r} values; keys: {keys}").format(
+                    label=label, key=key, keys=sorted(h)
+                )
+            )
         ax.plot(np.arange(1, len(h[key]) + 1), h[key], marker="o", ms=3, label=label)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr("epoch"))
+    ax.set_ylabel(tr("test accuracy") if ylabel is None else ylabel)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..conv import conv2d
 from ..drawing import contrast_text, draw_grid, figure
+from ..i18n import tr
 from ..validate import as_tuple, check_int
 from .equivariance import equivariance_sides
 from .grids import covered, pool_grid, pooling_window
@@ -37,7 +38,7 @@ def plot_pooling(kernel=2, stride=2, padding=0, mode="max", position=0, size=6, 
         x = np.random.default_rng(seed).integers(0, 10, (size, size)).astype(float)
     x = np.asarray(x, dtype=float)
     if x.ndim != 2:
-        raise ValueError(f"x must be a 2D grid (H, W), got shape {x.shape}")
+        raise ValueError(tr("x must be a 2D grid (H, W), got shape {shape}").format(shape=x.shape))
     out = pool_grid(x, kernel, stride, padding, mode)  # validates every setting
     k, s, p = int(kernel), int(stride), int(padding)
     (h, w), (ho, wo) = x.shape, out.shape
@@ -54,14 +55,16 @@ def plot_pooling(kernel=2, stride=2, padding=0, mode="max", position=0, size=6, 
     ax.set_aspect("equal")
     ax.axis("off")
     unused = covered(h, k, s, p) < h or covered(w, k, s, p) < w
-    pad = f", padding {p} (blue, holds {PAD_TEXT[mode]})" if p else ""
+    pad = tr(", padding {p} (blue, holds {value})").format(p=p, value=PAD_TEXT[mode]) if p else ""
     ax.text(
         -p - 0.5,
         -p - 0.8,
-        f"input {h}×{w}{pad}" + (" (hatched: no window reaches)" if unused else ""),
+        tr("input {h}×{w}").format(h=h, w=w)
+        + pad
+        + (tr(" (hatched: no window reaches)") if unused else ""),
         fontsize=9,
     )
-    ax.text(ox - 0.5, oy - 0.8, f"output {ho}×{wo}", fontsize=9)
+    ax.text(ox - 0.5, oy - 0.8, tr("output {h}×{w}").format(h=ho, w=wo), fontsize=9)
     window = pooling_window(x, k, s, p, i, j)
     fig.suptitle(pooling_title(x.shape, out, window, k, s, mode, i, j), fontsize=10)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9)
@@ -80,11 +83,12 @@ def pooling_title(shape, out, window, kernel, stride, mode, i, j) -> str:
         vals = ", ".join(PAD_TEXT[mode] if np.isnan(v) else f"{v:g}" for v in window.ravel())
         expr = f"{name}({vals})"
     else:
-        expr = f"{name} of the {window.size} values"
-    return (
-        f"{mode} pooling {kernel}×{kernel}, stride {stride}: {h}×{w} → {ho}×{wo}    "
-        f"out[{i}, {j}] = {expr} = {out[i, j]:.3g}"
+        expr = tr("{name} of the {n} values").format(name=name, n=window.size)
+    pooling = {"max": tr("max pooling"), "min": tr("min pooling"), "avg": tr("avg pooling")}
+    setting = tr("{pooling} {k}×{k}, stride {s}: {h}×{w} → {ho}×{wo}").format(
+        pooling=pooling[mode], k=kernel, s=stride, h=h, w=w, ho=ho, wo=wo
     )
+    return setting + f"    out[{i}, {j}] = {expr} = {out[i, j]:.3g}"
 
 
 def draw_pooling_input(ax, x, kernel: int, stride: int, padding: int, i: int, j: int):
@@ -158,7 +162,9 @@ def plot_subsampling(x, w, stride=2):
     s = check_int("stride", stride, 1)
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     if x.ndim != 2 or w.ndim != 2:
-        raise ValueError(f"x and w must be 2D, got shapes {x.shape} and {w.shape}")
+        raise ValueError(
+            tr("x and w must be 2D, got shapes {x} and {w}").format(x=x.shape, w=w.shape)
+        )
     full = conv2d(x[None, None], w[None, None])[0, 0]
     strided = conv2d(x[None, None], w[None, None], stride=s)[0, 0]
     (h, wd), (kh, kw) = x.shape, w.shape
@@ -176,9 +182,12 @@ def plot_subsampling(x, w, stride=2):
     contrast_text(axes[2].texts, strided, lo, hi, origin=origin)
     axes[2].set_xlim(-0.5, full.shape[1] - 0.5)
     axes[2].set_ylim(full.shape[0] - 0.5, -0.5)
-    axes[0].set_title(f"input {h}×{wd}, kernel {kh}×{kw}", fontsize=9)
-    axes[1].set_title(f"stride 1: {full.shape[0]}×{full.shape[1]}", fontsize=9)
-    axes[2].set_title(f"stride {s}: {strided.shape[0]}×{strided.shape[1]}", fontsize=9)
+    axes[0].set_title(
+        tr("input {h}×{w}, kernel {kh}×{kw}").format(h=h, w=wd, kh=kh, kw=kw), fontsize=9
+    )
+    stride_title = tr("stride {s}: {h}×{w}")
+    axes[1].set_title(stride_title.format(s=1, h=full.shape[0], w=full.shape[1]), fontsize=9)
+    axes[2].set_title(stride_title.format(s=s, h=strided.shape[0], w=strided.shape[1]), fontsize=9)
     for ax in axes:
         ax.set_aspect("equal")
         for side in ax.spines.values():
@@ -232,15 +241,15 @@ def plot_equivariance(op, image, dy, dx, *, scale=1, mode="circular", crop=0, ma
     fx, ftx = sides["f"], sides["f_of_shifted"]
     u, v = sides["output_shift"]
     if sides["exact"]:
-        label = f"T(F(x)):\nF(x) moved ({u}, {v})"
+        label = tr("T(F(x)):\nF(x) moved ({u}, {v})").format(u=u, v=v)
     else:
-        label = f"no exact shift exists;\nclosest: F(x) moved ({u}, {v})"
+        label = tr("no exact shift exists;\nclosest: F(x) moved ({u}, {v})").format(u=u, v=v)
     lo, hi = min(fx.min(), ftx.min()), max(fx.max(), ftx.max())
     fig = figure((11, 2.7))
     axes = fig.subplots(1, 5)
     panels = [
         (np.asarray(image, dtype=float), "x", None),
-        (sides["shifted_input"], f"T(x):\nx moved ({dy}, {dx})", None),
+        (sides["shifted_input"], tr("T(x):\nx moved ({dy}, {dx})").format(dy=dy, dx=dx), None),
         (ftx, "F(T(x))", (lo, hi)),
         (sides["shifted_f"], label, (lo, hi)),
     ]
@@ -273,9 +282,12 @@ def draw_difference(ax, diff, error: float, crop, value_range: float):
                 (cx - 0.5, cy - 0.5), w - 2 * cx, h - 2 * cy, fill=False, ec="tab:cyan", lw=1.5
             )
         )
-    where = " inside the box" if (cy or cx) else ""
     rel = error / value_range if value_range > 0 else 0.0
-    ax.set_title(f"|difference|{where}:\nmax {rel:.0%} of range", fontsize=9)
+    if cy or cx:
+        title = tr("|difference| inside the box:\nmax {rel:.0%} of range")
+    else:
+        title = tr("|difference|:\nmax {rel:.0%} of range")
+    ax.set_title(title.format(rel=rel), fontsize=9)
     return ax
 
 
@@ -286,7 +298,11 @@ def plot_shift_robustness(result):
     Right: fraction of strong detections still there. Returns the Figure.
     """
     p = result.get("pool_size", "?")
-    names = {"none": "no pooling", "max": f"max pool {p}×{p}", "avg": f"avg pool {p}×{p}"}
+    names = {
+        "none": tr("no pooling"),
+        "max": tr("max pool {p}×{p}").format(p=p),
+        "avg": tr("avg pool {p}×{p}").format(p=p),
+    }
     styles = {"none": ("0.3", "o"), "max": ("tab:orange", "s"), "avg": ("tab:blue", "^")}
     fig = figure((8.4, 3.0))
     axes = fig.subplots(1, 2)
@@ -302,10 +318,10 @@ def plot_shift_robustness(result):
                 color=colour,
                 label=names[kind],
             )
-    axes[0].set_ylabel("correlation with unshifted map")
-    axes[1].set_ylabel("strong detections kept")
+    axes[0].set_ylabel(tr("correlation with unshifted map"))
+    axes[1].set_ylabel(tr("strong detections kept"))
     for ax in axes:
-        ax.set_xlabel("input shift (pixels)")
+        ax.set_xlabel(tr("input shift (pixels)"))
         ax.set_xticks(result["shift"])
         ax.set_ylim(-0.05, 1.05)
         ax.grid(alpha=0.3)

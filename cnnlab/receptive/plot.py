@@ -15,6 +15,7 @@ import numpy as np
 
 from ..arith import effective_kernel
 from ..drawing import draw_grid, figure
+from ..i18n import tr
 from ..tables import describe
 from .formula import formula_receptive_field, receptive_box
 from .measured import empirical_receptive_field, input_gradient, missing_pixels
@@ -55,7 +56,8 @@ def plot_receptive_field_growth(layers, input_size, *, numbers=True, size=2.3, f
             vmin=-0.15 * counts.max(),
             vmax=counts.max() * (2 if counts[counts > 0].min() == counts.max() else 1),
         )
-        ax.set_title(f"after layer {i + 1} ({describe(sub[-1])}):\n{rf.size}x{rf.size}", fontsize=8)
+        title = tr("after layer {i} ({layer}):\n{size}x{size}")
+        ax.set_title(title.format(i=i + 1, layer=describe(sub[-1]), size=rf.size), fontsize=8)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.82, wspace=0.08)
     return fig
 
@@ -71,7 +73,11 @@ def draw_receptive_field_overlay(
     """
     image, mask = np.asarray(image), np.asarray(mask, dtype=bool)
     if image.shape[:2] != mask.shape:
-        raise ValueError(f"image {image.shape[:2]} and mask {mask.shape} must have the same size")
+        raise ValueError(
+            tr("image {image} and mask {mask} must have the same size").format(
+                image=image.shape[:2], mask=mask.shape
+            )
+        )
     h, w = mask.shape
     ax.imshow(image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     tint = np.zeros((h, w, 4))
@@ -108,14 +114,14 @@ def plot_receptive_fields(layers, image, units, size: float = 3.7):
     """
     units = list(units)
     if not units:
-        raise ValueError("plot_receptive_fields needs at least one (row, col) unit")
+        raise ValueError(tr("plot_receptive_fields needs at least one (row, col) unit"))
     hw = np.asarray(image).shape[:2]
     side = formula_receptive_field(layers)[-1].size
     fig = figure((size * len(units), size))
     for ax, unit in zip(fig.subplots(1, len(units), squeeze=False)[0], units):
         mask = empirical_receptive_field(layers, hw, unit)
         box = receptive_box(layers, hw, unit)
-        title = f"unit {tuple(unit)}: {side}x{side} field"
+        title = tr("unit {unit}: {side}x{side} field").format(unit=tuple(unit), side=side)
         draw_receptive_field_overlay(ax, image, mask, box, title=title)
     fig.tight_layout()
     return fig
@@ -135,20 +141,22 @@ def plot_receptive_field_profile(erf, box, counts=None, *, title=None):
     ax0.add_patch(_box_patch(box, ec="tab:cyan", lw=1.5, ls="--"))
     ax0.set_xticks([])
     ax0.set_yticks([])
-    ax0.set_title("mean |gradient|, random weights", fontsize=9)
+    ax0.set_title(tr("mean |gradient|, random weights"), fontsize=9)
     top, left, bottom, right = box
     cols = np.arange(erf.shape[1])
     profile = erf.sum(axis=0)  # summed over rows: smoother than one row of a noisy mean
-    ax1.axvspan(left - 0.5, right + 0.5, color="tab:cyan", alpha=0.15, label="formula's square")
-    ax1.plot(cols, profile / profile.max(), color="tab:red", lw=1.8, label="random weights")
+    ax1.axvspan(left - 0.5, right + 0.5, color="tab:cyan", alpha=0.15, label=tr("formula's square"))
+    ax1.plot(cols, profile / profile.max(), color="tab:red", lw=1.8, label=tr("random weights"))
     if counts is not None:
         c = np.asarray(counts, dtype=float).sum(axis=0)
-        ax1.plot(cols, c / c.max(), color="0.3", lw=1.2, ls="--", label="all-ones weights (paths)")
+        ax1.plot(
+            cols, c / c.max(), color="0.3", lw=1.2, ls="--", label=tr("all-ones weights (paths)")
+        )
     ax1.set_xlim(-0.5, erf.shape[1] - 0.5)
     ax1.set_ylim(0, 1.5)  # room for the legend above the curves
     ax1.set_yticks([0, 0.25, 0.5, 0.75, 1])
-    ax1.set_xlabel("input column (gradient summed over rows)", fontsize=8)
-    ax1.set_ylabel("relative gradient", fontsize=8)
+    ax1.set_xlabel(tr("input column (gradient summed over rows)"), fontsize=8)
+    ax1.set_ylabel(tr("relative gradient"), fontsize=8)
     ax1.tick_params(labelsize=7)
     ax1.legend(fontsize=7, loc="upper left", frameon=False)
     if title:
@@ -177,17 +185,23 @@ def plot_receptive_field_view(
         image = np.full((size, size), 0.92)
         image[::8, :] = image[:, ::8] = 0.75
     elif np.asarray(image).shape[:2] != (size, size):
-        raise ValueError(f"image must be {size}x{size}, got {np.asarray(image).shape}")
+        raise ValueError(
+            tr("image must be {size}x{size}, got {shape}").format(
+                size=size, shape=np.asarray(image).shape
+            )
+        )
     fig = figure((6.4, 3.2))
     ax = fig.add_axes((0.01, 0.03, 0.47, 0.86))
     draw_receptive_field_overlay(ax, image, mask, box)
     last = formula_receptive_field(stack)[-1]
-    ax.set_title(f"one unit of the last layer sees {last.size}x{last.size} px", fontsize=9)
+    sees = tr("one unit of the last layer sees {size}x{size} px").format(size=last.size)
+    ax.set_title(sees, fontsize=9)
     lines = view_notes(n_layers, kernel, stride, dilation, pool, same, size=size)
     holes = missing_pixels(mask, box)
     if holes:
-        lines += ["", f"{holes} px inside the square", "have no path to the unit"]
-    lines += ["", "orange: measured (gradient != 0)", "dashed: the formula's square"]
+        no_path = tr("{holes} px inside the square\nhave no path to the unit").format(holes=holes)
+        lines += ["", *no_path.split("\n")]
+    lines += ["", tr("orange: measured (gradient != 0)"), tr("dashed: the formula's square")]
     fig.text(0.51, 0.86, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=7.5)
     return fig
 
@@ -220,9 +234,9 @@ def view_notes(n_layers, kernel, stride, dilation, pool, same, *, size=64) -> li
         stack_text,
         f"K' = d(K-1)+1 = {k_eff}",
         rule,
-        f"size {last.size} px, jump {last.jump} px",
-        f"last map {shapes[-1][0]}x{shapes[-1][1]}",
-        f"RF per layer: {sizes}",
+        tr("size {size} px, jump {jump} px").format(size=last.size, jump=last.jump),
+        tr("last map {h}x{w}").format(h=shapes[-1][0], w=shapes[-1][1]),
+        tr("RF per layer: {sizes}").format(sizes=sizes),
     ]
 
 
@@ -237,23 +251,30 @@ def plot_side_outputs(image, sides, fields, *, size: float = 2.2):
     sides, fields = list(sides), list(fields)
     if len(sides) != len(fields) or not sides:
         raise ValueError(
-            f"give one field per side output, got {len(sides)} maps and {len(fields)} fields"
+            tr("give one field per side output, got {maps} maps and {fields} fields").format(
+                maps=len(sides), fields=len(fields)
+            )
         )
     h, w = np.asarray(image).shape[:2]
     fig = figure((size * (len(sides) + 1), size + 0.55))
     axes = fig.subplots(1, len(sides) + 1)
     axes[0].imshow(image)
-    axes[0].set_title("input (HED's VGG16:\nImageNet, then BSDS500 edges)", fontsize=8)
+    axes[0].set_title(tr("input (HED's VGG16:\nImageNet, then BSDS500 edges)"), fontsize=8)
     for ax, side, f in zip(axes[1:], sides, fields):
         if np.shape(side) != (h, w):
-            raise ValueError(f"side {f.side} has shape {np.shape(side)}, the image is {(h, w)}")
+            raise ValueError(
+                tr("side {side} has shape {shape}, the image is {image}").format(
+                    side=f.side, shape=np.shape(side), image=(h, w)
+                )
+            )
         ax.imshow(side, cmap="gray_r", vmin=0, vmax=1)
         top, left = (h - f.size) // 2, (w - f.size) // 2
         box = (top, left, top + f.size - 1, left + f.size - 1)
         ax.add_patch(_box_patch(box, ec="tab:orange", lw=1.4, ls="--"))
         ax.set_xlim(-0.5, w - 0.5)
         ax.set_ylim(h - 0.5, -0.5)
-        ax.set_title(f"side {f.side} ({f.layer})\nRF {f.size} px, jump {f.jump}", fontsize=8)
+        title = tr("side {side} ({layer})\nRF {size} px, jump {jump}")
+        ax.set_title(title.format(side=f.side, layer=f.layer, size=f.size, jump=f.jump), fontsize=8)
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
@@ -271,36 +292,36 @@ def plot_side_coarseness(rows, *, title=None):
     """
     rows = list(rows)
     if not rows:
-        raise ValueError("plot_side_coarseness needs at least one side output")
+        raise ValueError(tr("plot_side_coarseness needs at least one side output"))
     fig = figure((8.4, 3.2))
     ax0, ax1 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
     colors = matplotlib.colormaps["viridis"](np.linspace(0, 0.9, len(rows)))
     for r, c in zip(rows, colors):
         radius = (len(r.profile) - 1) // 2
         t = np.arange(-radius, radius + 1)
-        label = f"side {r.field.side}: {r.width:.1f} px"
+        label = tr("side {side}: {width:.1f} px").format(side=r.field.side, width=r.width)
         ax0.plot(t, r.profile, color=c, lw=1.6, label=label)
         low = r.profile.min()
         ax0.hlines(low + (r.profile.max() - low) / 2, -r.width / 2, r.width / 2, color=c, lw=3)
-    ax0.set_xlabel("offset across the edge (px)", fontsize=8)
-    ax0.set_ylabel("mean edge probability", fontsize=8)
-    ax0.set_title("response across the photo's edges (bar: half-height width)", fontsize=9)
+    ax0.set_xlabel(tr("offset across the edge (px)"), fontsize=8)
+    ax0.set_ylabel(tr("mean edge probability"), fontsize=8)
+    ax0.set_title(tr("response across the photo's edges (bar: half-height width)"), fontsize=9)
     ax0.legend(fontsize=7, frameon=False)
     sizes = np.array([r.field.size for r in rows], float)
     jumps = np.array([r.field.jump for r in rows], float)
     widths = np.array([r.width for r in rows])
-    ax1.plot(sizes, sizes, color="0.6", ls="--", lw=1, label="width = RF")
-    ax1.plot(sizes, jumps, color="0.3", ls=":", lw=1.2, label="width = jump")
-    ax1.scatter(sizes, widths, c=colors, s=40, zorder=3, label="measured width")
+    ax1.plot(sizes, sizes, color="0.6", ls="--", lw=1, label=tr("width = RF"))
+    ax1.plot(sizes, jumps, color="0.3", ls=":", lw=1.2, label=tr("width = jump"))
+    ax1.scatter(sizes, widths, c=colors, s=40, zorder=3, label=tr("measured width"))
     for r, x, y in zip(rows, sizes, widths):
         ax1.annotate(
             f"{r.field.side}", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7
         )
     ax1.set_xscale("log")
     ax1.set_yscale("log")
-    ax1.set_xlabel("receptive field (px)", fontsize=8)
-    ax1.set_ylabel("edge width (px)", fontsize=8)
-    ax1.set_title("width against receptive field", fontsize=9)
+    ax1.set_xlabel(tr("receptive field (px)"), fontsize=8)
+    ax1.set_ylabel(tr("edge width (px)"), fontsize=8)
+    ax1.set_title(tr("width against receptive field"), fontsize=9)
     ax1.legend(fontsize=7, frameon=False, loc="upper left")
     for ax in (ax0, ax1):
         ax.tick_params(labelsize=7)

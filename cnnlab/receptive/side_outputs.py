@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..arith import receptive_field
+from ..i18n import tr
 from ..validate import check_fraction, check_int
 
 #: The VGG16 layer each of HED's side outputs reads (side 1 ... side 5).
@@ -88,12 +89,14 @@ def edge_normals(gray, *, sigma: float = 2.0, keep: float = 0.5, margin: int = 0
 
     gray = np.asarray(gray, dtype=float)
     if gray.ndim != 2:
-        raise ValueError(f"gray must be a (H, W) image, got shape {gray.shape}")
+        raise ValueError(
+            tr("gray must be a (H, W) image, got shape {shape}").format(shape=gray.shape)
+        )
     if not sigma > 0:
-        raise ValueError(f"sigma must be > 0, got {sigma!r}")
+        raise ValueError(tr("sigma must be > 0, got {sigma!r}").format(sigma=sigma))
     keep = check_fraction("keep", keep)
     if keep == 0:
-        raise ValueError("keep must be a fraction in (0, 1] of the edge pixels, got 0")
+        raise ValueError(tr("keep must be a fraction in (0, 1] of the edge pixels, got 0"))
     margin = check_int("margin", margin, 0)
     d_row = ndimage.gaussian_filter(gray, sigma, order=(1, 0))
     d_col = ndimage.gaussian_filter(gray, sigma, order=(0, 1))
@@ -105,8 +108,10 @@ def edge_normals(gray, *, sigma: float = 2.0, keep: float = 0.5, margin: int = 0
     rows, cols = np.nonzero(edge)
     if rows.size == 0:
         raise ValueError(
-            f"no edge found in the image (Canny at sigma={sigma}, {margin} px from the border "
-            "excluded): use an image with visible edges, a smaller sigma or a smaller margin"
+            tr(
+                "no edge found in the image (Canny at sigma={sigma}, {margin} px from the border "
+                "excluded): use an image with visible edges, a smaller sigma or a smaller margin"
+            ).format(sigma=sigma, margin=margin)
         )
     strength = magnitude[rows, cols]
     strong = strength >= np.quantile(strength, 1 - keep)
@@ -129,10 +134,14 @@ def edge_profiles(edge_map, points, normals, radius: int = 40) -> np.ndarray:
     edge_map = np.asarray(edge_map, dtype=float)
     points, normals = np.asarray(points, dtype=float), np.asarray(normals, dtype=float)
     if edge_map.ndim != 2:
-        raise ValueError(f"edge_map must be (H, W), got shape {edge_map.shape}")
+        raise ValueError(
+            tr("edge_map must be (H, W), got shape {shape}").format(shape=edge_map.shape)
+        )
     if points.ndim != 2 or points.shape[1] != 2 or normals.shape != points.shape:
         raise ValueError(
-            f"points and normals must both be (M, 2), got {points.shape} and {normals.shape}"
+            tr("points and normals must both be (M, 2), got {points} and {normals}").format(
+                points=points.shape, normals=normals.shape
+            )
         )
     t = np.arange(-radius, radius + 1)
     coords = points.T[:, :, None] + normals.T[:, :, None] * t  # (2, M, 2R+1)
@@ -151,10 +160,14 @@ def profile_width(profile) -> float:
     """
     p = np.asarray(profile, dtype=float)
     if p.ndim != 1 or p.size < 3:
-        raise ValueError(f"profile must be a 1D array of at least 3 samples, got shape {p.shape}")
+        raise ValueError(
+            tr("profile must be a 1D array of at least 3 samples, got shape {shape}").format(
+                shape=p.shape
+            )
+        )
     low, peak = p.min(), int(np.argmax(p))
     if p[peak] == low:
-        raise ValueError("profile is flat: it has no peak to measure")
+        raise ValueError(tr("profile is flat: it has no peak to measure"))
     half = low + (p[peak] - low) / 2
     left, right = peak, peak
     while left > 0 and p[left - 1] > half:
@@ -163,8 +176,10 @@ def profile_width(profile) -> float:
         right += 1
     if left == 0 or right == p.size - 1:
         raise ValueError(
-            "the profile does not fall to half its height on both sides of its peak: "
-            "sample it over a wider window (a larger radius)"
+            tr(
+                "the profile does not fall to half its height on both sides of its peak: "
+                "sample it over a wider window (a larger radius)"
+            )
         )
     # crossing between sample i (below or at half) and its neighbour j (above half)
     x_left = left - (p[left] - half) / (p[left] - p[left - 1])
@@ -186,7 +201,9 @@ def side_output_coarseness(
 
     image = np.asarray(image, dtype=float)
     if image.ndim != 3 or image.shape[2] != 3:
-        raise ValueError(f"image must be RGB (H, W, 3), got shape {image.shape}")
+        raise ValueError(
+            tr("image must be RGB (H, W, 3), got shape {shape}").format(shape=image.shape)
+        )
     if sides is None:
         from ..pretrained import edges
 
@@ -194,8 +211,9 @@ def side_output_coarseness(
     sides = [np.asarray(s, dtype=float) for s in sides]
     if len(sides) != len(SIDE_LAYERS) or any(s.shape != image.shape[:2] for s in sides):
         raise ValueError(
-            f"sides must be {len(SIDE_LAYERS)} maps of the image's size {image.shape[:2]}, "
-            f"got {[s.shape for s in sides]}"
+            tr("sides must be {n} maps of the image's size {size}, got {shapes}").format(
+                n=len(SIDE_LAYERS), size=image.shape[:2], shapes=[s.shape for s in sides]
+            )
         )
     points, normals = edge_normals(color.rgb2gray(image), sigma=sigma, keep=keep, margin=radius)
     out = []

@@ -13,6 +13,7 @@ import matplotlib.patches
 import numpy as np
 
 from ..drawing import figure
+from ..i18n import tr
 from ..validate import check_int
 from .costs import block_costs
 
@@ -33,14 +34,20 @@ def draw_gradient_norms(ax, norms: dict):
     """Draw ``plot_gradient_norms``'s lines into ``ax``: layer 1..L against each (L,) array
     of ``norms`` ({label: array}), on a log scale. Returns ax."""
     if not norms:
-        raise ValueError("norms must hold at least one {label: array} entry")
+        raise ValueError(
+            tr("norms must hold at least one {entry} entry").format(entry="{label: array}")
+        )
     for label, g in norms.items():
         g = np.asarray(g, dtype=float)
         if g.ndim != 1 or (g <= 0).any():
-            raise ValueError(f"{label}: need a 1-D array of positive norms, got {g!r}")
+            raise ValueError(
+                tr("{label}: need a 1-D array of positive norms, got {g!r}").format(
+                    label=label, g=g
+                )
+            )
         ax.semilogy(np.arange(1, len(g) + 1), g, marker="o", ms=3, label=label)
-    ax.set_xlabel("layer (1 = next to the input)")
-    ax.set_ylabel("gradient norm at initialisation")
+    ax.set_xlabel(tr("layer (1 = next to the input)"))
+    ax.set_ylabel(tr("gradient norm at initialisation"))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8)
     return ax
@@ -53,15 +60,18 @@ def plot_training_curves(histories: dict):
     ``"train_acc"`` lists of one number per epoch. Returns the Figure (two axes).
     """
     if not histories:
-        raise ValueError("histories must hold at least one {label: history} entry")
+        raise ValueError(
+            tr("histories must hold at least one {entry} entry").format(entry="{label: history}")
+        )
     fig = figure((8.4, 3.2))
     ax_l, ax_a = fig.subplots(1, 2)
     for label, h in histories.items():
         epochs = np.arange(1, len(h["train_loss"]) + 1)
         ax_l.plot(epochs, h["train_loss"], marker="o", ms=3, label=label)
         ax_a.plot(epochs, h["train_acc"], marker="o", ms=3, label=label)
-    ax_l.set(xlabel="epoch", ylabel="training loss", title="training loss")
-    ax_a.set(xlabel="epoch", ylabel="training accuracy", title="training accuracy", ylim=(0, 1.02))
+    loss, acc = tr("training loss"), tr("training accuracy")
+    ax_l.set(xlabel=tr("epoch"), ylabel=loss, title=loss)
+    ax_a.set(xlabel=tr("epoch"), ylabel=acc, title=acc, ylim=(0, 1.02))
     for ax in (ax_l, ax_a):
         ax.grid(True, alpha=0.3)
     ax_a.legend(fontsize=8)
@@ -77,15 +87,23 @@ def plot_identity_fit(errors: dict):
     Returns the Figure.
     """
     if not errors:
-        raise ValueError("errors must hold at least one {label: array} entry")
+        raise ValueError(
+            tr("errors must hold at least one {entry} entry").format(entry="{label: array}")
+        )
     fig = figure((5.6, 3.0))
     ax = fig.subplots()
     for label, e in errors.items():
         e = np.asarray(e, dtype=float)
         if e.ndim != 1 or (e < 0).any():
-            raise ValueError(f"{label}: need a 1-D array of errors >= 0, got {e!r}")
+            raise ValueError(
+                tr("{label}: need a 1-D array of errors >= 0, got {e!r}").format(label=label, e=e)
+            )
         ax.plot(e, lw=2, label=label)
-    ax.set(xlabel="training step", ylabel="mean squared error", title="learning the identity")
+    ax.set(
+        xlabel=tr("training step"),
+        ylabel=tr("mean squared error"),
+        title=tr("learning the identity"),
+    )
     ax.set_ylim(bottom=-0.01)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
@@ -102,7 +120,9 @@ def plot_loss_curves(curves: dict, smooth: int = 25, title: str | None = None):
     Returns the Figure.
     """
     if not curves:
-        raise ValueError("curves must hold at least one {label: [curve, ...]} entry")
+        raise ValueError(
+            tr("curves must hold at least one {entry} entry").format(entry="{label: [curve, ...]}")
+        )
     smooth = check_int("smooth", smooth, 1)
     fig = figure((6.4, 3.6))
     ax = fig.subplots()
@@ -110,12 +130,20 @@ def plot_loss_curves(curves: dict, smooth: int = 25, title: str | None = None):
         for j, c in enumerate(runs):
             c = np.asarray(c, dtype=float)
             if c.ndim != 1 or len(c) < smooth:
-                raise ValueError(f"{label}: need 1-D curves of at least {smooth} steps")
+                raise ValueError(
+                    tr("{label}: need 1-D curves of at least {smooth} steps").format(
+                        label=label, smooth=smooth
+                    )
+                )
             avg = np.convolve(c, np.ones(smooth) / smooth, mode="valid")
             steps = np.arange(smooth, len(c) + 1)
             ax.plot(steps, avg, color=f"C{i}", lw=1.6, label=label if j == 0 else None)
-    ax.set(xlabel="training step", ylabel=f"training loss (mean of {smooth} steps)")
-    ax.set_title(title or f"training loss, {max(len(r) for r in curves.values())} seeds each")
+    ax.set(
+        xlabel=tr("training step"),
+        ylabel=tr("training loss (mean of {smooth} steps)").format(smooth=smooth),
+    )
+    seeds = max(len(r) for r in curves.values())
+    ax.set_title(title or tr("training loss, {seeds} seeds each").format(seeds=seeds))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -171,7 +199,7 @@ def draw_block(ax, block, size: int = 8, title: str | None = None):
     main = [r for r in rows if r.path == "main"]
     proj = [r for r in rows if r.path == "shortcut"]
     shape_in = (block.c_in, size, size)
-    draw_box(ax, (0, 0), "input x", "0.9")
+    draw_box(ax, (0, 0), tr("input x"), "0.9")
     prev, prev_shape = (0, -0.3), shape_in
     for i, r in enumerate(main, start=1):
         arrow(ax, prev, (0, -i * 1.0 + 0.3), shape_text(prev_shape))
@@ -192,16 +220,21 @@ def draw_block(ax, block, size: int = 8, title: str | None = None):
     draw_box(
         ax,
         (0, y_relu),
-        "ReLU (after the addition)" if block.residual else "ReLU",
+        tr("ReLU (after the addition)") if block.residual else "ReLU",
         KIND_COLOURS["relu"],
     )
     arrow(ax, (0, y_relu - 0.3), (0, y_relu - 0.9), shape_text(main[-1].shape))
-    ax.text(0, y_relu - 1.05, "output", ha="center", va="center", fontsize=8)
+    ax.text(0, y_relu - 1.05, tr("output"), ha="center", va="center", fontsize=8)
     ax.set_xlim(-3.6, 8.6)
     ax.set_ylim(y_relu - 1.3, 0.5)
     ax.axis("off")
-    ax.set_title(title or ("residual block" if block.residual else "plain block"), fontsize=9)
+    ax.set_title(title or _block_title(block), fontsize=9)
     return ax
+
+
+def _block_title(block) -> str:
+    """The default title of a drawn block: "residual block" or "plain block"."""
+    return tr("residual block") if block.residual else tr("plain block")
 
 
 def draw_shortcut(ax, block, proj, y_add):
@@ -218,16 +251,19 @@ def draw_shortcut(ax, block, proj, y_add):
         text = proj[0].text.replace(", ", ",\n", 1)
         draw_box(ax, (x_side, y_mid), f"proj: {text}", KIND_COLOURS["conv"], 3.4, 0.9)
         ax.text(
-            x_side, y_mid + 0.55, "shortcut (projection)", ha="center", va="bottom", fontsize=7.5
+            x_side,
+            y_mid + 0.55,
+            tr("shortcut (projection)"),
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
         )
         return
     if block.c_out != block.c_in or block.stride != 1:
-        text = (
-            f"shortcut: identity\n(subsampled by {block.stride},\n"
-            f"+{block.c_out - block.c_in} zero channels)"
-        )
+        text = tr("shortcut: identity\n(subsampled by {stride},\n+{zeros} zero channels)")
+        text = text.format(stride=block.stride, zeros=block.c_out - block.c_in)
     else:
-        text = "shortcut: identity\n(x itself)"
+        text = tr("shortcut: identity\n(x itself)")
     ax.text(x_side + 0.15, y_mid, text, ha="left", va="center", fontsize=7.5)
 
 
@@ -235,7 +271,9 @@ def plot_blocks(blocks: dict, size: int = 8):
     """Several blocks side by side (``draw_block``), e.g. {"plain": b1, "residual": b2}.
     Returns the Figure."""
     if not blocks:
-        raise ValueError("blocks must hold at least one {title: block} entry")
+        raise ValueError(
+            tr("blocks must hold at least one {entry} entry").format(entry="{title: block}")
+        )
     tallest = max(len(b.main) for b in blocks.values()) + 3
     fig = figure((4.6 * len(blocks), 0.42 * tallest + 0.6))
     axes = np.atleast_1d(fig.subplots(1, len(blocks)))
@@ -247,6 +285,4 @@ def plot_blocks(blocks: dict, size: int = 8):
 
 def plot_block(block, size: int = 8, title: str | None = None):
     """One block drawn from its own structure (``draw_block``). Returns the Figure."""
-    return plot_blocks(
-        {title or ("residual block" if block.residual else "plain block"): block}, size
-    )
+    return plot_blocks({title or _block_title(block): block}, size)

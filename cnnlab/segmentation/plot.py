@@ -19,6 +19,7 @@ from .. import conv_transpose as ct
 from ..arith import conv_output_size
 from ..detection.plot import CLASS_COLOURS, draw_boxes
 from ..drawing import draw_image, draw_values, figure, to_hwc
+from ..i18n import tr
 from ..validate import as_real_array, check_int
 from .metrics import mean_iou
 from .scenes import CLASS_NAMES
@@ -35,7 +36,11 @@ STUFF_COLOURS = {
 def _grid(name, a):
     arr = as_real_array(name, a)
     if arr.ndim != 2 or 0 in arr.shape:
-        raise ValueError(f"{name} must be a non-empty 2D array (one channel), got {arr.shape}")
+        raise ValueError(
+            tr("{name} must be a non-empty 2D array (one channel), got {shape}").format(
+                name=name, shape=arr.shape
+            )
+        )
     return arr.astype(float)
 
 
@@ -44,7 +49,9 @@ def _inside(name, position, shape):
     r, c = (check_int(name, v, 0) for v in position)
     if r >= shape[0] or c >= shape[1]:
         raise ValueError(
-            f"{name} must be inside the {shape[0]}×{shape[1]} output, got {tuple(position)}"
+            tr("{name} must be inside the {h}×{w} output, got {position}").format(
+                name=name, h=shape[0], w=shape[1], position=tuple(position)
+            )
         )
     return r, c
 
@@ -65,11 +72,22 @@ def describe_transpose(n_shape, f_shape, s: int, p: int, op: int) -> str:
     out = [ct.conv_transpose_output_size(n, f, p, s, 1, op) for n, f in zip(n_shape, f_shape)]
     back = [conv_output_size(o, f, p, s) for o, f in zip(out, f_shape)]
     extra = f", output_padding={op}" if op else ""
-    return (
-        f"transposed conv: input {n_shape[0]}×{n_shape[1]}, kernel {f_shape[0]}×{f_shape[1]}, "
-        f"s={s}, p={p}{extra} → output {out[0]}×{out[1]}\n(the transpose of the conv "
-        f"{out[0]}×{out[1]} → {back[0]}×{back[1]} with the same kernel, s, p)"
+    settings = tr(
+        "transposed conv: input {n_h}×{n_w}, kernel {f_h}×{f_w}, s={s}, p={p}{extra}"
+        " → output {h}×{w}"
+    ).format(
+        n_h=n_shape[0],
+        n_w=n_shape[1],
+        f_h=f_shape[0],
+        f_w=f_shape[1],
+        s=s,
+        p=p,
+        extra=extra,
+        h=out[0],
+        w=out[1],
     )
+    partner = tr("(the transpose of the conv {h}×{w} → {b_h}×{b_w} with the same kernel, s, p)")
+    return settings + "\n" + partner.format(h=out[0], w=out[1], b_h=back[0], b_w=back[1])
 
 
 def _centred(ax, grid, frame, **kw):
@@ -93,7 +111,9 @@ def draw_stamp_panels(axes, x, stamps, kernel_shape, stride, lim):
             ax, stamps[r, c], stamps.shape[2:], lim=lim, highlight=(r * stride, c * stride, kh, kw)
         )
         ax.set_title(
-            f"x[{r},{c}] = {x[r, c]:g} stamps {x[r, c]:g}·w\nat ({r * stride}, {c * stride})",
+            tr("x[{r},{c}] = {v:g} stamps {v:g}·w\nat ({i}, {j})").format(
+                r=r, c=c, v=x[r, c], i=r * stride, j=c * stride
+            ),
             fontsize=7,
         )
     return axes
@@ -111,16 +131,21 @@ def plot_stamps(x, w, stride: int = 2, padding: int = 0, output_padding: int = 0
     x, w = _grid("x", x), _grid("w", w)
     if x.size > 12:
         raise ValueError(
-            f"plot_stamps draws one panel per input pixel: use at most 12, got {x.size}"
+            tr("plot_stamps draws one panel per input pixel: use at most 12, got {n}").format(
+                n=x.size
+            )
         )
     stamps = ct.kernel_stamps(x, w, stride)
     canvas = stamps.sum(axis=(0, 1))
     out = _transpose(x, w, stride, padding, output_padding)
     lim = max(np.abs(stamps).max(), np.abs(canvas).max(), 1e-12)
-    top = [("input x", x), ("kernel w", w), ("sum of the stamps", canvas)]
+    top = [(tr("input x"), x), (tr("kernel w"), w), (tr("sum of the stamps"), canvas)]
     if padding or output_padding:
         extra = f", +{output_padding}" if output_padding else ""
-        top.append((f"crop p={padding}{extra} → output {out.shape[0]}×{out.shape[1]}", out))
+        crop = tr("crop p={p}{extra} → output {h}×{w}").format(
+            p=padding, extra=extra, h=out.shape[0], w=out.shape[1]
+        )
+        top.append((crop, out))
     cols = max(len(top), min(x.size, 4))
     rows = 1 + -(-x.size // cols)
     fig = figure((1.9 * cols, 1.85 * rows + 0.7))
@@ -133,7 +158,8 @@ def plot_stamps(x, w, stride: int = 2, padding: int = 0, output_padding: int = 0
         ax.set_title(title, fontsize=8)
     draw_stamp_panels(axes[1:].ravel(), x, stamps, w.shape, stride, lim)
     fig.suptitle(
-        "1 · each input pixel stamps a scaled kernel; overlaps add up\n"
+        tr("1 · each input pixel stamps a scaled kernel; overlaps add up")
+        + "\n"
         + describe_transpose(x.shape, w.shape, stride, padding, output_padding),
         fontsize=8,
     )
@@ -189,7 +215,11 @@ def draw_stuffed_grid(ax, grid, cells, corner, kernel_shape):
 
 
 def _stuffing_legend(fig):
-    kinds = (("input", "input pixel"), ("inserted", "inserted zero"), ("padding", "padding zero"))
+    kinds = (
+        ("input", tr("input pixel")),
+        ("inserted", tr("inserted zero")),
+        ("padding", tr("padding zero")),
+    )
     handles = [
         matplotlib.patches.Patch(fc=STUFF_COLOURS[k], ec="0.5", label=label) for k, label in kinds
     ]
@@ -220,14 +250,18 @@ def plot_zero_stuffing(
     cells = stuffing_cells(x.shape, w.shape, stride, padding, output_padding)
     draw_stuffed_grid(axes[0], grid, cells, (r, c), w.shape)
     lead = kh - 1 - padding
+    edge = (
+        tr("padded by f−1−p = {lead}").format(lead=lead)
+        if lead >= 0
+        else tr("cropped by p−(f−1) = {lead}").format(lead=-lead)
+    )
+    far = tr(", +{op} far side").format(op=output_padding) if output_padding else ""
     axes[0].set_title(
-        f"stuffed: {stride - 1} zero(s) between pixels;\n"
-        + (f"padded by f−1−p = {lead}" if lead >= 0 else f"cropped by p−(f−1) = {-lead}")
-        + (f", +{output_padding} far side" if output_padding else ""),
+        tr("stuffed: {n} zero(s) between pixels;").format(n=stride - 1) + "\n" + edge + far,
         fontsize=8,
     )
     draw_values(axes[1], flipped, lim=lim, fmt="{:.3g}", fontsize=7)
-    axes[1].set_title("kernel flipped\n(rows and columns)", fontsize=8)
+    axes[1].set_title(tr("kernel flipped\n(rows and columns)"), fontsize=8)
     total = float((grid[r : r + kh, c : c + kw] * flipped).sum())
     draw_values(
         axes[2],
@@ -238,7 +272,9 @@ def plot_zero_stuffing(
         highlight=(r, c, 1, 1),
     )
     axes[2].set_title(
-        f"output {out.shape[0]}×{out.shape[1]}\nout[{r},{c}] = Σ window·flipped = {total:.3g}",
+        tr("output {h}×{w}\nout[{r},{c}] = Σ window·flipped = {total:.3g}").format(
+            h=out.shape[0], w=out.shape[1], r=r, c=c, total=total
+        ),
         fontsize=8,
     )
     for a in axes:
@@ -248,7 +284,8 @@ def plot_zero_stuffing(
             side.set_visible(False)
     _stuffing_legend(fig)
     fig.suptitle(
-        "2 · an ordinary stride-1 convolution of the zero-stuffed input\n"
+        tr("2 · an ordinary stride-1 convolution of the zero-stuffed input")
+        + "\n"
         + describe_transpose(x.shape, w.shape, stride, padding, output_padding),
         fontsize=8,
     )
@@ -264,13 +301,19 @@ def plot_three_ways(x, w, stride: int = 2, padding: int = 0, output_padding: int
     the largest difference between them. Returns the Figure."""
     x, w = _grid("x", x), _grid("w", w)
     ways = [
-        ("1 · the stamps summed\n(conv_transpose2d_naive)", ct.conv_transpose2d_naive),
-        ("2 · stuffed ∗ flipped kernel\n(…_by_zero_stuffing)", ct.conv_transpose_by_zero_stuffing),
-        ("3 · conv2d_backward's dx\n(…_by_conv_backward)", ct.conv_transpose_by_conv_backward),
+        (tr("1 · the stamps summed\n(conv_transpose2d_naive)"), ct.conv_transpose2d_naive),
+        (
+            tr("2 · stuffed ∗ flipped kernel\n(…_by_zero_stuffing)"),
+            ct.conv_transpose_by_zero_stuffing,
+        ),
+        (
+            tr("3 · conv2d_backward's dx\n(…_by_conv_backward)"),
+            ct.conv_transpose_by_conv_backward,
+        ),
     ]
     outs = [_transpose(x, w, stride, padding, output_padding, fn) for _, fn in ways]
     diff = max(float(np.abs(o - outs[0]).max()) for o in outs)
-    panels = [("input x", x), ("kernel w", w)] + [(t, o) for (t, _), o in zip(ways, outs)]
+    panels = [(tr("input x"), x), (tr("kernel w"), w)] + [(t, o) for (t, _), o in zip(ways, outs)]
     frame = (max(g.shape[0] for _, g in panels), max(g.shape[1] for _, g in panels))
     fig = figure((2.05 * len(panels), 0.3 * frame[0] + 1.5))
     axes = fig.subplots(1, len(panels))
@@ -280,7 +323,8 @@ def plot_three_ways(x, w, stride: int = 2, padding: int = 0, output_padding: int
         ax.set_title(title, fontsize=7)
     fig.suptitle(
         describe_transpose(x.shape, w.shape, stride, padding, output_padding)
-        + f"\nthe three ways agree: largest difference {diff:.1e}",
+        + "\n"
+        + tr("the three ways agree: largest difference {diff:.1e}").format(diff=diff),
         fontsize=8,
     )
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.62, wspace=0.12)
@@ -299,10 +343,16 @@ def overlap_title(n: int, k: int, s: int, p: int, op: int) -> str:
     values = sorted({int(v) for v in counts[2:-2, 2:-2].ravel()})
     head = f"k={k}, s={s}, p={p}" + (f", output_padding={op}" if op else "")
     head += f": {n}×{n} → {counts.shape[0]}×{counts.shape[1]}\n"
-    head += "s divides k: " if k % s == 0 else "s does not divide k: "
+    head += (tr("s divides k:") if k % s == 0 else tr("s does not divide k:")) + " "
     if len(values) == 1:
-        return head + f"inside, every pixel gets {values[0]} stamp" + "s" * (values[0] != 1)
-    return head + "inside, " + " or ".join(map(str, values)) + " stamps"
+        each = (
+            tr("inside, every pixel gets {n} stamp")
+            if values[0] == 1
+            else tr("inside, every pixel gets {n} stamps")
+        )
+        return head + each.format(n=values[0])
+    counts = (" " + tr("or") + " ").join(map(str, values))
+    return head + tr("inside, {counts} stamps").format(counts=counts)
 
 
 def plot_checkerboard(
@@ -337,13 +387,17 @@ def plot_checkerboard(
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(
-            f"one random kernel, weights in [0.5, 1.5]:\n"
-            f"pattern inside (max − min)/mean = {pattern_size(flat):.2f}",
+            tr(
+                "one random kernel, weights in [0.5, 1.5]:\n"
+                "pattern inside (max − min)/mean = {size:.2f}"
+            ).format(size=pattern_size(flat)),
             fontsize=8,
         )
     fig.suptitle(
-        "a flat input upsampled. Top: stamps per output pixel (a kernel of ones). "
-        "Bottom: output / its mean (black 0, white 2)",
+        tr(
+            "a flat input upsampled. Top: stamps per output pixel (a kernel of ones). "
+            "Bottom: output / its mean (black 0, white 2)"
+        ),
         fontsize=9,
     )
     fig.subplots_adjust(left=0.04, right=0.96, bottom=0.02, top=0.88, wspace=0.2, hspace=0.3)
@@ -369,7 +423,11 @@ def draw_labels(ax, image, labels, alpha: float = 0.85):
         ax, np.repeat((0.25 + 0.5 * grey)[..., None], 3, axis=-1)
     )  # RGB: no rescaling
     if labels.shape != (h, w):
-        raise ValueError(f"labels must be (H, W) = {(h, w)} like the image, got {labels.shape}")
+        raise ValueError(
+            tr("labels must be (H, W) = {expected} like the image, got {shape}").format(
+                expected=(h, w), shape=labels.shape
+            )
+        )
     rgba = label_colours(max(int(labels.max()) + 1, len(CLASS_NAMES)))[labels]
     rgba[..., 3] *= alpha
     ax.imshow(rgba, extent=(0, w, h, 0), interpolation="nearest")
@@ -383,39 +441,59 @@ def _legend(fig, names, **kw):
         for i, name in enumerate(names)
         if i > 0
     ]
-    handles.insert(0, matplotlib.patches.Patch(fc="none", ec="0.4", label=names[0] + " (clear)"))
+    clear = tr("{name} (clear)").format(name=names[0])
+    handles.insert(0, matplotlib.patches.Patch(fc="none", ec="0.4", label=clear))
     fig.legend(handles=handles, ncol=len(handles), fontsize=7, frameon=False, **kw)
 
 
-def plot_boxes_vs_labels(image, boxes, classes, labels, names=CLASS_NAMES):
+def class_names() -> tuple[str, ...]:
+    """:data:`CLASS_NAMES` as the figures show them, in the language cnnlab speaks now."""
+    shown = {
+        "background": tr("background"),
+        "ellipse": tr("ellipse"),
+        "rectangle": tr("rectangle"),
+        "triangle": tr("triangle"),
+    }
+    return tuple(shown.get(n, n) for n in CLASS_NAMES)
+
+
+def plot_boxes_vs_labels(image, boxes, classes, labels, names=None):
     """Detection against segmentation on one scene: its boxes (one per object) and its
-    label map (one class per pixel). Returns the Figure."""
+    label map (one class per pixel). names: the classes' names, background first (default:
+    :func:`class_names`). Returns the Figure."""
+    names = class_names() if names is None else names
     fig = figure((5.4, 3.0))
     ax1, ax2 = fig.subplots(1, 2)
     draw_image(ax1, image)
     draw_boxes(ax1, boxes, classes, names=names[1:])
-    ax1.set_title("detection: a box and a class per object", fontsize=8)
+    ax1.set_title(tr("detection: a box and a class per object"), fontsize=8)
     draw_labels(ax2, image, labels)
-    ax2.set_title("segmentation: a class per pixel", fontsize=8)
+    ax2.set_title(tr("segmentation: a class per pixel"), fontsize=8)
     _legend(fig, names, loc="lower center")
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.1, top=0.9, wspace=0.06)
     return fig
 
 
-def plot_masks(images, labels: dict, names=CLASS_NAMES, size: float = 1.6):
+def plot_masks(images, labels: dict, names=None, size: float = 1.6):
     """Label maps over images: one column per image, one row per entry of ``labels``.
 
     images: (N, 3, H, W) or a list of images; labels: {row name: (N, H, W) label maps}, the
     first entry the truth; every other row's titles give that image's mean IoU against it.
-    Returns the Figure.
+    names: the classes' names, background first (default: :func:`class_names`). Returns
+    the Figure.
     """
+    names = class_names() if names is None else names
     images = list(images)
     rows = list(labels.items())
     if not images or not rows:
-        raise ValueError("plot_masks needs at least one image and one label map")
+        raise ValueError(tr("plot_masks needs at least one image and one label map"))
     for name, maps in rows:
         if len(maps) != len(images):
-            raise ValueError(f"labels[{name!r}] has {len(maps)} maps for {len(images)} images")
+            raise ValueError(
+                tr("labels[{name!r}] has {n_maps} maps for {n_images} images").format(
+                    name=name, n_maps=len(maps), n_images=len(images)
+                )
+            )
     truth = np.asarray(rows[0][1])
     fig = figure((size * len(images) + 1.0, size * (len(rows) + 1) + 0.5))
     axes = fig.subplots(len(rows) + 1, len(images), squeeze=False)
@@ -425,36 +503,35 @@ def plot_masks(images, labels: dict, names=CLASS_NAMES, size: float = 1.6):
             draw_labels(axes[i, j], img, maps[j])
             if i > 1:
                 score = mean_iou(np.asarray(maps[j]), truth[j], len(names))
-                axes[i, j].set_title(f"mean IoU {score:.2f}", fontsize=7)
-    for i, name in enumerate(["image"] + [n for n, _ in rows]):
+                axes[i, j].set_title(tr("mean IoU {score:.2f}").format(score=score), fontsize=7)
+    for i, name in enumerate([tr("image")] + [n for n, _ in rows]):
         axes[i, 0].set_ylabel(name, fontsize=8)
     _legend(fig, names, loc="lower center")
     fig.subplots_adjust(left=0.08, right=0.99, bottom=0.07, top=0.97, wspace=0.05, hspace=0.3)
     return fig
 
 
-def plot_class_iou(ious: dict, names=CLASS_NAMES):
+def plot_class_iou(ious: dict, names=None):
     """Per-class IoU bars, one group per class, one bar per model.
 
     ious: {model name: (n_classes,) per-class IoU} (NaN bars are left out); the legend
-    gives each model's mean IoU. Returns the Figure.
+    gives each model's mean IoU; names: the classes' names (default: :func:`class_names`).
+    Returns the Figure.
     """
+    names = class_names() if names is None else names
     if not ious:
-        raise ValueError("plot_class_iou needs at least one model's per-class IoU")
+        raise ValueError(tr("plot_class_iou needs at least one model's per-class IoU"))
     fig = figure((5.6, 3.0))
     ax = fig.subplots()
     width = 0.8 / len(ious)
     for k, (model, iou) in enumerate(ious.items()):
         iou = np.asarray(iou, dtype=float)
         if iou.shape != (len(names),):
-            raise ValueError(
-                f"ious[{model!r}] must have one value per class ({len(names)}), "
-                f"got shape {iou.shape}"
-            )
+            message = tr("ious[{model!r}] must have one value per class ({n}), got shape {shape}")
+            raise ValueError(message.format(model=model, n=len(names), shape=iou.shape))
         xs = np.arange(len(names)) + (k - (len(ious) - 1) / 2) * width
-        bars = ax.bar(
-            xs, np.nan_to_num(iou), width, label=f"{model}: mean IoU {np.nanmean(iou):.3f}"
-        )
+        label = tr("{model}: mean IoU {iou:.3f}").format(model=model, iou=np.nanmean(iou))
+        bars = ax.bar(xs, np.nan_to_num(iou), width, label=label)
         for bar, v in zip(bars, iou):
             if np.isfinite(v):
                 ax.text(
@@ -467,7 +544,7 @@ def plot_class_iou(ious: dict, names=CLASS_NAMES):
                 )
     ax.set_xticks(np.arange(len(names)), names, fontsize=8)
     ax.set_ylim(0, 1.12)
-    ax.set_ylabel("IoU on held-out images", fontsize=8)
+    ax.set_ylabel(tr("IoU on held-out images"), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=7, loc="lower left")
     ax.grid(axis="y", alpha=0.3)
@@ -481,12 +558,16 @@ def plot_training_curves(histories: dict):
     histories: {model name: the dict :func:`cnnlab.nets.fit` returns}. Returns the Figure.
     """
     if not histories:
-        raise ValueError("plot_training_curves needs at least one history")
+        raise ValueError(tr("plot_training_curves needs at least one history"))
     fig = figure((7.0, 2.8))
     ax_loss, ax_acc = fig.subplots(1, 2)
     for name, h in histories.items():
         if not h.get("train_loss"):
-            raise ValueError(f"histories[{name!r}] has no train_loss: pass what nets.fit returned")
+            raise ValueError(
+                tr("histories[{name!r}] has no train_loss: pass what nets.fit returned").format(
+                    name=name
+                )
+            )
         epochs = np.arange(1, len(h["train_loss"]) + 1)
         ax_loss.plot(epochs, h["train_loss"], marker="o", ms=3, label=name)
         if h.get("val_acc"):
@@ -496,10 +577,10 @@ def plot_training_curves(histories: dict):
     ax_loss.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
     ax_loss.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.2g}"))
     ax_loss.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    ax_loss.set_title("training loss (cross-entropy per pixel)", fontsize=8)
-    ax_acc.set_title("held-out pixel accuracy", fontsize=8)
+    ax_loss.set_title(tr("training loss (cross-entropy per pixel)"), fontsize=8)
+    ax_acc.set_title(tr("held-out pixel accuracy"), fontsize=8)
     for ax in (ax_loss, ax_acc):
-        ax.set_xlabel("epoch", fontsize=8)
+        ax.set_xlabel(tr("epoch"), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)

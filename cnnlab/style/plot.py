@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..drawing import figure
+from ..i18n import tr
 
 
 def plot_layer_maps(feats: dict, channels: int = 4, size: float = 1.4, title: str | None = None):
@@ -16,9 +17,13 @@ def plot_layer_maps(feats: dict, channels: int = 4, size: float = 1.4, title: st
     the ``channels`` most active channels of that layer (largest mean), each in its own
     colour scale. Returns the Figure."""
     if not feats:
-        raise ValueError("feats is empty: give {layer name: activations}")
+        raise ValueError(
+            tr("feats is empty: give {shape}").format(shape="{layer name: activations}")
+        )
     if channels < 1:
-        raise ValueError(f"channels must be at least 1, got {channels}")
+        raise ValueError(
+            tr("channels must be at least 1, got {channels}").format(channels=channels)
+        )
     shapes = [np.shape(a)[-2:] for a in feats.values()]
     aspect = max(h / w for h, w in shapes)  # rows as tall as the maps, not square
     fig = figure((size * channels, size * aspect * len(feats) + 0.4))
@@ -38,16 +43,19 @@ def plot_layer_maps(feats: dict, channels: int = 4, size: float = 1.4, title: st
     return fig
 
 
-def draw_gram(ax, gram, title: str = "Gram matrix"):
+def draw_gram(ax, gram, title: str | None = None):
     """Heat map of a Gram matrix (n_C, n_C) into ``ax``, with its colour bar: entry (k, k')
-    = how much channels k and k' fire together. Returns the AxesImage."""
+    = how much channels k and k' fire together. ``title`` defaults to "Gram matrix" (in the
+    language of the moment). Returns the AxesImage."""
     g = np.asarray(gram)
     if g.ndim != 2 or g.shape[0] != g.shape[1]:
-        raise ValueError(f"a Gram matrix is square (n_C, n_C), got shape {g.shape}")
+        raise ValueError(
+            tr("a Gram matrix is square (n_C, n_C), got shape {shape}").format(shape=g.shape)
+        )
     im = ax.imshow(g, cmap="magma")
-    ax.set_title(title, fontsize=9)
-    ax.set_xlabel("channel k'", fontsize=8)
-    ax.set_ylabel("channel k", fontsize=8)
+    ax.set_title(tr("Gram matrix") if title is None else title, fontsize=9)
+    ax.set_xlabel(tr("channel k'"), fontsize=8)
+    ax.set_ylabel(tr("channel k"), fontsize=8)
     ax.figure.colorbar(im, ax=ax, fraction=0.046)
     return im
 
@@ -56,7 +64,7 @@ def plot_grams(grams: dict, size: float = 3.75):
     """Gram matrices side by side, {title: (n_C, n_C) array}, each with its own colour
     scale (:func:`draw_gram`). Returns the Figure."""
     if not grams:
-        raise ValueError("grams is empty: give {title: Gram matrix}")
+        raise ValueError(tr("grams is empty: give {shape}").format(shape="{title: Gram matrix}"))
     fig = figure((size * len(grams), 2.8))
     fig.set_layout_engine("constrained")
     axes = fig.subplots(1, len(grams), squeeze=False)[0]
@@ -65,8 +73,9 @@ def plot_grams(grams: dict, size: float = 3.75):
     return fig
 
 
-def plot_gram(gram, title: str = "Gram matrix"):
-    """Heat map of one Gram matrix (n_C, n_C) (:func:`draw_gram`). Returns the Figure."""
+def plot_gram(gram, title: str | None = None):
+    """Heat map of one Gram matrix (n_C, n_C) (:func:`draw_gram`, whose title "Gram matrix"
+    is the default). Returns the Figure."""
     fig = figure((2.6, 2.4))
     draw_gram(fig.subplots(), gram, title)
     return fig
@@ -78,27 +87,31 @@ def plot_cost_history(
     beta: float = 400.0,
     *,
     total_label: str = "J(G)",
-    title: str = "the costs during the optimisation",
+    title: str | None = None,
 ):
     """The costs at every step of a style transfer, on a log scale: α·J_content, β·J_style
     and the total J(G).
 
     history: the dict of lists ``content``, ``style``, ``total`` (one value per step) that
     :func:`cnnlab.style.style_transfer` returns; alpha, beta: the weights it ran with;
-    total_label: the total's legend (say "J(G) + TV" when a total variation term was on).
-    Returns the Figure.
+    total_label: the total's legend (say "J(G) + TV" when a total variation term was on);
+    title: by default "the costs during the optimisation". Returns the Figure.
     """
     missing = {"content", "style", "total"} - set(history)
     if missing:
         raise ValueError(
-            f"history needs the lists 'content', 'style', 'total'; no {sorted(missing)}"
+            tr("history needs the lists 'content', 'style', 'total'; no {missing}").format(
+                missing=sorted(missing)
+            )
         )
+    if title is None:
+        title = tr("the costs during the optimisation")
     fig = figure((5, 2.6))
     ax = fig.subplots()
     ax.semilogy(np.array(history["content"]) * alpha, label="α·J_content")
     ax.semilogy(np.array(history["style"]) * beta, label="β·J_style")
     ax.semilogy(history["total"], label=total_label)
-    ax.set_xlabel("step")
+    ax.set_xlabel(tr("step"))
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=9)
     return fig
@@ -115,13 +128,17 @@ def plot_generated(images, titles, made_with, cols: int | None = None, size: flo
     images, titles = list(images), list(titles)
     if not images or len(titles) != len(images):
         raise ValueError(
-            f"give one title per image (and at least one image), got {len(images)} images and "
-            f"{len(titles)} titles"
+            tr(
+                "give one title per image (and at least one image), got {n_images} images and "
+                "{n_titles} titles"
+            ).format(n_images=len(images), n_titles=len(titles))
         )
     per_image = not isinstance(made_with, str)
     if per_image and len(made_with) != len(images):
         raise ValueError(
-            f"made_with must be one label or one per image ({len(images)}), got {len(made_with)}"
+            tr("made_with must be one label or one per image ({n}), got {got}").format(
+                n=len(images), got=len(made_with)
+            )
         )
     if per_image:
         titles = [f"{t}\n{m}" if m else t for t, m in zip(titles, made_with, strict=True)]
@@ -135,6 +152,6 @@ def plot_generated(images, titles, made_with, cols: int | None = None, size: flo
         ax.imshow(np.clip(np.asarray(img), 0, 1))
         ax.set_title(title, fontsize=8)
     if not per_image:
-        fig.suptitle(f"made with: {made_with}", fontsize=9)
+        fig.suptitle(tr("made with: {source}").format(source=made_with), fontsize=9)
     fig.tight_layout()
     return fig

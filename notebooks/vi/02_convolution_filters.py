@@ -786,7 +786,7 @@ filters.plot.plot_learned_edges(photos["coffee"], edge_maps["coffee"], title="co
 #   mảnh ảnh chỉ có gỗ trơn ở góc trên bên phải của ảnh cà phê.
 # * Các **đầu ra phụ** đi từ mịn đến thô. Tiêu đề mỗi hình ghi **vùng tiếp nhận** (receptive
 #   field) của đầu ra phụ đó: kích thước của mảnh ảnh chụp mà một giá trị của nó phụ thuộc vào
-#   (bài 04 tính các giá trị này). Đầu ra phụ 1 (side 1) đọc phép tích chập thứ hai (5 điểm ảnh,
+#   (bài 04 tính các giá trị này). Đầu ra phụ 1 đọc phép tích chập thứ hai (5 điểm ảnh,
 #   như một bộ lọc 5×5) và đánh dấu gần như mọi thay đổi, kể cả kết cấu, giống như Sobel; đầu ra
 #   phụ 5 đọc phép tích chập thứ 13, sau bốn lần gộp (196 điểm ảnh), và chỉ hiện những dải mờ
 #   quanh các hình khối lớn nhất. Ánh xạ hợp nhất là một tổ hợp có trọng số được học của năm đầu

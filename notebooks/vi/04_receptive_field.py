@@ -379,7 +379,7 @@ receptive.plot.plot_side_coarseness(
 #   phụ 5, còn độ rộng đường biên chỉ tăng khoảng năm lần (từ khoảng 5 px lên khoảng 24 px).
 #   Mỗi nút của đầu ra phụ 5 nhìn thấy 196×196 điểm ảnh, tức phần lớn bức ảnh, vậy mà nó đánh
 #   dấu một đường biên bằng một nét chỉ rộng khoảng 24 px: trên biểu đồ bên phải, đầu ra phụ 1
-#   nằm trên đường "width = RF", và mỗi đầu ra phụ tiếp theo lại nằm xa hơn bên dưới đường đó.
+#   nằm trên đường "độ rộng = RF", và mỗi đầu ra phụ tiếp theo lại nằm xa hơn bên dưới đường đó.
 # - **Độ rộng bám theo độ nhảy sát hơn**: từ đầu ra phụ 3 trở đi, nó bằng khoảng 1.5 đến 2 lần
 #   khoảng cách giữa các nút của đầu ra phụ (4, 8, 16 px). Một ánh xạ có các nút cách nhau 16
 #   px, khi được tăng mẫu lên kích thước ảnh, không thể vẽ một đường mảnh hơn 16 px được bao

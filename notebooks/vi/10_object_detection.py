@@ -702,8 +702,9 @@ for name in ("astronaut", "Grace Hopper"):
 
 # %%
 print("astronaut's landmarks (x, y) in pixels:")
-for point, (x, y) in zip(detection.plot_faces.LANDMARKS, found["astronaut"][2][0]):
-    print(f"  {point:<18} ({x:6.1f}, {y:6.1f})")
+names = detection.plot_faces.landmark_names()  # in the language cnnlab speaks
+for point, (x, y) in zip(names, found["astronaut"][2][0]):
+    print(f"  {point:<{max(map(len, names))}} ({x:6.1f}, {y:6.1f})")
 
 # %% [markdown] en="d4a1528817d5"
 # ### Ảnh chụp của chính bạn
