@@ -46,12 +46,23 @@ FULL = {
     "px": 512,
     "steps": 300,
 }
+#: Both lessons train with Adam at lr 3e-3, batches of 32, seed 0, here without a progress bar
+TRAINING = {"lr": 3e-3, "batch_size": 32, "seed": 0, "progress": False}
 QUICK = {"scenes": 64, "held_out": 16, "unet_epochs": 1, "yolo_epochs": 1, "px": 48, "steps": 3}
 
 
 def sync(dev: torch.device) -> None:
     if dev.type == "cuda":
         torch.cuda.synchronize()
+
+
+def timed(dev: torch.device, train, *args, **kwargs) -> float:
+    """Seconds that ``train(*args, **kwargs)`` takes, the device synchronised around it."""
+    sync(dev)
+    t0 = time.perf_counter()
+    train(*args, dev=dev, **kwargs)
+    sync(dev)
+    return time.perf_counter() - t0
 
 
 def unet_row(dev: torch.device, s: dict) -> dict:
@@ -62,21 +73,7 @@ def unet_row(dev: torch.device, s: dict) -> dict:
     def train_once(epochs, data):
         nets.seed_everything(0)
         model = unet.UNet(3, 4, width=16, depth=2, skips=True)
-        sync(dev)
-        t0 = time.perf_counter()
-        nets.fit(
-            model,
-            data,
-            test,
-            epochs=epochs,
-            lr=3e-3,
-            batch_size=32,
-            seed=0,
-            dev=dev,
-            progress=False,
-        )
-        sync(dev)
-        return model, time.perf_counter() - t0
+        return model, timed(dev, nets.fit, model, data, test, epochs=epochs, **TRAINING)
 
     train_once(1, (train[0][:64], train[1][:64]))  # warm-up
     model, seconds = train_once(s["unet_epochs"], train)
@@ -93,20 +90,7 @@ def detector_row(dev: torch.device, s: dict) -> dict:
     def train_once(epochs, scenes):
         nets.seed_everything(0)
         model = yolo.TinyYolo(anchors, num_classes=3, image_size=64)
-        sync(dev)
-        t0 = time.perf_counter()
-        yolo.train_detector(
-            model,
-            scenes,
-            epochs=epochs,
-            lr=3e-3,
-            batch_size=32,
-            seed=0,
-            dev=dev,
-            progress=False,
-        )
-        sync(dev)
-        return model, time.perf_counter() - t0
+        return model, timed(dev, yolo.train_detector, model, scenes, epochs=epochs, **TRAINING)
 
     train_once(1, shapes.make_shapes(64, seed=3))  # warm-up
     model, seconds = train_once(s["yolo_epochs"], train)

@@ -64,6 +64,8 @@ from cnnlab.segmentation import plot as segmentation_plot
 from cnnlab.style import plot as style_plot
 from cnnlab.transfer import plot as transfer_plot
 
+from tests.figures import cascade_standin, conv_volume_standin, side_output_standins
+
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "cnnlab" / "locale" / "vi" / "LC_MESSAGES" / "cnnlab.po"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -261,11 +263,7 @@ HISTORY = {"train_loss": [2.3, 1.0, 0.6], "train_acc": [0.1, 0.7, 0.8], "val_acc
 
 
 def _conv_volume():
-    x = np.zeros((3, 6, 6))
-    x[0, :, :3] = 10
-    x[1] = 5
-    w = np.zeros((3, 3, 3))
-    w[0] = filters.prewitt_x()
+    x, w = conv_volume_standin()
     return filters_plot.plot_conv_volume(x, w)
 
 
@@ -426,15 +424,7 @@ def _pnet_map():
 
 
 def _cascade():
-    def stage(n):
-        xy = np.arange(n)[:, None] * 2.0
-        return np.concatenate([xy, xy, xy + 5, xy + 5], axis=1), np.ones(n)
-
-    stages = {
-        "pnet": {"before_nms": stage(9), "after_nms": stage(4)},
-        "rnet": {"before_nms": stage(3), "after_nms": stage(2)},
-        "onet": {"before_nms": stage(1), "after_nms": stage(1)},
-    }
+    stages = cascade_standin()
     return plot_faces.plot_cascade(np.zeros((30, 30, 3)), stages)
 
 
@@ -521,23 +511,13 @@ def _receptive_field_profile():
     )
 
 
-@functools.cache
-def _side_maps(size=64):
-    """A disk and five blurred rings standing in for HED's side outputs (no network)."""
-    yy, xx = np.mgrid[:size, :size]
-    d = np.hypot(yy - size / 2, xx - size / 2)
-    gray = np.where(d < 20, 0.8, 0.2)
-    sides = [np.exp(-((d - 20) ** 2) / (2 * s**2)) for s in (1, 2, 3, 4, 5)]
-    return np.repeat(gray[..., None], 3, axis=2), sides
-
-
 def _side_outputs():
-    image, sides = _side_maps()
+    image, sides = side_output_standins()
     return receptive_plot.plot_side_outputs(image, sides, side_outputs.side_output_fields())
 
 
 def _side_coarseness():
-    image, sides = _side_maps()
+    image, sides = side_output_standins()
     rows = side_outputs.side_output_coarseness(image, sides, radius=16)
     return receptive_plot.plot_side_coarseness(rows)
 

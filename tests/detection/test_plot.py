@@ -9,7 +9,7 @@ import pytest
 from cnnlab import detection, drawing
 from cnnlab.detection import plot, shapes
 
-from tests.figures import figure_text
+from tests.figures import cascade_standin, figure_text
 
 
 def rectangles(ax):
@@ -203,15 +203,7 @@ def test_plot_pnet_map_marks_the_best_window():
 def test_plot_cascade_counts_the_boxes_of_each_stage():
     from cnnlab.detection import plot_faces
 
-    def stage(n):
-        xy = np.arange(n)[:, None] * 2.0
-        return np.concatenate([xy, xy, xy + 5, xy + 5], axis=1), np.ones(n)
-
-    stages = {
-        "pnet": {"before_nms": stage(9), "after_nms": stage(4)},
-        "rnet": {"before_nms": stage(3), "after_nms": stage(2)},
-        "onet": {"before_nms": stage(1), "after_nms": stage(1)},
-    }
+    stages = cascade_standin()
     fig = plot_faces.plot_cascade(np.zeros((30, 30, 3)), stages)
     counts = [len(rectangles(ax)) for ax in fig.axes]
     assert counts == [9, 4, 3, 2, 1]

@@ -10,6 +10,8 @@ import pytest
 from cnnlab import data, filters
 from cnnlab.filters import plot
 
+from tests.figures import conv_volume_standin
+
 STEP = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)
 
 
@@ -50,11 +52,7 @@ def test_plot_conv_step_rejects_impossible_positions(args, match):
 
 
 def test_plot_conv_volume_sums_the_channel_maps():
-    x = np.zeros((3, 6, 6))
-    x[0, :, :3] = 10
-    x[1] = 5
-    w = np.zeros((3, 3, 3))
-    w[0] = filters.prewitt_x()
+    x, w = conv_volume_standin()
     fig = plot.plot_conv_volume(x, w)
     titles = [ax.get_title() for ax in fig.axes]
     assert "sum over channels\n= activation map" in titles

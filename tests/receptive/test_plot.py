@@ -7,6 +7,8 @@ import pytest
 from cnnlab import receptive
 from cnnlab.receptive import plot
 
+from tests.figures import side_output_standins
+
 
 def test_pictures_are_drawn():
     fig = plot.plot_receptive_field_growth([(3, 1)] * 4, 11)
@@ -76,18 +78,10 @@ def test_fields_of_several_units():
         plot.plot_receptive_fields(vgg, img, [])
 
 
-def _side_maps(size=64):
-    yy, xx = np.mgrid[:size, :size]
-    d = np.hypot(yy - size / 2, xx - size / 2)
-    gray = np.where(d < 20, 0.8, 0.2)
-    sides = [np.exp(-((d - 20) ** 2) / (2 * s**2)) for s in (1, 2, 3, 4, 5)]
-    return np.repeat(gray[..., None], 3, axis=2), sides
-
-
 def test_side_outputs_are_titled_with_their_receptive_fields():
     from cnnlab.receptive import side_outputs
 
-    image, sides = _side_maps()
+    image, sides = side_output_standins()
     fields = side_outputs.side_output_fields()
     fig = plot.plot_side_outputs(image, sides, fields)
     titles = [ax.get_title() for ax in fig.axes]
@@ -107,7 +101,7 @@ def test_side_outputs_are_titled_with_their_receptive_fields():
 def test_side_coarseness_plots_the_measured_widths():
     from cnnlab.receptive import side_outputs
 
-    image, sides = _side_maps()
+    image, sides = side_output_standins()
     rows = side_outputs.side_output_coarseness(image, sides, radius=16)
     fig = plot.plot_side_coarseness(rows, title="disk")
     left, right = fig.axes
