@@ -16,6 +16,7 @@ from typing import NamedTuple
 from torch import nn
 
 from .. import arith
+from ..i18n import tr
 from ..validate import check_int
 from .blocks import Residual
 
@@ -36,18 +37,20 @@ class LayerCost(NamedTuple):
 
 def describe_layer(module: nn.Module) -> tuple[str, str]:
     """(kind, short text) of a layer, from its own attributes: ``("conv", "3x3 conv,
-    16->32, stride 2")``, ``("bn", "batch norm, 32 channels")``, ``("relu", "ReLU")``."""
+    16->32, stride 2")``, ``("bn", "batch norm, 32 channels")``, ``("relu", "ReLU")``; the
+    text in the language cnnlab speaks (it labels the boxes of ``plot_blocks``)."""
     if isinstance(module, nn.Conv2d):
         kh, kw = module.kernel_size
-        text = f"{kh}x{kw} conv, {module.in_channels}->{module.out_channels}"
+        sizes = {"kh": kh, "kw": kw, "c_in": module.in_channels, "c_out": module.out_channels}
         if module.stride[0] != 1:
-            text += f", stride {module.stride[0]}"
-        return "conv", text
+            text = tr("{kh}x{kw} conv, {c_in}->{c_out}, stride {stride}")
+            return "conv", text.format(stride=module.stride[0], **sizes)
+        return "conv", tr("{kh}x{kw} conv, {c_in}->{c_out}").format(**sizes)
     if isinstance(module, nn.BatchNorm2d):
-        return "bn", f"batch norm, {module.num_features} channels"
+        return "bn", tr("batch norm, {n} channels").format(n=module.num_features)
     if isinstance(module, nn.ReLU):
         return "relu", "ReLU"
-    raise ValueError(f"no description for a {type(module).__name__} layer")
+    raise ValueError(tr("no description for a {kind} layer").format(kind=type(module).__name__))
 
 
 def path_costs(path: str, layers, c: int, size: tuple[int, int]) -> list[LayerCost]:
@@ -78,11 +81,15 @@ def block_costs(block: Residual, size) -> list[LayerCost]:
     ``block.parameters()``), ``macs`` to get its multiplications (the convolutions';
     a batch norm adds one multiplication per output number, a ReLU none)."""
     if not isinstance(block, Residual):
-        raise ValueError(f"block must be a cnnlab.resnet block, got {type(block).__name__}")
+        raise ValueError(
+            tr("block must be a cnnlab.resnet block, got {kind}").format(kind=type(block).__name__)
+        )
     if isinstance(size, int) and not isinstance(size, bool):
         size = (size, size)
     if not isinstance(size, tuple) or len(size) != 2:
-        raise ValueError(f"size must be an int or an (H, W) pair, got {size!r}")
+        raise ValueError(
+            tr("size must be an int or an (H, W) pair, got {size!r}").format(size=size)
+        )
     size = tuple(check_int("size", s, 1) for s in size)
     rows = path_costs("main", block.main.named_children(), block.c_in, size)
     if block.proj is not None:

@@ -690,10 +690,10 @@ for title, block in [("basic block", basic), ("bottleneck block", bottleneck)]:
     print(f"{title}, input 256x56x56:")
     for r in rows:
         if r.kind == "conv":
-            print(f"  {r.name:<6} {r.text:<22} {r.params:>9,} weights {r.macs:>13,} multiplications")
+            print(f"  {r.name:<6} {r.text:<24} {r.params:>9,} weights {r.macs:>13,} multiplications")
     params, macs = resnet.totals(rows)
     assert params == count(block)  # PyTorch's count, batch norms' gamma and beta included
-    print(f"  total  {params:>31,} parameters {macs:>13,} multiplications\n")
+    print(f"  total  {params:>33,} parameters {macs:>13,} multiplications\n")
 
 (p_basic, m_basic), (p_bottle, m_bottle) = (
     resnet.totals(resnet.block_costs(b, 56)) for b in (basic, bottleneck)
