@@ -192,7 +192,11 @@ def kernel_stamps(x, w, stride=1, dilation=1):
     """
     x, w = as_real_array("x", x), as_real_array("w", w)
     if x.ndim != 2 or w.ndim != 2:
-        raise ValueError(f"kernel_stamps takes a 2D x and a 2D w, got {x.shape} and {w.shape}")
+        raise ValueError(
+            tr("kernel_stamps takes a 2D x and a 2D w, got {x} and {w}").format(
+                x=x.shape, w=w.shape
+            )
+        )
     one = np.zeros_like(x, dtype=float)
     rows = []
     for r in range(x.shape[0]):
@@ -357,7 +361,9 @@ def contributing_inputs(position, n, f, s=1, p=0, d=1, output_padding=0) -> set:
         out = conv_transpose_output_size(ni, fi, pi, si, di, op)
         o = check_int("output position", o, 0)
         if o >= out:
-            raise ValueError(f"output position {o} is outside the output of size {out}")
+            raise ValueError(
+                tr("output position {o} is outside the output of size {out}").format(o=o, out=out)
+            )
         per_axis.append(
             [
                 i
@@ -452,6 +458,6 @@ def check_transpose_args(x, w, b, stride, padding, output_padding, groups, dilat
     check_memory(
         f"conv_transpose{nd}d of x {x.shape} with w {w.shape}",
         8 * (3 * math.prod(full) + x.size * math.prod(w.shape[2:]) + math.prod(out_sp)),
-        "use a smaller input, batch or number of channels",
+        lambda: tr("use a smaller input, batch or number of channels"),
     )
     return x, w, b, stride, padding, output_padding, dilation

@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from .i18n import tr
 from .validate import check_flag, check_int, check_memory
 
 IMAGES = ("astronaut", "chelsea", "coffee", "camera", "coins", "brick", "grass", "gravel", "rocket")
@@ -26,12 +27,18 @@ def image(name: str = "chelsea", size: int | None = None, gray: bool = False) ->
     from skimage import color, data, transform
 
     if not isinstance(name, str) or name not in IMAGES:
-        raise ValueError(f"unknown image {name!r}; choose one of {', '.join(IMAGES)}")
+        raise ValueError(
+            tr("unknown image {name!r}; choose one of {images}").format(
+                name=name, images=", ".join(IMAGES)
+            )
+        )
     gray = check_flag("gray", gray)
     if size is not None:
         size = check_int("size", size, 4)
         # the resized float image (H, W, 3) and the resize's own working copy
-        check_memory(f"image({name!r}, size={size})", 2 * 3 * 8 * size**2, "use a smaller size")
+        check_memory(
+            f"image({name!r}, size={size})", 2 * 3 * 8 * size**2, lambda: tr("use a smaller size")
+        )
     img = getattr(data, name)()
     img = img.astype(np.float64) / (255.0 if img.dtype == np.uint8 else img.max())
     if img.ndim == 3 and img.shape[2] == 4:
@@ -52,7 +59,9 @@ def to_nchw(img: np.ndarray) -> np.ndarray:
         return img[None, None]
     if img.ndim == 3:
         return np.moveaxis(img, -1, 0)[None]
-    raise ValueError(f"expected an (H, W) or (H, W, C) image, got shape {img.shape}")
+    raise ValueError(
+        tr("expected an (H, W) or (H, W, C) image, got shape {shape}").format(shape=img.shape)
+    )
 
 
 def digits(test_fraction: float = 0.25, seed: int = 0):
@@ -65,7 +74,9 @@ def digits(test_fraction: float = 0.25, seed: int = 0):
     from sklearn.model_selection import train_test_split
 
     if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+        raise ValueError(
+            tr("test_fraction must be between 0 and 1, got {value}").format(value=test_fraction)
+        )
     d = load_digits()
     x = (d.images / 16.0).astype(np.float32)[:, None]
     y = d.target.astype(np.int64)
@@ -85,12 +96,16 @@ def scatter_digits(x, canvas: int = 16, noise: float = 0.2, copies: int = 1, see
     """
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 4 or x.shape[1] != 1:
-        raise ValueError(f"x must be (N, 1, H, W) digits, got shape {x.shape}")
+        raise ValueError(
+            tr("x must be (N, 1, H, W) digits, got shape {shape}").format(shape=x.shape)
+        )
     h, w = x.shape[2:]
     canvas = check_int("canvas", canvas, max(h, w))
     copies = check_int("copies", copies, 1)
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < np.inf:
-        raise ValueError(f"noise is a standard deviation: a number >= 0, got {noise}")
+        raise ValueError(
+            tr("noise is a standard deviation: a number >= 0, got {noise}").format(noise=noise)
+        )
     rng = np.random.default_rng(seed)
     n = len(x)
     out = np.zeros((copies * n, 1, canvas, canvas), dtype=np.float32)

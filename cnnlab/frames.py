@@ -15,6 +15,8 @@ import uuid
 
 import matplotlib.pyplot as plt
 
+from .i18n import tr
+
 
 def scrubber(draw, frames, labels=None, interval_ms: int = 700, dpi: int = 72):
     """Pre-render ``draw(**frame)`` for every frame into one self-contained HTML scrubber.
@@ -31,11 +33,15 @@ def scrubber(draw, frames, labels=None, interval_ms: int = 700, dpi: int = 72):
 
     frames = list(frames)
     if not frames:
-        raise ValueError("scrubber needs at least one frame (a dict of draw's arguments)")
+        raise ValueError(tr("scrubber needs at least one frame (a dict of draw's arguments)"))
     if labels is None:
         labels = [", ".join(f"{k}={v}" for k, v in f.items()) for f in frames]
     if len(labels) != len(frames):
-        raise ValueError(f"got {len(labels)} labels for {len(frames)} frames")
+        raise ValueError(
+            tr("got {n_labels} labels for {n_frames} frames").format(
+                n_labels=len(labels), n_frames=len(frames)
+            )
+        )
     images, texts = render_frames(draw, frames, labels, dpi)
     return HTML(scrubber_html(images, texts, interval_ms))
 
@@ -49,7 +55,7 @@ def render_frames(draw, frames, labels, dpi: int = 72):
             fig = draw(**frame)
         except ValueError as err:
             images.append("")
-            texts.append(f"{label}: not possible: {err}")
+            texts.append(tr("{label}: not possible: {error}").format(label=label, error=err))
             continue
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi)

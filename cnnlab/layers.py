@@ -245,7 +245,11 @@ def numerical_gradient(f, x, dout=None, h=1e-5):
     """
     x = np.asarray(x)
     if x.dtype != np.float64:
-        raise ValueError(f"numerical_gradient needs a float64 array to be accurate, got {x.dtype}")
+        raise ValueError(
+            tr("numerical_gradient needs a float64 array to be accurate, got {dtype}").format(
+                dtype=x.dtype
+            )
+        )
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
@@ -265,7 +269,7 @@ def rel_error(a, b) -> float:
     """Largest relative error max |a - b| / max(|a| + |b|, 1e-8): ~1e-7 or less means equal."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
+        raise ValueError(tr("shapes differ: {a} and {b}").format(a=a.shape, b=b.shape))
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)))
 
 
@@ -280,10 +284,16 @@ def conv_as_matrix(w, input_size, stride=1, padding=0):
     """
     w = np.asarray(w)
     if w.ndim != 4:
-        raise ValueError(f"w must be (C_out, C_in, K, K), got shape {w.shape}")
+        raise ValueError(
+            tr("w must be (C_out, C_in, K, K), got shape {shape}").format(shape=w.shape)
+        )
     n = check_int("input_size", input_size, 1)
     c_in = w.shape[1]
     if effective_kernel(w.shape[2]) > n + 2 * check_int("padding", padding, 0):
-        raise ValueError(f"kernel {w.shape[2]} is larger than the padded input {n + 2 * padding}")
+        raise ValueError(
+            tr("kernel {k} is larger than the padded input {size}").format(
+                k=w.shape[2], size=n + 2 * padding
+            )
+        )
     impulses = np.eye(c_in * n * n, dtype=w.dtype).reshape(-1, c_in, n, n)
     return conv2d(impulses, w, stride=stride, padding=padding).reshape(c_in * n * n, -1).T

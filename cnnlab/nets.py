@@ -58,7 +58,11 @@ def as_tensors(x, y, dtype=torch.float32):
     x = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=dtype)
     y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y).long()
     if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+        raise ValueError(
+            tr("x and y must have the same length, got {n_x} and {n_y}").format(
+                n_x=len(x), n_y=len(y)
+            )
+        )
     return x, y
 
 
@@ -162,15 +166,21 @@ def _check_fit_data(train, val, lr):
     """train and val are (x, y) pairs of equal lengths (checked before training, not after
     the first epoch); lr is a positive number."""
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
-        raise ValueError(f"lr must be a number > 0, got {lr!r}")
+        raise ValueError(tr("lr must be a number > 0, got {lr!r}").format(lr=lr))
     for name, pair in (("train", train), ("val", val)):
         if name == "val" and pair is None:
             continue
         if not isinstance(pair, Sequence) or isinstance(pair, (str, bytes)) or len(pair) != 2:
-            raise ValueError(f"{name} must be an (x, y) pair of arrays, got {type(pair).__name__}")
+            raise ValueError(
+                tr("{name} must be an (x, y) pair of arrays, got {kind}").format(
+                    name=name, kind=type(pair).__name__
+                )
+            )
         if len(pair[0]) != len(pair[1]):
             raise ValueError(
-                f"{name}: x and y must have the same length, got {len(pair[0])} and {len(pair[1])}"
+                tr("{name}: x and y must have the same length, got {n_x} and {n_y}").format(
+                    name=name, n_x=len(pair[0]), n_y=len(pair[1])
+                )
             )
 
 
@@ -180,4 +190,4 @@ def _optimizer(model, name, lr, weight_decay):
         return torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     if name == "sgd":
         return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=weight_decay)
-    raise ValueError(f"optimizer must be 'adam' or 'sgd', got {name!r}")
+    raise ValueError(tr("optimizer must be 'adam' or 'sgd', got {name!r}").format(name=name))

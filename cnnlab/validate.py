@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numbers
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -32,16 +32,23 @@ def check_int(name: str, value, minimum: int) -> int:
     """
     if type(value) is int and value >= minimum:  # the common case, checked first: conv2d
         return value  # calls this for every stride, padding and dilation
-    message = tr("{name} must be an integer >= {minimum}, got {value}")
     if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise ValueError(message.format(name=name, minimum=minimum, value=repr(value)))
+        raise ValueError(_not_int(name, minimum, repr(value)))
     try:
         value = operator.index(value)
     except TypeError:  # a NumPy array has __index__ but is not one integer
-        raise ValueError(message.format(name=name, minimum=minimum, value=repr(value))) from None
+        raise ValueError(_not_int(name, minimum, repr(value))) from None
     if value < minimum:
-        raise ValueError(message.format(name=name, minimum=minimum, value=value))
+        raise ValueError(_not_int(name, minimum, value))
     return value
+
+
+def _not_int(name: str, minimum: int, value) -> str:
+    """check_int's message, translated only when it is raised (a NumPy int that passes pays
+    nothing for it)."""
+    return tr("{name} must be an integer >= {minimum}, got {value}").format(
+        name=name, minimum=minimum, value=value
+    )
 
 
 def as_tuple(name: str, value, ndim: int, minimum: int) -> tuple[int, ...]:
@@ -294,16 +301,18 @@ class TooLargeError(ValueError):
     show its message in place of the picture like any other impossible setting)."""
 
 
-def check_memory(what, nbytes: float, advice: str) -> None:
+def check_memory(what, nbytes: float, advice: str | Callable[[], str]) -> None:
     """Refuse a call that would need more than ``MEMORY_LIMIT_BYTES`` of working memory.
 
     what: the call (``"conv2d on x (1, 1, 100000, 100000)"``), or a function that writes it
     (formatting shapes costs a microsecond the calls that fit need not pay); nbytes: its
-    estimate; advice: what to change (a smaller input, padding, size ...).
+    estimate; advice: what to change (a smaller input, padding, size ...), or a function that
+    returns it (``lambda: tr("use a smaller input")``, translated only when it is raised).
     """
     limit = MEMORY_LIMIT_BYTES
     if nbytes > limit:
         what = what() if callable(what) else what
+        advice = advice() if callable(advice) else advice
         raise TooLargeError(
             tr(
                 "{what} would need about {need} of memory, more than the limit of {limit} "

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..validate import check_int
 
 
@@ -38,13 +39,17 @@ def feature_maps(model: nn.Module, x, names, batch_size: int = 256) -> dict:
     unknown = [n for n in names if n not in modules]
     if unknown:
         raise ValueError(
-            f"the model has no submodule {unknown[0]!r}; it has {[n for n in modules if n]}"
+            tr("the model has no submodule {name!r}; it has {names}").format(
+                name=unknown[0], names=[n for n in modules if n]
+            )
         )
     batch_size = check_int("batch_size", batch_size, 1)
     dev = next(model.parameters()).device
     x = torch.as_tensor(np.asarray(x, dtype=np.float32) if not torch.is_tensor(x) else x)
     if x.ndim != 4:
-        raise ValueError(f"x must be a batch (N, C, H, W), got shape {tuple(x.shape)}")
+        raise ValueError(
+            tr("x must be a batch (N, C, H, W), got shape {shape}").format(shape=tuple(x.shape))
+        )
     store: dict = {n: [] for n in names}
     hooks = [
         modules[n].register_forward_hook(
@@ -82,17 +87,23 @@ def top_patches(maps, images, rf, k: int = 8, units=None):
     images = np.asarray(images)
     if maps.ndim != 4 or images.ndim != 4 or len(maps) != len(images):
         raise ValueError(
-            "maps must be (N, C, h, w) and images (N, C_in, H, W) with the same N, got "
-            f"{maps.shape} and {images.shape}"
+            tr(
+                "maps must be (N, C, h, w) and images (N, C_in, H, W) with the same N, got "
+                "{maps} and {images}"
+            ).format(maps=maps.shape, images=images.shape)
         )
     k = check_int("k", k, 1)
     if k > len(maps):
-        raise ValueError(f"k={k} patches need at least {k} images, got {len(maps)}")
+        raise ValueError(
+            tr("k={k} patches need at least {k} images, got {n}").format(k=k, n=len(maps))
+        )
     units = range(maps.shape[1]) if units is None else units
     size, jump = rf.size, rf.jump
     corner0 = rf.start - (size - 1) / 2  # top-left input pixel of unit (0, 0)'s window
     if corner0 != int(corner0):
-        raise ValueError(f"the receptive field {rf} does not start on a whole pixel")
+        raise ValueError(
+            tr("the receptive field {rf} does not start on a whole pixel").format(rf=rf)
+        )
     corner0 = int(corner0)
     n, _, h, w = maps.shape
     padded = np.pad(images, ((0, 0), (0, 0), (size, size), (size, size)))

@@ -13,6 +13,7 @@ submodules carry the rows' names. Used by lesson 07 (LeNet-5 is ``cnnlab.lenet``
 
 from __future__ import annotations
 
+from ..i18n import tr
 from ..tables import Inception, conv, fc, gap, max_pool
 
 ALEXNET_INPUT = (227, 227, 3)
@@ -67,7 +68,11 @@ def vgg(depth: int = 16, n_classes: int = 1000) -> tuple:
     in the paper's 16-layer count: 13 convs + 3 FC).
     """
     if depth not in VGG_CONFIGS:
-        raise ValueError(f"VGG depth must be one of {sorted(VGG_CONFIGS)}, got {depth!r}")
+        raise ValueError(
+            tr("VGG depth must be one of {depths}, got {depth!r}").format(
+                depths=sorted(VGG_CONFIGS), depth=depth
+            )
+        )
     rows, block, i = [], 1, 1
     for item in VGG_CONFIGS[depth]:
         if item == "M":

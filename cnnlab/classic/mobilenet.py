@@ -31,6 +31,7 @@ from collections import OrderedDict
 from torch import nn
 
 from ..arith import conv_macs, conv_params, same_padding
+from ..i18n import tr
 from ..tables import Row, check_against_torch, conv, format_table, layer_table
 from ..validate import check_int
 
@@ -166,8 +167,10 @@ def block_table(block: Block, input_shape) -> list[Row]:
     rows = layer_table(block.convs, input_shape)
     if rows[0].shape[2] != block.c_in:
         raise ValueError(
-            f"the block reads {block.c_in} channels, got an input of shape "
-            f"{tuple(input_shape)} (H, W, C); give C = {block.c_in}"
+            tr(
+                "the block reads {c_in} channels, got an input of shape {shape} (H, W, C); "
+                "give C = {c_in}"
+            ).format(c_in=block.c_in, shape=tuple(input_shape))
         )
     out = [rows[0]]
     for r in rows[1:]:

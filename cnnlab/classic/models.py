@@ -15,6 +15,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..tables import Inception, layer_table
 from ..validate import check_int
 from .architectures import (
@@ -104,7 +105,9 @@ def row_module(layer, c_in: int) -> nn.Module:
         return nn.AvgPool2d(layer.f, layer.s, layer.p)
     if kind == "gap":
         return nn.AdaptiveAvgPool2d(1)
-    raise ValueError(f"{layer.name}: no single module for a {kind!r} row")
+    raise ValueError(
+        tr("{name}: no single module for a {kind!r} row").format(name=layer.name, kind=kind)
+    )
 
 
 class Net(nn.Sequential):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith import receptive_field
+from ..i18n import tr
 from ..validate import check_int
 
 PHOTOS = ("astronaut", "chelsea", "coffee", "rocket", "motorcycle", "grace_hopper")
@@ -41,7 +42,11 @@ def photo(name: str, size: int = 320) -> np.ndarray:
     from skimage import data, transform
 
     if name not in PHOTOS:
-        raise ValueError(f"unknown photo {name!r}; choose one of {', '.join(PHOTOS)}")
+        raise ValueError(
+            tr("unknown photo {name!r}; choose one of {names}").format(
+                name=name, names=", ".join(PHOTOS)
+            )
+        )
     size = check_int("size", size, 16)
     if name == "motorcycle":
         img = data.stereo_motorcycle()[0]
@@ -161,7 +166,11 @@ def top_patches_in_photos(maps, photos, rf, units, k: int = 6, region: int = 64,
     the map), best first; s is the receptive field's size.
     """
     if len(maps) != len(photos) or not maps:
-        raise ValueError(f"need one map per photo, got {len(maps)} maps and {len(photos)} photos")
+        raise ValueError(
+            tr("need one map per photo, got {n_maps} maps and {n_photos} photos").format(
+                n_maps=len(maps), n_photos=len(photos)
+            )
+        )
     k = check_int("k", k, 1)
     cells = max(1, check_int("region", region, 1) // rf.jump)
     patches, scores, where = [], [], []
@@ -174,8 +183,10 @@ def top_patches_in_photos(maps, photos, rf, units, k: int = 6, region: int = 64,
             cand += [(v, p, i, j) for v, (i, j) in zip(*region_maxima(m[u], cells, *span))]
         if len(cand) < k:
             raise ValueError(
-                f"only {len(cand)} places to take a {rf.size}x{rf.size} window from for "
-                f"k={k}; use larger photos, a smaller region or a smaller k"
+                tr(
+                    "only {n} places to take a {size}x{size} window from for k={k}; use larger "
+                    "photos, a smaller region or a smaller k"
+                ).format(n=len(cand), size=rf.size, k=k)
             )
         cand.sort(key=lambda c: -c[0])
         best = cand[:k]

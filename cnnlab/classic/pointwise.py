@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..validate import check_int
 
 
@@ -88,7 +89,11 @@ def best_linear_mse(x, y) -> tuple[np.ndarray, float]:
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if x.ndim != 4 or y.shape != (x.shape[0], 1, *x.shape[2:]):
-        raise ValueError(f"x must be (N, C, H, W) and y (N, 1, H, W), got {x.shape}, {y.shape}")
+        raise ValueError(
+            tr("x must be (N, C, H, W) and y (N, 1, H, W), got {x}, {y}").format(
+                x=x.shape, y=y.shape
+            )
+        )
     a = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
     a = np.hstack([a, np.ones((len(a), 1))])
     coef, *_ = np.linalg.lstsq(a, y.reshape(-1), rcond=None)

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import as_boxes, as_classes, as_real_array, as_sizes, check_fraction, check_int
 from .boxes import box_convert, image_hw
 from .localization import BH, BW, BX, BY, PC
@@ -89,7 +90,9 @@ def assign_anchors(boxes, grid_size: int, image_size, anchors=None) -> Assignmen
     if np.any((cx < 0) | (cx > W) | (cy < 0) | (cy > H)):
         i = np.flatnonzero((cx < 0) | (cx > W) | (cy < 0) | (cy > H))[0]
         raise ValueError(
-            f"boxes[{i}] has its midpoint ({cx[i]:g}, {cy[i]:g}) outside the {W}x{H} image"
+            tr("boxes[{i}] has its midpoint ({cx:g}, {cy:g}) outside the {w}x{h} image").format(
+                i=i, cx=cx[i], cy=cy[i], w=W, h=H
+            )
         )
     col = np.minimum((cx / (W / S)).astype(np.int64), S - 1)
     row = np.minimum((cy / (H / S)).astype(np.int64), S - 1)
@@ -99,7 +102,7 @@ def assign_anchors(boxes, grid_size: int, image_size, anchors=None) -> Assignmen
     else:
         wh = box_convert(b, "xyxy", "cxcywh")[:, 2:]
         if np.any(wh <= 0):
-            raise ValueError("objects assigned to anchors need a width and height > 0")
+            raise ValueError(tr("objects assigned to anchors need a width and height > 0"))
         ious = shape_iou(wh, as_sizes(anchors, "anchors"))
         anchor = ious.argmax(axis=1)
         fit = ious[np.arange(len(b)), anchor]
@@ -129,7 +132,9 @@ def kmeans_anchors(wh, k: int, *, iters: int = 100, seed: int = 0) -> np.ndarray
     w = as_sizes(wh, "wh")
     k = check_int("k", k, 1)
     if k > len(w):
-        raise ValueError(f"k = {k} anchors need at least {k} boxes, got {len(w)}")
+        raise ValueError(
+            tr("k = {k} anchors need at least {k} boxes, got {n}").format(k=k, n=len(w))
+        )
     iters = check_int("iters", iters, 1)
     rng = np.random.default_rng(seed)
     centres = w[rng.choice(len(w), size=k, replace=False)]
@@ -171,7 +176,11 @@ def encode_targets(boxes, classes, grid_size: int, image_size, num_classes: int,
     c = as_classes(classes, len(b))
     C = check_int("num_classes", num_classes, 1)
     if c.size and c.max() >= C:
-        raise ValueError(f"classes must be < num_classes = {C}, got {c.max()}")
+        raise ValueError(
+            tr("classes must be < num_classes = {num_classes}, got {value}").format(
+                num_classes=C, value=c.max()
+            )
+        )
     S = check_int("grid_size", grid_size, 1)
     H, W = image_hw(image_size)
     B = 1 if anchors is None else len(as_sizes(anchors, "anchors"))
@@ -199,11 +208,13 @@ def _as_grid(y) -> np.ndarray:
         y = y[:, :, None]  # (S, S, 5 + C): one slot per cell
     if y.ndim != 4 or y.shape[0] != y.shape[1] or y.shape[3] < 6:
         raise ValueError(
-            f"a YOLO output must have shape (S, S, B, 5 + C) or (S, S, 5 + C) with C >= 1, "
-            f"got {y.shape}"
+            tr(
+                "a YOLO output must have shape (S, S, B, 5 + C) or (S, S, 5 + C) with C >= 1, "
+                "got {shape}"
+            ).format(shape=y.shape)
         )
     if not np.isfinite(y).all():
-        raise ValueError("a YOLO output must hold finite numbers, got NaN or infinite values")
+        raise ValueError(tr("a YOLO output must hold finite numbers, got NaN or infinite values"))
     return y
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import FORMATS, as_boxes, as_hw
 
 
@@ -38,9 +39,22 @@ def _finite(values: np.ndarray, what: str, boxes: np.ndarray, name: str) -> np.n
     bad = ~np.isfinite(values).all(axis=tuple(range(1, values.ndim)))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
+        message = {
+            "width or height": tr(
+                "{name}[{i}] = {box}: its width or height is beyond the float range "
+                "(about {fmax:.3g}); scale the coordinates down"
+            ),
+            "corner (cx -/+ w/2, cy -/+ h/2)": tr(
+                "{name}[{i}] = {box}: its corner (cx -/+ w/2, cy -/+ h/2) is beyond the float "
+                "range (about {fmax:.3g}); scale the coordinates down"
+            ),
+            "area": tr(
+                "{name}[{i}] = {box}: its area is beyond the float range (about {fmax:.3g}); "
+                "scale the coordinates down"
+            ),
+        }[what]
         raise ValueError(
-            f"{name}[{i}] = {boxes[i].tolist()}: its {what} is beyond the float range "
-            f"(about {np.finfo(float).max:.3g}); scale the coordinates down"
+            message.format(name=name, i=i, box=boxes[i].tolist(), fmax=np.finfo(float).max)
         )
     return values
 
@@ -58,7 +72,11 @@ def box_convert(boxes, in_fmt: str, out_fmt: str) -> np.ndarray:
     b = as_boxes(boxes, fmt=in_fmt)
     single = np.ndim(boxes) == 1 and len(b) == 1  # one (4,) box in, one (4,) box out
     if out_fmt not in FORMATS:
-        raise ValueError(f"box format must be one of {FORMATS}, got {out_fmt!r}")
+        raise ValueError(
+            tr("box format must be one of {formats}, got {fmt!r}").format(
+                formats=FORMATS, fmt=out_fmt
+            )
+        )
     if in_fmt == out_fmt:
         out = b.copy()
     elif in_fmt == "xyxy":
@@ -125,9 +143,10 @@ def intersection(boxes_a, boxes_b) -> np.ndarray:
     if not np.isfinite(inter).all():
         i, j = np.argwhere(~np.isfinite(inter))[0]
         raise ValueError(
-            f"the overlap of boxes_a[{i}] = {a[i].tolist()} and boxes_b[{j}] = {b[j].tolist()} "
-            f"has an area beyond the float range (about {np.finfo(float).max:.3g}); scale the "
-            "coordinates down"
+            tr(
+                "the overlap of boxes_a[{i}] = {box_a} and boxes_b[{j}] = {box_b} has an area "
+                "beyond the float range (about {fmax:.3g}); scale the coordinates down"
+            ).format(i=i, box_a=a[i].tolist(), j=j, box_b=b[j].tolist(), fmax=np.finfo(float).max)
         )
     return inter
 

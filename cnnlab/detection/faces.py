@@ -21,6 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..i18n import tr
 from ..validate import as_boxes, check_int
 
 #: P-Net's window and the stride its one 2x2 pool slides it at.
@@ -63,7 +64,11 @@ def lfw_mosaic(
     cols, tile = check_int("cols", cols, 1), check_int("tile", tile, 12)
     margin = check_int("margin", margin, 0)
     if not (0 < faces + others and faces <= 100 and others <= 100):
-        raise ValueError(f"need 1 to 200 crops (at most 100 of each), got {faces} + {others}")
+        raise ValueError(
+            tr("need 1 to 200 crops (at most 100 of each), got {faces} + {others}").format(
+                faces=faces, others=others
+            )
+        )
     crops = data.lfw_subset()
     rng = np.random.default_rng(seed)
     picks = np.concatenate(
@@ -107,13 +112,16 @@ def pyramid_level(image, scale: float) -> np.ndarray:
     """
     img = np.asarray(image, dtype=np.float32)
     if img.ndim != 3 or img.shape[2] != 3:
-        raise ValueError(f"image must be (H, W, 3), got shape {img.shape}")
+        raise ValueError(tr("image must be (H, W, 3), got shape {shape}").format(shape=img.shape))
     if isinstance(scale, bool) or not (isinstance(scale, (int, float)) and 0 < scale <= 1):
-        raise ValueError(f"scale must be a number in (0, 1], got {scale!r}")
+        raise ValueError(tr("scale must be a number in (0, 1], got {scale!r}").format(scale=scale))
     h, w = math.ceil(img.shape[0] * scale), math.ceil(img.shape[1] * scale)
     if min(h, w) < WINDOW:
         raise ValueError(
-            f"at scale {scale} the image is {h}x{w}, smaller than P-Net's {WINDOW}x{WINDOW} window"
+            tr(
+                "at scale {scale} the image is {h}x{w}, smaller than P-Net's {window}x{window} "
+                "window"
+            ).format(scale=scale, h=h, w=w, window=WINDOW)
         )
     x = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None]
     out = F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False, antialias=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import as_real_array
 
 #: Index of each entry of a label vector ``y = (pc, bx, by, bh, bw, c1, ..., cC)``.
@@ -33,15 +34,23 @@ def localization_loss(y_hat, y) -> np.ndarray:
     yh = as_real_array("y_hat", y_hat).astype(float)
     yt = as_real_array("y", y).astype(float)
     if yh.shape != yt.shape:
-        raise ValueError(f"y_hat and y must have the same shape, got {yh.shape} and {yt.shape}")
+        raise ValueError(
+            tr("y_hat and y must have the same shape, got {shape_hat} and {shape_y}").format(
+                shape_hat=yh.shape, shape_y=yt.shape
+            )
+        )
     single = yh.ndim == 1
     yh, yt = np.atleast_2d(yh), np.atleast_2d(yt)
     if yt.shape[1] < 6:
-        raise ValueError(f"label vectors need pc, 4 box numbers and >= 1 class, got {yt.shape[1]}")
+        raise ValueError(
+            tr("label vectors need pc, 4 box numbers and >= 1 class, got {n}").format(n=yt.shape[1])
+        )
     if not (np.isfinite(yh).all() and np.isfinite(yt).all()):
-        raise ValueError("y_hat and y must hold finite numbers, got NaN or infinite values")
+        raise ValueError(tr("y_hat and y must hold finite numbers, got NaN or infinite values"))
     if not np.all(np.isin(yt[:, PC], (0, 1))):
-        raise ValueError(f"y's pc must be 0 or 1, got {yt[:, PC].tolist()}")
+        raise ValueError(
+            tr("y's pc must be 0 or 1, got {values}").format(values=yt[:, PC].tolist())
+        )
     sq = (yh - yt) ** 2
     loss = np.where(yt[:, PC] == 1, sq.sum(axis=1), sq[:, PC])
     return float(loss[0]) if single else loss

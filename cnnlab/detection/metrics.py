@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import (
     as_boxes,
     as_classes,
@@ -33,7 +34,11 @@ from .boxes import iou
 def _image_list(value, name: str, parts: str) -> list:
     """``value`` as a list with one entry per image, or a ValueError naming ``name``."""
     if value is None or isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
-        raise ValueError(f"{name} must be a list with one {parts} per image, got {value!r}")
+        raise ValueError(
+            tr("{name} must be a list with one {parts} per image, got {value!r}").format(
+                name=name, parts=parts, value=value
+            )
+        )
     return list(value)
 
 
@@ -45,7 +50,9 @@ def _check_image_lists(predictions, ground_truths):
     ground_truths = _image_list(ground_truths, "ground_truths", "(boxes, classes)")
     if len(predictions) != len(ground_truths):
         raise ValueError(
-            f"predictions cover {len(predictions)} images but ground_truths {len(ground_truths)}"
+            tr("predictions cover {n_pred} images but ground_truths {n_true}").format(
+                n_pred=len(predictions), n_true=len(ground_truths)
+            )
         )
     preds, truths = [], []
     for i, (p, g) in enumerate(zip(predictions, ground_truths)):
@@ -53,19 +60,24 @@ def _check_image_lists(predictions, ground_truths):
             isinstance(g, (tuple, list)) and len(g) == 2
         ):
             raise ValueError(
-                f"image {i}: predictions must be (boxes, scores, classes) and ground truths "
-                f"(boxes, classes), got {type(p).__name__} and {type(g).__name__}"
+                tr(
+                    "image {i}: predictions must be (boxes, scores, classes) and ground truths "
+                    "(boxes, classes), got {pred} and {truth}"
+                ).format(i=i, pred=type(p).__name__, truth=type(g).__name__)
             )
-        pb = as_boxes(p[0], f"predicted boxes of image {i}")
-        ps = as_vector(p[1], f"scores of image {i}", len(pb))
+        pb = as_boxes(p[0], tr("predicted boxes of image {i}").format(i=i))
+        ps = as_vector(p[1], tr("scores of image {i}").format(i=i), len(pb))
         if not np.isfinite(ps).all():
             raise ValueError(
-                f"scores of image {i} contain NaN or infinite values, got {ps.tolist()}: "
-                "detections are ranked by score, and a NaN has no rank"
+                tr(
+                    "scores of image {i} contain NaN or infinite values, got {scores}: "
+                    "detections are ranked by score, and a NaN has no rank"
+                ).format(i=i, scores=ps.tolist())
             )
-        preds.append((pb, ps, as_classes(p[2], len(pb), f"predicted classes of image {i}")))
-        gb = as_boxes(g[0], f"true boxes of image {i}")
-        truths.append((gb, as_classes(g[1], len(gb), f"true classes of image {i}")))
+        pc = as_classes(p[2], len(pb), tr("predicted classes of image {i}").format(i=i))
+        preds.append((pb, ps, pc))
+        gb = as_boxes(g[0], tr("true boxes of image {i}").format(i=i))
+        truths.append((gb, as_classes(g[1], len(gb), tr("true classes of image {i}").format(i=i))))
     return preds, truths
 
 
@@ -129,7 +141,11 @@ def _curve(values, name: str) -> np.ndarray:
     """A precision or recall curve (K,) of finite numbers in [0, 1], or a ValueError."""
     v = as_real_array(name, values).astype(float).reshape(-1)
     if not (np.isfinite(v) & (v >= 0) & (v <= 1)).all():
-        raise ValueError(f"{name} must be numbers in [0, 1] (one per rank), got {v.tolist()}")
+        raise ValueError(
+            tr("{name} must be numbers in [0, 1] (one per rank), got {values}").format(
+                name=name, values=v.tolist()
+            )
+        )
     return v
 
 
@@ -157,7 +173,9 @@ def average_precision(precision, recall) -> float:
     p, r = _curve(precision, "precision"), _curve(recall, "recall")
     if len(p) != len(r):
         raise ValueError(
-            f"precision has {len(p)} values but recall {len(r)}; give one of each per rank"
+            tr("precision has {n_p} values but recall {n_r}; give one of each per rank").format(
+                n_p=len(p), n_r=len(r)
+            )
         )
     p = interpolated_precision(np.concatenate([[0.0], p, [0.0]]))
     r = np.concatenate([[0.0], r, [1.0]])
@@ -186,9 +204,13 @@ def mean_average_precision(
     if num_classes is not None:
         C = check_int("num_classes", num_classes, 1)
         if present and present[-1] >= C:
-            raise ValueError(f"true classes must be < num_classes = {C}, got {present[-1]}")
+            raise ValueError(
+                tr("true classes must be < num_classes = {num_classes}, got {value}").format(
+                    num_classes=C, value=present[-1]
+                )
+            )
     if not present:
-        raise ValueError("the ground truth has no objects: average precision is undefined")
+        raise ValueError(tr("the ground truth has no objects: average precision is undefined"))
     aps = {}
     for c in present:
         prec, rec, _ = precision_recall(predictions, ground_truths, c, iou_threshold)

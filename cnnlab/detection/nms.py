@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import as_boxes, as_classes, as_vector, check_fraction
 from .boxes import iou
 
@@ -30,8 +31,10 @@ def _checked(boxes, scores, iou_threshold, classes):
     if not np.isfinite(s).all():
         i = int(np.flatnonzero(~np.isfinite(s))[0])
         raise ValueError(
-            f"scores contain NaN or infinite values (scores[{i}] = {s[i]}): NMS ranks boxes by "
-            "score, and a NaN has no rank"
+            tr(
+                "scores contain NaN or infinite values (scores[{i}] = {value}): NMS ranks boxes by "
+                "score, and a NaN has no rank"
+            ).format(i=i, value=s[i])
         )
     c = as_classes(classes, len(b)) if classes is not None else np.zeros(len(b), np.int64)
     return b, s, thr, c

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..i18n import tr
 from ..validate import as_boxes, check_fraction, check_int
 from .boxes import box_convert, image_hw, iou
 from .nms import non_max_suppression
@@ -69,7 +70,7 @@ def selective_search(
 
     img = np.asarray(image, dtype=float)
     if img.ndim != 3 or img.shape[2] != 3:
-        raise ValueError(f"image must be (H, W, 3), got shape {img.shape}")
+        raise ValueError(tr("image must be (H, W, 3), got shape {shape}").format(shape=img.shape))
     labels = felzenszwalb(
         img, scale=scale, sigma=sigma, min_size=check_int("min_size", min_size, 1)
     )

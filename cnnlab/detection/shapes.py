@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import as_boxes, as_classes, check_int
 from .boxes import box_convert, iou
 
@@ -60,7 +61,9 @@ def shape_mask(kind: str, box, height: int, width: int) -> np.ndarray:
     """
     x1, y1, x2, y2 = (float(v) for v in box)
     if x2 <= x1 or y2 <= y1:
-        raise ValueError(f"the box of a shape needs x2 > x1 and y2 > y1, got {list(box)}")
+        raise ValueError(
+            tr("the box of a shape needs x2 > x1 and y2 > y1, got {box}").format(box=list(box))
+        )
     ys, xs = np.mgrid[0:height, 0:width] + 0.5  # pixel centres
     u = (xs - x1) / (x2 - x1)  # 0..1 across the box
     v = (ys - y1) / (y2 - y1)  # 0..1 down the box
@@ -71,7 +74,9 @@ def shape_mask(kind: str, box, height: int, width: int) -> np.ndarray:
         return (2 * u - 1) ** 2 + (2 * v - 1) ** 2 <= 1
     if kind == "triangle":
         return inside & (np.abs(2 * u - 1) <= v)  # half-width grows from 0 at the apex
-    raise ValueError(f"kind must be one of {CLASSES}, got {kind!r}")
+    raise ValueError(
+        tr("kind must be one of {kinds}, got {kind!r}").format(kinds=CLASSES, kind=kind)
+    )
 
 
 def _random_colour(rng, lo: float, hi: float) -> np.ndarray:
@@ -153,9 +158,17 @@ def make_shapes(
     lo = check_int("min_objects", min_objects, 0)
     hi = check_int("max_objects", max_objects, lo)
     if not 0 < min_size <= max_size:
-        raise ValueError(f"need 0 < min_size <= max_size, got {min_size} and {max_size}")
+        raise ValueError(
+            tr("need 0 < min_size <= max_size, got {min_size} and {max_size}").format(
+                min_size=min_size, max_size=max_size
+            )
+        )
     if max_size >= image_size:
-        raise ValueError(f"max_size ({max_size}) must be smaller than image_size ({image_size})")
+        raise ValueError(
+            tr("max_size ({max_size}) must be smaller than image_size ({image_size})").format(
+                max_size=max_size, image_size=image_size
+            )
+        )
     rng = np.random.default_rng(seed)
     images, boxes, classes = [], [], []
     for _ in range(n_images):

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from ..arith import conv_macs, conv_output_size
+from ..i18n import tr
 from ..validate import check_int
 from . import shapes
 from .boxes import image_hw
@@ -48,7 +49,11 @@ class WindowClassifier(nn.Module):
         super().__init__()
         self.window = check_int("window", window, 6)
         if (self.window - 4) % 2:
-            raise ValueError(f"window - 4 must be even (5x5 conv, then 2x2 pool), got {window}")
+            raise ValueError(
+                tr("window - 4 must be even (5x5 conv, then 2x2 pool), got {window}").format(
+                    window=window
+                )
+            )
         self.features = nn.Sequential(nn.Conv2d(3, channels, 5), nn.ReLU(), nn.MaxPool2d(2))
         side = (self.window - 4) // 2  # 14 -> 10 -> 5
         self.classifier = nn.Sequential(

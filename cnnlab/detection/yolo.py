@@ -56,7 +56,11 @@ class TinyYolo(nn.Module):
         super().__init__()
         self.image_size = check_int("image_size", image_size, 8)
         if self.image_size % 8:
-            raise ValueError(f"image_size must be a multiple of 8 (3 poolings), got {image_size}")
+            raise ValueError(
+                tr("image_size must be a multiple of 8 (3 poolings), got {image_size}").format(
+                    image_size=image_size
+                )
+            )
         self.num_classes = check_int("num_classes", num_classes, 1)
         a = as_sizes(anchors, "anchors")
         self.grid_size = self.image_size // 8

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import check_int
 
 
@@ -22,18 +23,24 @@ def _check_image(image, name: str = "image") -> np.ndarray:
     img = np.asarray(image)
     if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (1, 3)):
         raise ValueError(
-            f"{name} must be one (H, W) grey or (H, W, 3) colour image, got shape {img.shape}; "
-            "for a batch use feature_matrix(images, fn)"
+            tr(
+                "{name} must be one (H, W) grey or (H, W, 3) colour image, got shape {shape}; "
+                "for a batch use feature_matrix(images, fn)"
+            ).format(name=name, shape=img.shape)
         )
     if img.dtype.kind not in "fiub":
-        raise ValueError(f"{name} must hold numbers, got dtype {img.dtype}")
+        raise ValueError(
+            tr("{name} must hold numbers, got dtype {dtype}").format(name=name, dtype=img.dtype)
+        )
     img = img.astype(np.float64)
     if not np.isfinite(img).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise ValueError(tr("{name} contains NaN or infinite values").format(name=name))
     if img.size and (img.min() < 0 or img.max() > 1):
         raise ValueError(
-            f"{name} values must lie in [0, 1], got [{img.min():g}, {img.max():g}]; "
-            "cnnlab.data.image returns such floats (divide uint8 images by 255)"
+            tr(
+                "{name} values must lie in [0, 1], got [{low:g}, {high:g}]; "
+                "cnnlab.data.image returns such floats (divide uint8 images by 255)"
+            ).format(name=name, low=img.min(), high=img.max())
         )
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
@@ -58,7 +65,7 @@ def colour_histogram(image, bins: int = 8) -> np.ndarray:
     channels = img[..., None] if img.ndim == 2 else img
     pixels = channels.reshape(-1, channels.shape[-1])
     if len(pixels) == 0:
-        raise ValueError(f"image has no pixels, shape {img.shape}")
+        raise ValueError(tr("image has no pixels, shape {shape}").format(shape=img.shape))
     # Bin index floor(v * bins), with v = 1 put in the last bin (np.histogram does the same).
     idx = np.minimum((pixels * bins).astype(np.int64), bins - 1)
     hist = np.stack([np.bincount(idx[:, c], minlength=bins) for c in range(idx.shape[1])])
@@ -91,10 +98,14 @@ def hog(image, orientations: int = 9, cell: int = 8, block: int = 2, visualize: 
     h, w = img.shape[:2]
     if h // cell < block or w // cell < block:
         raise ValueError(
-            f"image {h}x{w} is too small for HOG with cell={cell}, block={block}: it has "
-            f"{h // cell}x{w // cell} cells (H // cell, W // cell) and a block needs "
-            f"{block}x{block}; use an image of at least {cell * block}x{cell * block} pixels, "
-            "a smaller cell or a smaller block"
+            tr(
+                "image {h}x{w} is too small for HOG with cell={cell}, block={block}: it has "
+                "{rows}x{cols} cells (H // cell, W // cell) and a block needs "
+                "{block}x{block}; use an image of at least {side}x{side} pixels, "
+                "a smaller cell or a smaller block"
+            ).format(
+                h=h, w=w, cell=cell, block=block, rows=h // cell, cols=w // cell, side=cell * block
+            )
         )
     return _skimage_hog(
         img,

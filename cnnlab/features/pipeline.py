@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
+
 
 def feature_matrix(images, fn, **kwargs) -> np.ndarray:
     """Apply a one-image feature ``fn`` (e.g. ``hog``) to every image of a batch.
@@ -24,10 +26,12 @@ def feature_matrix(images, fn, **kwargs) -> np.ndarray:
         x = np.moveaxis(x, 1, -1)  # (N, C, H, W) -> (N, H, W, C); fn wants one H x W x C image
     elif x.ndim != 3:
         raise ValueError(
-            f"images must be a batch (N, H, W) or (N, C, H, W), got shape {np.shape(images)}"
+            tr("images must be a batch (N, H, W) or (N, C, H, W), got shape {shape}").format(
+                shape=np.shape(images)
+            )
         )
     if len(x) == 0:
-        raise ValueError("images is empty")
+        raise ValueError(tr("images is empty"))
     return np.stack([np.ravel(fn(img, **kwargs)) for img in x]).astype(np.float64)
 
 
@@ -45,7 +49,13 @@ def linear_classifier(features, labels):
     f = np.asarray(features, dtype=np.float64)
     y = np.asarray(labels)
     if f.ndim != 2:
-        raise ValueError(f"features must be (N, D), got shape {f.shape}; use feature_matrix")
+        raise ValueError(
+            tr("features must be (N, D), got shape {shape}; use feature_matrix").format(
+                shape=f.shape
+            )
+        )
     if y.shape != (len(f),):
-        raise ValueError(f"labels must be (N,) = ({len(f)},), got shape {y.shape}")
+        raise ValueError(
+            tr("labels must be (N,) = ({n},), got shape {shape}").format(n=len(f), shape=y.shape)
+        )
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)).fit(f, y)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..i18n import tr
 from ..validate import check_int
 
 
@@ -24,10 +25,12 @@ def _grey_batch(images, name: str = "images") -> np.ndarray:
         x = x[:, 0]
     if x.ndim != 3:
         raise ValueError(
-            f"{name} must be grey images (N, H, W) or (N, 1, H, W), got shape {x.shape}"
+            tr("{name} must be grey images (N, H, W) or (N, 1, H, W), got shape {shape}").format(
+                name=name, shape=x.shape
+            )
         )
     if len(x) == 0:
-        raise ValueError(f"{name} is empty")
+        raise ValueError(tr("{name} is empty").format(name=name))
     return x
 
 
@@ -36,8 +39,10 @@ def _patches(x: np.ndarray, patch: int) -> np.ndarray:
     n, h, w = x.shape
     if patch > min(h, w):
         raise ValueError(
-            f"patch={patch} does not fit in {h}x{w} images; there are (H - patch + 1)"
-            f"(W - patch + 1) windows, so use patch <= {min(h, w)}"
+            tr(
+                "patch={patch} does not fit in {h}x{w} images; there are (H - patch + 1)"
+                "(W - patch + 1) windows, so use patch <= {limit}"
+            ).format(patch=patch, h=h, w=w, limit=min(h, w))
         )
     win = sliding_window_view(x, (patch, patch), axis=(1, 2))
     return win.reshape(n, -1, patch * patch)
@@ -60,7 +65,11 @@ def patch_codebook(images, patch: int = 4, words: int = 64, seed: int = 0) -> np
     words = check_int("words", words, 1)
     pts = _patches(x, patch).reshape(-1, patch * patch)
     if words > len(pts):
-        raise ValueError(f"words={words} is more than the {len(pts)} patches to cluster")
+        raise ValueError(
+            tr("words={words} is more than the {n} patches to cluster").format(
+                words=words, n=len(pts)
+            )
+        )
     centres = KMeans(n_clusters=words, n_init=1, random_state=seed).fit(pts).cluster_centers_
     centres = centres[np.argsort(centres.mean(axis=1), kind="stable")]
     return centres.reshape(words, patch, patch)
@@ -78,7 +87,9 @@ def bag_of_words(images, codebook) -> np.ndarray:
     x = _grey_batch(images)
     book = np.asarray(codebook, dtype=np.float64)
     if book.ndim != 3 or book.shape[1] != book.shape[2] or len(book) == 0:
-        raise ValueError(f"codebook must be (K, p, p) patches, got shape {book.shape}")
+        raise ValueError(
+            tr("codebook must be (K, p, p) patches, got shape {shape}").format(shape=book.shape)
+        )
     k, p = book.shape[0], book.shape[1]
     pts = _patches(x, p)  # (N, P, p*p)
     flat = book.reshape(k, -1)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
+
 # ---------------------------------------------------------------------------------------
 # named kernels
 
@@ -97,7 +99,11 @@ KERNELS = {
 def kernel(name: str) -> np.ndarray:
     """The named (3, 3) kernel, e.g. ``kernel('sobel_x')``; names are the keys of KERNELS."""
     if name not in KERNELS:
-        raise ValueError(f"unknown kernel {name!r}; choose one of {', '.join(KERNELS)}")
+        raise ValueError(
+            tr("unknown kernel {name!r}; choose one of {names}").format(
+                name=name, names=", ".join(KERNELS)
+            )
+        )
     return KERNELS[name]()
 
 
@@ -110,9 +116,15 @@ def as_real_array(name: str, value) -> np.ndarray:
     naming ``name``."""
     arr = np.asarray(value)
     if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+        raise ValueError(
+            tr("{name} must hold real numbers, got dtype {dtype}").format(
+                name=name, dtype=arr.dtype
+            )
+        )
     if 0 in arr.shape:
-        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+        raise ValueError(
+            tr("{name} must not be empty, got shape {shape}").format(name=name, shape=arr.shape)
+        )
     return arr.astype(np.float64)
 
 
@@ -120,5 +132,9 @@ def as_kernel2d(name: str, value) -> np.ndarray:
     """``value`` as a float (K, K') kernel, or a ValueError naming ``name``."""
     k = as_real_array(name, value)
     if k.ndim != 2:
-        raise ValueError(f"{name} must be a 2D (K, K) kernel, got shape {k.shape}")
+        raise ValueError(
+            tr("{name} must be a 2D (K, K) kernel, got shape {shape}").format(
+                name=name, shape=k.shape
+            )
+        )
     return k

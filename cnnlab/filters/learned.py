@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv2d
+from ..i18n import tr
 from .kernels import kernel
 
 #: The edge maps :func:`compare_edges` returns, in order: two designed, then HED's six.
@@ -70,9 +71,15 @@ def filter_kinds(w, threshold: float = 0.5) -> dict:
     """
     w = np.asarray(w, dtype=np.float64)
     if w.ndim != 4 or w.shape[1] != 3 or w.shape[2] != w.shape[3]:
-        raise ValueError(f"w must be (N, 3, K, K) filters on RGB images, got shape {w.shape}")
+        raise ValueError(
+            tr("w must be (N, 3, K, K) filters on RGB images, got shape {shape}").format(
+                shape=w.shape
+            )
+        )
     if not 0 < threshold < 1:
-        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+        raise ValueError(
+            tr("threshold must be in (0, 1), got {threshold}").format(threshold=threshold)
+        )
     energy = np.maximum((w**2).sum(axis=(1, 2, 3)), 1e-300)
     mean = w.mean(axis=1)  # (N, K, K): what the filter does to brightness
     colour = ((w - mean[:, None]) ** 2).sum(axis=(1, 2, 3)) / energy
@@ -96,7 +103,11 @@ def filter_tiles(w) -> np.ndarray:
     """
     w = np.asarray(w, dtype=np.float64)
     if w.ndim != 4 or w.shape[1] != 3:
-        raise ValueError(f"w must be (N, 3, K, K) filters on RGB images, got shape {w.shape}")
+        raise ValueError(
+            tr("w must be (N, 3, K, K) filters on RGB images, got shape {shape}").format(
+                shape=w.shape
+            )
+        )
     scale = np.maximum(np.abs(w).max(axis=(1, 2, 3), keepdims=True), 1e-12)
     return (0.5 + w / (2 * scale)).transpose(0, 2, 3, 1)
 
@@ -111,9 +122,13 @@ def edge_strength(gray, name: str = "sobel") -> np.ndarray:
     """
     gray = np.asarray(gray, dtype=np.float64)
     if gray.ndim != 2:
-        raise ValueError(f"gray must be an (H, W) grey image, got shape {gray.shape}")
+        raise ValueError(
+            tr("gray must be an (H, W) grey image, got shape {shape}").format(shape=gray.shape)
+        )
     if name not in ("prewitt", "sobel", "scharr"):
-        raise ValueError(f"name must be 'prewitt', 'sobel' or 'scharr', got {name!r}")
+        raise ValueError(
+            tr("name must be 'prewitt', 'sobel' or 'scharr', got {name!r}").format(name=name)
+        )
     bank = np.stack([kernel(name + "_x"), kernel(name + "_y")])[:, None]  # (2, 1, 3, 3)
     padded = np.pad(gray, 1, mode="edge")
     gx, gy = conv2d(padded[None, None], bank)[0]

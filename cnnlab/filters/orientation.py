@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv2d
+from ..i18n import tr
 from ..validate import check_int
 from .kernels import as_kernel2d
 
@@ -42,15 +43,23 @@ def orientation_error(kernel_x, kernel_y=None, angles=None, wavelength: float = 
     kx = as_kernel2d("kernel_x", kernel_x)
     ky = kx.T if kernel_y is None else as_kernel2d("kernel_y", kernel_y)
     if kx.shape != ky.shape:
-        raise ValueError(f"kernel_x {kx.shape} and kernel_y {ky.shape} must have the same shape")
+        raise ValueError(
+            tr("kernel_x {shape_x} and kernel_y {shape_y} must have the same shape").format(
+                shape_x=kx.shape, shape_y=ky.shape
+            )
+        )
     if not np.isfinite(wavelength) or wavelength <= 2:
         raise ValueError(
-            f"wavelength must be > 2 pixels (the finest pattern a grid can hold), got {wavelength}"
+            tr(
+                "wavelength must be > 2 pixels (the finest pattern a grid can hold), got {wavelength}"
+            ).format(wavelength=wavelength)
         )
     size = check_int("size", size, max(kx.shape) + 2)
     angles = np.arange(0.0, 181.0, 5.0) if angles is None else np.asarray(angles, dtype=float)
     if angles.ndim != 1 or not np.all(np.isfinite(angles)):
-        raise ValueError(f"angles must be a 1D array of finite degrees, got {angles!r}")
+        raise ValueError(
+            tr("angles must be a 1D array of finite degrees, got {angles!r}").format(angles=angles)
+        )
     t = np.deg2rad(angles)[:, None, None]
     rows, cols = np.mgrid[0:size, 0:size]
     gratings = np.sin(2 * np.pi * (cols * np.cos(t) + rows * np.sin(t)) / wavelength)

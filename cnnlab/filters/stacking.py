@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv2d
+from ..i18n import tr
 from .kernels import as_real_array
 
 
@@ -37,16 +38,20 @@ def combine_kernels(w1, w2) -> np.ndarray:
     b = as_real_array("w2", w2)
     if a.ndim != b.ndim or a.ndim not in (2, 4):
         raise ValueError(
-            "w1 and w2 must both be 2D kernels (K, K) or both 4D filter banks "
-            f"(C_out, C_in, K, K), got shapes {a.shape} and {b.shape}"
+            tr(
+                "w1 and w2 must both be 2D kernels (K, K) or both 4D filter banks "
+                "(C_out, C_in, K, K), got shapes {shape1} and {shape2}"
+            ).format(shape1=a.shape, shape2=b.shape)
         )
     grey = a.ndim == 2
     if grey:
         a, b = a[None, None], b[None, None]
     if b.shape[1] != a.shape[0]:
         raise ValueError(
-            f"w2 expects C_in={b.shape[1]} channels but w1 makes {a.shape[0]} (w1 is "
-            f"(C1, C0, K, K) = {a.shape}, w2 (C2, C1, K, K) = {b.shape})"
+            tr(
+                "w2 expects C_in={c_in} channels but w1 makes {c_out} (w1 is "
+                "(C1, C0, K, K) = {shape1}, w2 (C2, C1, K, K) = {shape2})"
+            ).format(c_in=b.shape[1], c_out=a.shape[0], shape1=a.shape, shape2=b.shape)
         )
     k2h, k2w = b.shape[2:]
     # Treat w1 as a batch of C0 images with C1 channels; correlating it, zero-padded by the
@@ -69,7 +74,8 @@ def combine_biases(w2, b1, b2) -> np.ndarray:
     b2 = as_real_array("b2", b2)
     if w2.ndim != 4 or b1.shape != (w2.shape[1],) or b2.shape != (w2.shape[0],):
         raise ValueError(
-            "need w2 (C2, C1, K, K), b1 (C1,) and b2 (C2,), got "
-            f"{w2.shape}, {b1.shape} and {b2.shape}"
+            tr("need w2 (C2, C1, K, K), b1 (C1,) and b2 (C2,), got {w2}, {b1} and {b2}").format(
+                w2=w2.shape, b1=b1.shape, b2=b2.shape
+            )
         )
     return b2 + w2.sum(axis=(2, 3)) @ b1

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv1d
+from ..i18n import tr
 from ..validate import check_int
 from .signals import eeg
 
@@ -32,7 +33,7 @@ def burst(width: int = 32, period: float = 6.0, phase: float = 0.0) -> np.ndarra
     """
     width = check_int("width", width, 2)
     if not period > 0:
-        raise ValueError(f"period must be > 0 samples, got {period!r}")
+        raise ValueError(tr("period must be > 0 samples, got {period!r}").format(period=period))
     t = np.arange(width)
     return np.hanning(width) * np.sin(2 * np.pi * t / period + phase)
 
@@ -62,12 +63,18 @@ def burst_dataset(
     length = check_int("length", length, 2)
     width = check_int("width", width, 2)
     if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        raise ValueError(tr("split must be 'train' or 'test', got {split!r}").format(split=split))
     if width > length:
-        raise ValueError(f"the burst (width {width}) must fit in the window (length {length})")
+        raise ValueError(
+            tr("the burst (width {width}) must fit in the window (length {length})").format(
+                width=width, length=length
+            )
+        )
     blocks = TRAIN_BLOCKS if split == "train" else TEST_BLOCKS
     if length > min(hi - lo for lo, hi in blocks):
-        raise ValueError(f"length must be <= 200 (the EEG blocks' size), got {length}")
+        raise ValueError(
+            tr("length must be <= 200 (the EEG blocks' size), got {length}").format(length=length)
+        )
     rng = np.random.default_rng(seed)
     signals = eeg()
     y = rng.permutation(np.arange(n) % 2).astype(np.int64)
@@ -98,7 +105,7 @@ def burst_score(x, period: float = 6.0, width: int = 32) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     if x.ndim != 3 or x.shape[1] != 1:
-        raise ValueError(f"x must be (N, 1, L) windows, got shape {x.shape}")
+        raise ValueError(tr("x must be (N, 1, L) windows, got shape {shape}").format(shape=x.shape))
     pair = np.stack([burst(width, period), burst(width, period, np.pi / 2)])[:, None]
     a, b = conv1d(x, pair).transpose(1, 0, 2)
     return np.sqrt(a**2 + b**2).max(axis=1)
@@ -113,8 +120,9 @@ def best_threshold(scores, labels):
     labels = np.asarray(labels)
     if scores.shape != labels.shape or scores.ndim != 1 or scores.size == 0:
         raise ValueError(
-            f"scores and labels must be 1D and the same length, got {scores.shape} and "
-            f"{labels.shape}"
+            tr(
+                "scores and labels must be 1D and the same length, got {scores} and {labels}"
+            ).format(scores=scores.shape, labels=labels.shape)
         )
     order = np.argsort(scores, kind="stable")
     s, lab = scores[order], labels[order]

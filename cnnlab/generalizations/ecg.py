@@ -24,6 +24,7 @@ import numbers
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import check_int
 from .signals import filter_signal, find_events
 
@@ -41,7 +42,9 @@ WAVES = (
 
 def _positive(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < np.inf:
-        raise ValueError(f"{name} must be a number > 0, got {value!r}")
+        raise ValueError(
+            tr("{name} must be a number > 0, got {value!r}").format(name=name, value=value)
+        )
     return float(value)
 
 
@@ -60,7 +63,9 @@ def synthetic_ecg(seconds: float = 10, heart_rate: float = 72, noise: float = 0.
     """
     seconds, heart_rate = _positive("seconds", seconds), _positive("heart_rate", heart_rate)
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < np.inf:
-        raise ValueError(f"noise is a standard deviation: a number >= 0, got {noise!r}")
+        raise ValueError(
+            tr("noise is a standard deviation: a number >= 0, got {noise!r}").format(noise=noise)
+        )
     rng = np.random.default_rng(check_int("seed", seed, 0))
     n = int(round(seconds * ECG_RATE))
     t = np.arange(n) / ECG_RATE
@@ -97,7 +102,11 @@ def detect_beats(x, threshold: float = 0.5, kernel=None):
     """
     x = np.asarray(x, dtype=float)
     if x.ndim != 1 or x.size < ECG_RATE // 2:
-        raise ValueError(f"x must be a 1D recording of at least 0.5 s, got shape {x.shape}")
+        raise ValueError(
+            tr("x must be a 1D recording of at least 0.5 s, got shape {shape}").format(
+                shape=x.shape
+            )
+        )
     w = qrs_kernel() if kernel is None else np.asarray(kernel, dtype=float)
     response = filter_signal(x, w, pad="edge")
     response = response / max(float(np.abs(response).max()), 1e-12)

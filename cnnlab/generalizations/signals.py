@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv1d
+from ..i18n import tr
 from ..validate import check_int
 
 #: EEG channel names, as matplotlib's "MRI with EEG" example labels them.
@@ -72,7 +73,7 @@ def gaussian(sigma: float, radius: int | None = None) -> np.ndarray:
     radius defaults to ``ceil(3 * sigma)``, which keeps 99.7% of the bell.
     """
     if isinstance(sigma, bool) or not np.isscalar(sigma) or not sigma > 0:
-        raise ValueError(f"sigma must be a number > 0, got {sigma!r}")
+        raise ValueError(tr("sigma must be a number > 0, got {sigma!r}").format(sigma=sigma))
     radius = int(np.ceil(3 * sigma)) if radius is None else check_int("radius", radius, 0)
     t = np.arange(-radius, radius + 1, dtype=float)
     w = np.exp(-0.5 * (t / sigma) ** 2)
@@ -120,7 +121,11 @@ KERNELS = {
 def kernel(name: str, width: int = 9) -> np.ndarray:
     """A 1D kernel from ``KERNELS`` by name; ``width`` sets the smoothing kernels' length."""
     if name not in KERNELS:
-        raise ValueError(f"unknown kernel {name!r}; choose one of {list(KERNELS)}")
+        raise ValueError(
+            tr("unknown kernel {name!r}; choose one of {names}").format(
+                name=name, names=list(KERNELS)
+            )
+        )
     width = check_int("width", width, 3)
     return KERNELS[name](width)
 
@@ -136,7 +141,7 @@ def centred_padding(k: int) -> tuple[int, int]:
     >>> centred_padding(3), centred_padding(4)
     ((1, 1), (1, 2))
     """
-    k = check_int("kernel length k", k, 1)
+    k = check_int(tr("kernel length k"), k, 1)
     return (k - 1) // 2, k // 2
 
 
@@ -152,11 +157,13 @@ def filter_signal(x, w, pad: str = "edge") -> np.ndarray:
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
     if x.ndim not in (1, 2) or x.shape[-1] == 0:
-        raise ValueError(f"x must be a signal (L,) or signals (C, L), got shape {x.shape}")
+        raise ValueError(
+            tr("x must be a signal (L,) or signals (C, L), got shape {shape}").format(shape=x.shape)
+        )
     if w.ndim != 1 or w.size == 0:
-        raise ValueError(f"w must be a 1D kernel (K,), got shape {w.shape}")
+        raise ValueError(tr("w must be a 1D kernel (K,), got shape {shape}").format(shape=w.shape))
     if pad not in ("edge", "zeros", "valid"):
-        raise ValueError(f"pad must be 'edge', 'zeros' or 'valid', got {pad!r}")
+        raise ValueError(tr("pad must be 'edge', 'zeros' or 'valid', got {pad!r}").format(pad=pad))
     rows = x.reshape(-1, 1, x.shape[-1])  # every signal its own batch item: (C, 1, L)
     if pad != "valid":
         left, right = centred_padding(w.size)
@@ -164,9 +171,10 @@ def filter_signal(x, w, pad: str = "edge") -> np.ndarray:
         rows = np.pad(rows, ((0, 0), (0, 0), (left, right)), mode=mode)
     elif w.size > x.shape[-1]:
         raise ValueError(
-            f"kernel of length {w.size} is longer than the signal ({x.shape[-1]}): a 'valid' "
-            f"filter gives L - K + 1 = {x.shape[-1] - w.size + 1} samples; pad, or use a "
-            "shorter kernel"
+            tr(
+                "kernel of length {k} is longer than the signal ({length}): a 'valid' filter "
+                "gives L - K + 1 = {n} samples; pad, or use a shorter kernel"
+            ).format(k=w.size, length=x.shape[-1], n=x.shape[-1] - w.size + 1)
         )
     out = conv1d(rows, w[None, None])[:, 0]
     return out[0] if x.ndim == 1 else out
@@ -180,7 +188,7 @@ def find_events(score, threshold: float, refractory: int = 1) -> np.ndarray:
     """
     score = np.asarray(score, dtype=float)
     if score.ndim != 1:
-        raise ValueError(f"score must be 1D, got shape {score.shape}")
+        raise ValueError(tr("score must be 1D, got shape {shape}").format(shape=score.shape))
     refractory = check_int("refractory", refractory, 1)
     up = np.flatnonzero((score[1:] >= threshold) & (score[:-1] < threshold)) + 1
     kept: list[int] = []
@@ -200,7 +208,9 @@ def amplitude_response(w, n_fft: int = 256):
     """
     w = np.asarray(w, dtype=float)
     if w.ndim not in (1, 2) or w.shape[-1] == 0:
-        raise ValueError(f"w must be a kernel (K,) or kernels (C, K), got shape {w.shape}")
+        raise ValueError(
+            tr("w must be a kernel (K,) or kernels (C, K), got shape {shape}").format(shape=w.shape)
+        )
     n_fft = check_int("n_fft", n_fft, max(2, w.shape[-1]))
     freq = np.fft.rfftfreq(n_fft)[1:]  # cycles per sample, without the constant term
     response = np.abs(np.fft.rfft(w, n=n_fft, axis=-1))[..., 1:]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv3d
+from ..i18n import tr
 from ..validate import check_int
 from .signals import centred_padding
 
@@ -46,7 +47,7 @@ def ct_phantom(size: int = 64, noise: float = 20.0, seed: int = 0) -> np.ndarray
     """
     size = check_int("size", size, 8)
     if isinstance(noise, bool) or not np.isscalar(noise) or noise < 0:
-        raise ValueError(f"noise must be a number >= 0 (HU), got {noise!r}")
+        raise ValueError(tr("noise must be a number >= 0 (HU), got {noise!r}").format(noise=noise))
     c = (np.arange(size) + 0.5) / size * 2 - 1  # voxel centres in (-1, 1)
     z, y, x = np.meshgrid(c, c, c, indexing="ij")
 
@@ -84,7 +85,7 @@ def sobel3d(axis: int) -> np.ndarray:
     Written for cross-correlation, like cnnlab.conv3d and PyTorch.
     """
     if axis not in (0, 1, 2):
-        raise ValueError(f"axis must be 0 (z), 1 (y) or 2 (x), got {axis!r}")
+        raise ValueError(tr("axis must be 0 (z), 1 (y) or 2 (x), got {axis!r}").format(axis=axis))
     d, s = np.array([-1.0, 0.0, 1.0]), np.array([1.0, 2.0, 1.0])
     parts = [d if a == axis else s for a in range(3)]
     return np.einsum("i,j,k->ijk", *parts)
@@ -114,10 +115,14 @@ def edge_magnitude(volume, weight=None) -> np.ndarray:
     """
     volume = np.asarray(volume, dtype=float)
     if volume.ndim != 3:
-        raise ValueError(f"volume must be (D, H, W), got shape {volume.shape}")
+        raise ValueError(
+            tr("volume must be (D, H, W), got shape {shape}").format(shape=volume.shape)
+        )
     weight = sobel3d_bank() if weight is None else np.asarray(weight, dtype=float)
     if weight.ndim != 5 or weight.shape[1] != 1:
-        raise ValueError(f"weight must be (C, 1, KD, KH, KW), got shape {weight.shape}")
+        raise ValueError(
+            tr("weight must be (C, 1, KD, KH, KW), got shape {shape}").format(shape=weight.shape)
+        )
     pads = [centred_padding(k) for k in weight.shape[2:]]
     padded = np.pad(volume, pads, mode="edge")[None, None]
     responses = conv3d(padded, weight)[0]
@@ -132,11 +137,17 @@ def slice_of(volume, axis: int, index: int) -> np.ndarray:
     """
     volume = np.asarray(volume)
     if volume.ndim != 3:
-        raise ValueError(f"volume must be (D, H, W), got shape {volume.shape}")
+        raise ValueError(
+            tr("volume must be (D, H, W), got shape {shape}").format(shape=volume.shape)
+        )
     if axis not in (0, 1, 2):
-        raise ValueError(f"axis must be 0, 1 or 2, got {axis!r}")
+        raise ValueError(tr("axis must be 0, 1 or 2, got {axis!r}").format(axis=axis))
     n = volume.shape[axis]
-    index = check_int("slice index", index, 0)
+    index = check_int(tr("slice index"), index, 0)
     if index >= n:
-        raise ValueError(f"slice index {index} is outside the volume: axis {axis} has 0..{n - 1}")
+        raise ValueError(
+            tr("slice index {index} is outside the volume: axis {axis} has 0..{last}").format(
+                index=index, axis=axis, last=n - 1
+            )
+        )
     return np.take(volume, index, axis=axis)

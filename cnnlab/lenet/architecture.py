@@ -18,6 +18,7 @@ parameters), so conv1+pool1 is layer 1, conv2+pool2 layer 2, then fc3, fc4, fc5:
 from __future__ import annotations
 
 from .. import tables
+from ..i18n import tr
 
 LENET5_INPUT = (32, 32, 1)
 """LeNet-5's input: one 32x32 grey image, (H, W, C)."""
@@ -28,7 +29,11 @@ def lenet5(pool: str = "avg", global_pool: bool = False, n_classes: int = 10) ->
     "max"); with ``global_pool`` a global average pool ("gap") before the FC layers, so
     any input size works; ``n_classes`` units in fc5."""
     if pool not in ("avg", "max"):
-        raise ValueError(f"pool must be one of ['avg', 'max'], got {pool!r}")
+        raise ValueError(
+            tr("pool must be one of {choices}, got {pool!r}").format(
+                choices=["avg", "max"], pool=pool
+            )
+        )
     pool_row = tables.avg_pool if pool == "avg" else tables.max_pool
     convs = (
         tables.conv("conv1", 6, 5),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import check_int
 
 
@@ -24,7 +25,9 @@ def upsample(x, size: int = 32) -> np.ndarray:
     """
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 4:
-        raise ValueError(f"upsample expects (N, C, h, w), got shape {x.shape}")
+        raise ValueError(
+            tr("upsample expects (N, C, h, w), got shape {shape}").format(shape=x.shape)
+        )
     size = check_int("size", size, 1)
     a_h, a_w = interp_matrix(x.shape[2], size), interp_matrix(x.shape[3], size)
     return np.einsum("ih,nchw,jw->ncij", a_h, x, a_w).astype(np.float32)

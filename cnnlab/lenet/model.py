@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from ..arith import conv_output_size
+from ..i18n import tr
 from ..validate import check_int
 from .architecture import lenet5
 from .reference import check_choice
@@ -98,7 +99,11 @@ def feature_maps(model: nn.Module, image) -> dict:
     x = torch.as_tensor(np.asarray(image, dtype=np.float32), device=dev)
     x = x[None] if x.ndim == 3 else x
     if x.ndim != 4 or len(x) != 1:
-        raise ValueError(f"feature_maps expects one image (C, H, W), got shape {tuple(x.shape)}")
+        raise ValueError(
+            tr("feature_maps expects one image (C, H, W), got shape {shape}").format(
+                shape=tuple(x.shape)
+            )
+        )
     model.eval()
     maps = {"input": x}
     maps["conv1"] = model.act(model.conv1(x))
@@ -114,7 +119,7 @@ def random_resize(sizes=(24, 28, 32, 36, 40), seed: int = 0):
     sees digits at several scales. Batches stay one size each: a batch is one tensor."""
     sizes = [check_int("size", s, 1) for s in sizes]
     if not sizes:
-        raise ValueError("random_resize needs at least one size")
+        raise ValueError(tr("random_resize needs at least one size"))
     gen = torch.Generator().manual_seed(seed)
 
     def augment(xb):

@@ -44,9 +44,15 @@ def check_choice(activation: str, pool: str | None = None) -> None:
     """Raise a ValueError unless ``activation`` is in :data:`ACTIVATIONS` and ``pool`` is
     None or in :data:`POOLS`."""
     if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {list(ACTIVATIONS)}, got {activation!r}")
+        raise ValueError(
+            tr("activation must be one of {choices}, got {activation!r}").format(
+                choices=list(ACTIVATIONS), activation=activation
+            )
+        )
     if pool is not None and pool not in POOLS:
-        raise ValueError(f"pool must be one of {list(POOLS)}, got {pool!r}")
+        raise ValueError(
+            tr("pool must be one of {choices}, got {pool!r}").format(choices=list(POOLS), pool=pool)
+        )
 
 
 def init_params(seed: int = 0, spec=LENET5, input_shape=LENET5_INPUT, dtype=np.float32) -> dict:
@@ -110,9 +116,11 @@ def _fully_connected(params, layer, out, caches, input_shape):
     w, b = params[f"{layer.name}.weight"], params[f"{layer.name}.bias"]
     if out.shape[1] != w.shape[1]:
         raise ValueError(
-            f"{layer.name} expects {w.shape[1]} inputs but gets {out.shape[1]}: the "
-            f"input image has a different size from the one the weights were made "
-            f"for (input {input_shape[1:]}); a fully connected layer fixes its input size"
+            tr(
+                "{layer} expects {expected} inputs but gets {got}: the "
+                "input image has a different size from the one the weights were made "
+                "for (input {size}); a fully connected layer fixes its input size"
+            ).format(layer=layer.name, expected=w.shape[1], got=out.shape[1], size=input_shape[1:])
         )
     out, cache = L.affine_forward(out, w, b)
     caches.append(("fc", layer.name, cache))
@@ -224,12 +232,18 @@ def _training_data(params, train_data, epochs, lr, lr_decay, batch_size):
     """Check train's settings; return (x, y) with x in the params' dtype."""
     if epochs < 1 or batch_size < 1 or lr <= 0 or not 0 < lr_decay <= 1:
         raise ValueError(
-            f"epochs and batch_size must be >= 1, lr > 0 and 0 < lr_decay <= 1, got "
-            f"epochs={epochs}, batch_size={batch_size}, lr={lr}, lr_decay={lr_decay}"
+            tr(
+                "epochs and batch_size must be >= 1, lr > 0 and 0 < lr_decay <= 1, got "
+                "epochs={epochs}, batch_size={batch_size}, lr={lr}, lr_decay={lr_decay}"
+            ).format(epochs=epochs, batch_size=batch_size, lr=lr, lr_decay=lr_decay)
         )
     x, y = np.asarray(train_data[0]), np.asarray(train_data[1])
     if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+        raise ValueError(
+            tr("x and y must have the same length, got {n_x} and {n_y}").format(
+                n_x=len(x), n_y=len(y)
+            )
+        )
     return x.astype(next(iter(params.values())).dtype, copy=False), y
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv2d
+from ..i18n import tr
 from ..validate import as_tuple, check_int
 
 SHIFT_MODES = ("circular", "zero")
@@ -48,12 +49,18 @@ def shift(x, dy: int, dx: int, mode: str = "circular"):
     """
     x = np.asarray(x)
     if x.ndim < 2:
-        raise ValueError(f"shift needs an array with 2 spatial axes last, got shape {x.shape}")
+        raise ValueError(
+            tr("shift needs an array with 2 spatial axes last, got shape {shape}").format(
+                shape=x.shape
+            )
+        )
     dy, dx = _int("dy", dy), _int("dx", dx)
     if mode == "circular":
         return np.roll(x, (dy, dx), axis=(-2, -1))
     if mode != "zero":
-        raise ValueError(f"mode must be one of {SHIFT_MODES}, got {mode!r}")
+        raise ValueError(
+            tr("mode must be one of {modes}, got {mode!r}").format(modes=SHIFT_MODES, mode=mode)
+        )
     out = np.zeros_like(x)
     h, w = x.shape[-2:]
     if abs(dy) >= h or abs(dx) >= w:
@@ -87,7 +94,9 @@ def circular_conv2d(x, w, b=None, stride=1):
     x = _check_nchw(x, "circular_conv2d")
     w = np.asarray(w)
     if w.ndim != 4:
-        raise ValueError(f"w must be (C_out, C_in, KH, KW), got shape {w.shape}")
+        raise ValueError(
+            tr("w must be (C_out, C_in, KH, KW), got shape {shape}").format(shape=w.shape)
+        )
     return conv2d(wrap_pad(x, w.shape[2:]), w, b, stride=stride)
 
 
@@ -103,9 +112,11 @@ def shifted_outputs(op, x, dy: int, dx: int, *, scale=1, mode: str = "circular")
     dy, dx = _int("dy", dy), _int("dx", dx)
     if dy % sy or dx % sx:
         raise ValueError(
-            f"a shift of ({dy}, {dx}) input pixels is not a whole number of output pixels "
-            f"for an op of stride ({sy}, {sx}): the output would move by ({dy / sy:g}, "
-            f"{dx / sx:g}); use shifts that are multiples of the stride, or closest_shift"
+            tr(
+                "a shift of ({dy}, {dx}) input pixels is not a whole number of output pixels "
+                "for an op of stride ({sy}, {sx}): the output would move by ({oy:g}, "
+                "{ox:g}); use shifts that are multiples of the stride, or closest_shift"
+            ).format(dy=dy, dx=dx, sy=sy, sx=sx, oy=dy / sy, ox=dx / sx)
         )
     x = np.asarray(x)
     left = np.asarray(op(shift(x, dy, dx, mode)))
@@ -139,7 +150,11 @@ def closest_shift(a, b, max_shift: int = 2, *, crop=0):
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+        raise ValueError(
+            tr("a and b must have the same shape, got {shape_a} and {shape_b}").format(
+                shape_a=a.shape, shape_b=b.shape
+            )
+        )
     m = check_int("max_shift", max_shift, 0)
     best = (np.inf, (0, 0))
     for u in range(-m, m + 1):
@@ -174,7 +189,7 @@ def equivariance_sides(
     """
     x = np.asarray(image, dtype=float)
     if x.ndim != 2:
-        raise ValueError(f"image must be 2D (H, W), got shape {x.shape}")
+        raise ValueError(tr("image must be 2D (H, W), got shape {shape}").format(shape=x.shape))
     sy, sx = as_tuple("scale", scale, 2, 1)
     tx = shift(x[None, None], dy, dx, mode)
     fx, ftx = np.asarray(op(x[None, None]))[0, 0], np.asarray(op(tx))[0, 0]
@@ -206,8 +221,10 @@ def _crop(a, crop):
     h, w = a.shape[-2:]
     if 2 * cy >= h or 2 * cx >= w:
         raise ValueError(
-            f"crop ({cy}, {cx}) from every border leaves nothing of a {h}x{w} output; "
-            f"use crop < {min((h + 1) // 2, (w + 1) // 2)}"
+            tr(
+                "crop ({cy}, {cx}) from every border leaves nothing of a {h}x{w} output; "
+                "use crop < {limit}"
+            ).format(cy=cy, cx=cx, h=h, w=w, limit=min((h + 1) // 2, (w + 1) // 2))
         )
     return a[..., cy : h - cy, cx : w - cx]
 
@@ -215,20 +232,30 @@ def _crop(a, crop):
 def _max_abs(a, b) -> float:
     if a.shape != b.shape:
         raise ValueError(
-            f"the two sides have different shapes {a.shape} and {b.shape}: the op must keep "
-            "a shifted input the same size"
+            tr(
+                "the two sides have different shapes {shape_a} and {shape_b}: the op must keep "
+                "a shifted input the same size"
+            ).format(shape_a=a.shape, shape_b=b.shape)
         )
     return float(np.max(np.abs(a - b))) if a.size else 0.0
 
 
 def _int(name, v) -> int:
     if isinstance(v, bool) or not hasattr(v, "__index__"):
-        raise ValueError(f"{name} must be an integer number of pixels, got {v!r}")
+        raise ValueError(
+            tr("{name} must be an integer number of pixels, got {value!r}").format(
+                name=name, value=v
+            )
+        )
     return int(v)
 
 
 def _check_nchw(x, fname):
     x = np.asarray(x)
     if x.ndim != 4:
-        raise ValueError(f"{fname} expects x of shape (N, C, H, W), got shape {x.shape}")
+        raise ValueError(
+            tr("{fname} expects x of shape (N, C, H, W), got shape {shape}").format(
+                fname=fname, shape=x.shape
+            )
+        )
     return x

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arith import conv_output_size
+from ..i18n import tr
 from ..pool import avg_pool2d, max_pool2d
 from ..validate import check_int
 
@@ -33,7 +34,9 @@ def pool_grid(x, kernel, stride, padding=0, mode="max"):
     array([[1.]])
     """
     if mode not in POOL_MODES:
-        raise ValueError(f"pooling mode must be 'max', 'avg' or 'min', got {mode!r}")
+        raise ValueError(
+            tr("pooling mode must be 'max', 'avg' or 'min', got {mode!r}").format(mode=mode)
+        )
     x4 = np.asarray(x, dtype=float)[None, None]
     if mode == "max":
         return max_pool2d(x4, kernel, stride, padding)[0, 0]

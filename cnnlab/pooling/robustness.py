@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv2d
+from ..i18n import tr
 from ..pool import avg_pool2d, max_pool2d
 from ..validate import check_int
 
@@ -69,20 +70,28 @@ def feature_map(image, kernel, pool: str = "none", pool_size: int = 2):
 def _check_args(image, kernel, shifts, pool_size, pools):
     img = np.asarray(image, dtype=float)
     if img.ndim != 2:
-        raise ValueError(f"image must be a 2D grey image (H, W), got shape {img.shape}")
+        raise ValueError(
+            tr("image must be a 2D grey image (H, W), got shape {shape}").format(shape=img.shape)
+        )
     k = np.asarray(kernel, dtype=float)
     if k.ndim != 2:
-        raise ValueError(f"kernel must be 2D (KH, KW), got shape {k.shape}")
+        raise ValueError(tr("kernel must be 2D (KH, KW), got shape {shape}").format(shape=k.shape))
     shifts = [check_int("shift", d, 0) for d in shifts]
     if not shifts:
-        raise ValueError("shifts must list at least one shift, e.g. range(6)")
+        raise ValueError(tr("shifts must list at least one shift, e.g. range(6)"))
     p = check_int("pool_size", pool_size, 1)
     if not set(pools) <= set(POOLS) or not pools:
-        raise ValueError(f"pools must be a non-empty subset of {sorted(POOLS)}, got {pools!r}")
+        raise ValueError(
+            tr("pools must be a non-empty subset of {valid}, got {pools!r}").format(
+                valid=sorted(POOLS), pools=pools
+            )
+        )
     if img.shape[1] - max(shifts) < k.shape[1] + p:
         raise ValueError(
-            f"image width {img.shape[1]} is too small for shifts up to {max(shifts)} "
-            f"with a {k.shape[1]}-wide kernel and pool {p}"
+            tr(
+                "image width {width} is too small for shifts up to {shift} "
+                "with a {kw}-wide kernel and pool {pool}"
+            ).format(width=img.shape[1], shift=max(shifts), kw=k.shape[1], pool=p)
         )
     return img, k, shifts, p
 

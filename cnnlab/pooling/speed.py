@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from ..arith import conv_macs, conv_output_size
+from ..i18n import tr
 from ..validate import check_int
 
 
@@ -53,7 +54,11 @@ def next_conv_cost(size=224, c_in=64, c_out=128, kernel=3, pool=2, repeats=5, th
                          (("size", size), ("c_in", c_in), ("c_out", c_out)))  # fmt: skip
     kernel, pool = check_int("kernel", kernel, 1), check_int("pool", pool, 1)
     if pool > size:
-        raise ValueError(f"pool must be at most size ({size}) to leave a map, got pool={pool}")
+        raise ValueError(
+            tr("pool must be at most size ({size}) to leave a map, got pool={pool}").format(
+                size=size, pool=pool
+            )
+        )
     pooled_size = conv_output_size(size, pool, s=pool)
     gen = torch.Generator().manual_seed(seed)
     fmap = torch.rand(1, c_in, size, size, generator=gen)

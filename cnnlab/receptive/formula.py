@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from .. import tables
 from ..arith import LayerRF
 from ..arith import receptive_field as arith_receptive_field
+from ..i18n import tr
 from ..tables import Layer
 from ..validate import as_hw, check_int
 from .stacks import output_unit, parse_layers
@@ -49,8 +50,8 @@ def receptive_box(layers, input_size, unit=None) -> tuple[int, int, int, int]:
 
 def stride1_size(n_layers: int, kernel: int) -> int:
     """``1 + L(K-1)``: receptive field of ``L`` stride-1 layers of a ``K x K`` kernel."""
-    n_layers = check_int("number of layers L", n_layers, 0)
-    kernel = check_int("kernel size K", kernel, 1)
+    n_layers = check_int(tr("number of layers L"), n_layers, 0)
+    kernel = check_int(tr("kernel size K"), kernel, 1)
     return 1 + n_layers * (kernel - 1)
 
 
@@ -64,8 +65,9 @@ def layers_to_see(target: int, block, max_layers: int = 10_000) -> list[LayerRF]
     block = parse_layers([block] if _is_single_layer(block) else block)
     if all(L.f == 1 for L in block) and target > 1:
         raise ValueError(
-            f"a block of 1x1 layers never grows the receptive field, got "
-            f"{[tables.describe(L) for L in block]}"
+            tr("a block of 1x1 layers never grows the receptive field, got {layers}").format(
+                layers=[tables.describe(L) for L in block]
+            )
         )
     stack: list[Layer] = []
     while len(stack) < max_layers:
@@ -74,7 +76,11 @@ def layers_to_see(target: int, block, max_layers: int = 10_000) -> list[LayerRF]
         for n, r in enumerate(rfs, start=1):
             if r.size >= target:
                 return rfs[:n]
-    raise ValueError(f"no receptive field of {target} pixels within {max_layers} layers")
+    raise ValueError(
+        tr("no receptive field of {target} pixels within {max_layers} layers").format(
+            target=target, max_layers=max_layers
+        )
+    )
 
 
 def _is_single_layer(block) -> bool:

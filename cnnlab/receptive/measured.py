@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv2d, conv2d_backward
+from ..i18n import tr
 from ..pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from ..tables import Layer
 from ..validate import check_int
@@ -72,21 +73,27 @@ def _weights_and_input(stack, hw, weights, x, seed):
     if isinstance(weights, str):
         if weights != "random":
             raise ValueError(
-                f"weights must be 'ones', 'random' or a list of (K, K) kernels, got {weights!r}"
+                tr(
+                    "weights must be 'ones', 'random' or a list of (K, K) kernels, got {weights!r}"
+                ).format(weights=weights)
             )
         kernels = [rng.standard_normal((L.f, L.f)) for L in convs]
     else:
         kernels = [np.asarray(k, dtype=float) for k in weights]
         if len(kernels) != len(convs) or any(k.shape != (L.f, L.f) for k, L in zip(kernels, convs)):
             raise ValueError(
-                f"weights must hold one (K, K) kernel per conv layer: expected shapes "
-                f"{[(L.f, L.f) for L in convs]}, got {[k.shape for k in kernels]}"
+                tr(
+                    "weights must hold one (K, K) kernel per conv layer: expected shapes "
+                    "{expected}, got {shapes}"
+                ).format(expected=[(L.f, L.f) for L in convs], shapes=[k.shape for k in kernels])
             )
     if x is None:
         x = rng.standard_normal(hw)
     x = np.asarray(x, dtype=float)
     if x.shape != hw:
-        raise ValueError(f"x must be the (H, W) input of shape {hw}, got {x.shape}")
+        raise ValueError(
+            tr("x must be the (H, W) input of shape {hw}, got {shape}").format(hw=hw, shape=x.shape)
+        )
     return kernels, x
 
 

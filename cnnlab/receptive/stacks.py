@@ -40,9 +40,11 @@ def parse_layers(layers) -> list[Layer]:
     """
     if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or not layers:
         raise ValueError(
-            "layers must be a non-empty list such as [(3, 1), (3, 1), ('max', 2)]: "
-            "(kernel, stride[, dilation[, padding]]) for a conv, ('max' or 'avg', kernel"
-            f"[, stride[, padding]]) for a pool; got {layers!r}"
+            tr(
+                "layers must be a non-empty list such as [(3, 1), (3, 1), ('max', 2)]: "
+                "(kernel, stride[, dilation[, padding]]) for a conv, ('max' or 'avg', kernel"
+                "[, stride[, padding]]) for a pool; got {layers!r}"
+            ).format(layers=layers)
         )
     return [parse_layer(i, layer) for i, layer in enumerate(layers)]
 
@@ -53,25 +55,36 @@ def parse_layer(i: int, layer) -> Layer:
         return tables.check_layer(layer)
     if isinstance(layer, (str, bytes)) or not isinstance(layer, Sequence) or not layer:
         raise ValueError(
-            f"layer {i + 1} must be a tuple such as (3, 1) or ('max', 2), got {layer!r}"
+            tr("layer {i} must be a tuple such as (3, 1) or ('max', 2), got {layer!r}").format(
+                i=i + 1, layer=layer
+            )
         )
     if isinstance(layer[0], str):
         kind, rest = layer[0], tuple(layer[1:])
         if kind not in KINDS:
-            raise ValueError(f"layer {i + 1}: kind must be one of {KINDS}, got {kind!r}")
+            raise ValueError(
+                tr("layer {i}: kind must be one of {kinds}, got {kind!r}").format(
+                    i=i + 1, kinds=KINDS, kind=kind
+                )
+            )
     else:
         kind, rest = "conv", tuple(layer)
     name = tr("layer {i}").format(i=i + 1)  # shown in tables and in-place messages
     if kind == "conv":
         if not 1 <= len(rest) <= 4:
             raise ValueError(
-                f"{name} (conv) must be (kernel[, stride[, dilation[, padding]]]), got {layer!r}"
+                tr(
+                    "layer {i} (conv) must be (kernel[, stride[, dilation[, padding]]]), "
+                    "got {layer!r}"
+                ).format(i=i + 1, layer=layer)
             )
         k, s, d, p = rest + (1, 1, 0)[len(rest) - 1 :]
         return tables.check_layer(tables.conv(name, 1, k, s, p, d=d))
     if not 1 <= len(rest) <= 3:
         raise ValueError(
-            f"{name} ({kind}) must be ('{kind}', kernel[, stride[, padding]]), got {layer!r}"
+            tr(
+                "layer {i} ({kind}) must be ('{kind}', kernel[, stride[, padding]]), got {layer!r}"
+            ).format(i=i + 1, kind=kind, layer=layer)
         )
     k = rest[0]
     s = rest[1] if len(rest) > 1 else k
@@ -93,8 +106,8 @@ def make_stack(
     same: pad every conv by ``d(k-1)//2`` so that, at stride 1, it keeps the size
     (exactly for odd kernels). This is the stack the receptive-field widget draws.
     """
-    n_layers = check_int("number of layers", n_layers, 1)
-    kernel = check_int("kernel size", kernel, 1)
+    n_layers = check_int(tr("number of layers"), n_layers, 1)
+    kernel = check_int(tr("kernel size"), kernel, 1)
     stride = check_int("stride", stride, 1)
     dilation = check_int("dilation", dilation, 1)
     pad = dilation * (kernel - 1) // 2 if same else 0
@@ -124,11 +137,15 @@ def output_unit(unit, out_hw) -> tuple[int, int]:
         or len(unit) != 2
         or not all(hasattr(u, "__index__") and not isinstance(u, bool) for u in unit)
     ):
-        raise ValueError(f"unit must be a (row, col) pair of ints, got {unit!r}")
+        raise ValueError(
+            tr("unit must be a (row, col) pair of ints, got {unit!r}").format(unit=unit)
+        )
     r, c = int(unit[0]), int(unit[1])
     if not (0 <= r < h and 0 <= c < w):
         raise ValueError(
-            f"unit {unit!r} is outside the last feature map, which is {h}x{w}: use "
-            f"0 <= row < {h} and 0 <= col < {w}"
+            tr(
+                "unit {unit!r} is outside the last feature map, which is {h}x{w}: use "
+                "0 <= row < {h} and 0 <= col < {w}"
+            ).format(unit=unit, h=h, w=w)
         )
     return r, c

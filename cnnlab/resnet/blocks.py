@@ -25,6 +25,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..validate import check_flag, check_int
 
 SHORTCUTS = ("identity", "projection")
@@ -39,11 +40,17 @@ class Residual(nn.Module):
 
     def set_shortcut(self, c_in, c_out, stride, residual, shortcut):
         if shortcut not in SHORTCUTS:
-            raise ValueError(f"shortcut must be one of {SHORTCUTS}, got {shortcut!r}")
+            raise ValueError(
+                tr("shortcut must be one of {shortcuts}, got {shortcut!r}").format(
+                    shortcuts=SHORTCUTS, shortcut=shortcut
+                )
+            )
         if residual and shortcut == "identity" and c_out < c_in:
             raise ValueError(
-                f"an identity shortcut can only add channels (zero padding), got c_in={c_in} > "
-                f"c_out={c_out}; use shortcut='projection'"
+                tr(
+                    "an identity shortcut can only add channels (zero padding), got c_in={c_in} > "
+                    "c_out={c_out}; use shortcut='projection'"
+                ).format(c_in=c_in, c_out=c_out)
             )
         self.residual, self.stride, self.c_in, self.c_out = residual, stride, c_in, c_out
         changes = stride != 1 or c_in != c_out
@@ -225,7 +232,9 @@ def block_layers(block: Block) -> BlockLayers:
     """The layers of ``block`` (a ``Block`` built with ``norm=True``) as a BlockLayers."""
     if not isinstance(block, Block) or getattr(block, "bn1", None) is None:
         raise ValueError(
-            f"block must be a cnnlab.resnet.Block built with norm=True, got {block!r:.60}"
+            tr(
+                "block must be a cnnlab.resnet.Block built with norm=True, got {block!r:.60}"
+            ).format(block=block)
         )
     return BlockLayers(block.conv1, block.bn1, block.conv2, block.bn2, block.proj)
 

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..validate import check_int
 from .blocks import Net, weight_layers
 
@@ -32,7 +33,9 @@ def gradient_norms(model: nn.Module, x, y) -> np.ndarray:
     y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y).long()
     if x.ndim != 4 or len(x) != len(y):
         raise ValueError(
-            f"need x (N, C, H, W) and y (N,), got {tuple(x.shape)} and {tuple(y.shape)}"
+            tr("need x (N, C, H, W) and y (N,), got {x} and {y}").format(
+                x=tuple(x.shape), y=tuple(y.shape)
+            )
         )
     dev = next(model.parameters()).device
     model.zero_grad(set_to_none=True)
@@ -54,10 +57,14 @@ def fit_identity(
     """
     steps = check_int("steps", steps, 0)
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
-        raise ValueError(f"lr must be a number > 0, got {lr!r}")
+        raise ValueError(tr("lr must be a number > 0, got {lr!r}").format(lr=lr))
     x = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32)
     if x.ndim != 4 or (x < 0).any():
-        raise ValueError(f"x must be (N, C, H, W) and non-negative, got shape {tuple(x.shape)}")
+        raise ValueError(
+            tr("x must be (N, C, H, W) and non-negative, got shape {shape}").format(
+                shape=tuple(x.shape)
+            )
+        )
     torch.manual_seed(seed)
     opt = torch.optim.Adam(block.parameters(), lr=lr)
     errors = []
@@ -104,13 +111,14 @@ def train_curves(
     """
     steps, batch_size = check_int("steps", steps, 1), check_int("batch_size", batch_size, 1)
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
-        raise ValueError(f"lr must be a number > 0, got {lr!r}")
+        raise ValueError(tr("lr must be a number > 0, got {lr!r}").format(lr=lr))
     x = torch.as_tensor(x, dtype=torch.float32)
     y = torch.as_tensor(y).long()
     if x.ndim != 4 or len(x) != len(y) or len(x) < batch_size:
         raise ValueError(
-            f"need x (N, C, H, W) and y (N,) with N >= batch_size={batch_size}, "
-            f"got {tuple(x.shape)} and {tuple(y.shape)}"
+            tr(
+                "need x (N, C, H, W) and y (N,) with N >= batch_size={batch_size}, got {x} and {y}"
+            ).format(batch_size=batch_size, x=tuple(x.shape), y=tuple(y.shape))
         )
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
@@ -135,7 +143,11 @@ def final_loss(curve, last: int = 50) -> float:
     curve = np.asarray(curve, dtype=float)
     last = check_int("last", last, 1)
     if curve.ndim != 1 or len(curve) < last:
-        raise ValueError(f"need a 1-D curve of at least {last} losses, got shape {curve.shape}")
+        raise ValueError(
+            tr("need a 1-D curve of at least {last} losses, got shape {shape}").format(
+                last=last, shape=curve.shape
+            )
+        )
     return float(curve[-last:].mean())
 
 
@@ -165,7 +177,7 @@ def compare_depths(
     shallow, deep = check_int("shallow", shallow, 2), check_int("deep", deep, 2)
     seeds = [check_int("seed", s, 0) for s in seeds]
     if not seeds:
-        raise ValueError("seeds must hold at least one seed")
+        raise ValueError(tr("seeds must hold at least one seed"))
     nets = [(shallow, False), (deep, False), (deep, True)]
     out: dict = {"curves": {}, "grads_init": {}, "grads_end": {}}
     xp, yp = x[:probe], y[:probe]

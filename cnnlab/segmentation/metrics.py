@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import tr
 from ..validate import check_int
 
 
@@ -23,16 +24,24 @@ def _labels(name, value, n_classes):
         arr = np.asarray(value)
     except (TypeError, ValueError):
         raise ValueError(
-            f"{name} must be an array of integer class labels, got {value!r}"
+            tr("{name} must be an array of integer class labels, got {value!r}").format(
+                name=name, value=value
+            )
         ) from None
     if arr.dtype.kind not in "iu":  # floats (scores?) and booleans (a mask?) are not labels
-        raise ValueError(
-            f"{name} must hold integer class labels, got dtype {arr.dtype}"
-            + (" (take the argmax over the class axis first)" if arr.dtype.kind == "f" else "")
-        )
+        if arr.dtype.kind == "f":
+            message = tr(
+                "{name} must hold integer class labels, got dtype {dtype} (take the argmax "
+                "over the class axis first)"
+            )
+        else:
+            message = tr("{name} must hold integer class labels, got dtype {dtype}")
+        raise ValueError(message.format(name=name, dtype=arr.dtype))
     if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
         raise ValueError(
-            f"{name} must be labels in 0..{n_classes - 1}, got {arr.min()}..{arr.max()}"
+            tr("{name} must be labels in 0..{top}, got {low}..{high}").format(
+                name=name, top=n_classes - 1, low=arr.min(), high=arr.max()
+            )
         )
     return arr
 
@@ -46,7 +55,9 @@ def confusion_matrix(pred, target, n_classes: int) -> np.ndarray:
     pred, target = _labels("pred", pred, n_classes), _labels("target", target, n_classes)
     if pred.shape != target.shape or pred.size == 0:
         raise ValueError(
-            f"pred {pred.shape} and target {target.shape} must be the same, non-empty shape"
+            tr("pred {pred} and target {target} must be the same, non-empty shape").format(
+                pred=pred.shape, target=target.shape
+            )
         )
     index = target.ravel().astype(np.int64) * n_classes + pred.ravel()
     return np.bincount(index, minlength=n_classes**2).reshape(n_classes, n_classes)
@@ -57,7 +68,9 @@ def pixel_accuracy(pred, target) -> float:
     pred, target = np.asarray(pred), np.asarray(target)
     if pred.shape != target.shape or pred.size == 0:
         raise ValueError(
-            f"pred {pred.shape} and target {target.shape} must be the same, non-empty shape"
+            tr("pred {pred} and target {target} must be the same, non-empty shape").format(
+                pred=pred.shape, target=target.shape
+            )
         )
     return float((pred == target).mean())
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..detection.shapes import CLASSES, make_shapes, shape_mask
+from ..i18n import tr
 from ..validate import as_boxes, as_classes, check_int
 
 #: Label names, by label index: the background, then the shape classes.
@@ -33,7 +34,11 @@ def label_map(boxes, classes, height: int, width: int) -> np.ndarray:
     labels = np.zeros((height, width), dtype=np.int64)
     for box, cls in zip(boxes, classes):  # in painting order: the later shape wins
         if cls >= len(CLASSES):
-            raise ValueError(f"class {cls} is not one of the {len(CLASSES)} shape classes")
+            raise ValueError(
+                tr("class {cls} is not one of the {n} shape classes").format(
+                    cls=cls, n=len(CLASSES)
+                )
+            )
         labels[shape_mask(CLASSES[cls], box, height, width)] = 1 + cls
     return labels
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..validate import check_flag, check_int
 
 
@@ -74,8 +75,10 @@ class UNet(nn.Module):
         side = 2**self.depth
         if x.ndim != 4 or x.shape[2] % side or x.shape[3] % side:
             raise ValueError(
-                f"UNet of depth {self.depth} needs (N, C, H, W) with H and W divisible by "
-                f"{side}, got shape {tuple(x.shape)}"
+                tr(
+                    "UNet of depth {depth} needs (N, C, H, W) with H and W divisible by "
+                    "{side}, got shape {shape}"
+                ).format(depth=self.depth, side=side, shape=tuple(x.shape))
             )
         levels = []
         for i, block in enumerate(self.down):
@@ -102,11 +105,20 @@ def skip_shapes(input_shape, width: int = 16, depth: int = 2) -> list:
     except TypeError:
         shape = ()
     if isinstance(input_shape, (str, bytes)) or len(shape) != 3:
-        raise ValueError(f"input_shape must be (C, H, W), three integers, got {input_shape!r}")
-    _, h, w = (check_int("input_shape entry", v, 1) for v in shape)
+        raise ValueError(
+            tr("input_shape must be (C, H, W), three integers, got {value!r}").format(
+                value=input_shape
+            )
+        )
+    entry = tr("input_shape entry")
+    _, h, w = (check_int(entry, v, 1) for v in shape)
     width, depth = check_int("width", width, 1), check_int("depth", depth, 1)
     if h % 2**depth or w % 2**depth:
-        raise ValueError(f"H and W must divide by 2**depth = {2**depth}, got {h} x {w}")
+        raise ValueError(
+            tr("H and W must divide by 2**depth = {side}, got {h} x {w}").format(
+                side=2**depth, h=h, w=w
+            )
+        )
     out = []
     for i in range(depth):
         c = width * 2**i

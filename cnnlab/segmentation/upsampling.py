@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv_transpose import conv_transpose2d
+from ..i18n import tr
 from ..validate import as_real_array, check_int
 
 
@@ -32,7 +33,11 @@ def pattern_size(flat) -> float:
     the border's missing stamps do not count): 0 for a perfectly flat output."""
     inner = as_real_array("flat", flat)[2:-2, 2:-2]
     if inner.size == 0:
-        raise ValueError(f"flat must be at least 5×5 to have an inside, got {np.shape(flat)}")
+        raise ValueError(
+            tr("flat must be at least 5×5 to have an inside, got {shape}").format(
+                shape=np.shape(flat)
+            )
+        )
     return float((inner.max() - inner.min()) / inner.mean())
 
 
@@ -76,9 +81,11 @@ def bilinear_upsample(x, factor: int) -> np.ndarray:
     x = as_real_array("x", x)
     factor = check_int("factor", factor, 1)
     if x.ndim != 4:
-        raise ValueError(f"x must be (N, C, H, W), got shape {x.shape}")
+        raise ValueError(tr("x must be (N, C, H, W), got shape {shape}").format(shape=x.shape))
     if factor % 2 and factor != 1:
-        raise ValueError(f"factor must be even (or 1) for a whole padding, got {factor}")
+        raise ValueError(
+            tr("factor must be even (or 1) for a whole padding, got {factor}").format(factor=factor)
+        )
     if factor == 1:
         return x.astype(float)
     c = x.shape[1]

@@ -60,7 +60,9 @@ def style_image(name: str = "immunohistochemistry", size: int | None = 128) -> n
         img = data.image(name, size)
     else:
         raise ValueError(
-            f"unknown style image {name!r}; choose one of {', '.join(STYLE_IMAGES + data.IMAGES)}"
+            tr("unknown style image {name!r}; choose one of {names}").format(
+                name=name, names=", ".join(STYLE_IMAGES + data.IMAGES)
+            )
         )
     if img.ndim == 2:
         img = np.repeat(img[..., None], 3, axis=2)
@@ -145,9 +147,13 @@ def transfer_cost(
 
 def _check_options(optimizer, init, steps, lr) -> int:
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+        raise ValueError(
+            tr("optimizer must be one of {optimizers}, got {optimizer!r}").format(
+                optimizers=OPTIMIZERS, optimizer=optimizer
+            )
+        )
     if init not in ("content", "noise"):
-        raise ValueError(f"init must be 'content' or 'noise', got {init!r}")
+        raise ValueError(tr("init must be 'content' or 'noise', got {init!r}").format(init=init))
     check_weight("lr", lr, positive=True)
     return check_int("steps", steps, 1)
 
@@ -278,7 +284,11 @@ def descend(cost, x: torch.Tensor, *, steps: int, lr: float, optimizer: str, pro
     elif optimizer == "lbfgs":
         opt = torch.optim.LBFGS([x], lr=1, max_iter=1)
     else:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+        raise ValueError(
+            tr("optimizer must be one of {optimizers}, got {optimizer!r}").format(
+                optimizers=OPTIMIZERS, optimizer=optimizer
+            )
+        )
     hist = {"total": [], "content": [], "style": []}
 
     def closure():

@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from ..arith import receptive_field
+from ..i18n import tr
 from ..pretrained import activations, vgg16
 from ..pretrained.images import as_rgb
 from ..pretrained.vgg import BGR_MEAN, CHILD_NAMES, VGG16_LAYERS
@@ -45,7 +46,11 @@ def layer_receptive_field(layer: str) -> int:
     ReLU or pool name, e.g. ``"relu4_2"``): the 3x3 stride-1 convolutions and 2x2 stride-2
     pools up to it, by :func:`cnnlab.arith.receptive_field`. Returns an int."""
     if not isinstance(layer, str) or layer not in CHILD_NAMES:
-        raise ValueError(f"unknown layer {layer!r}; choose one of VGG16's layers {CHILD_NAMES}")
+        raise ValueError(
+            tr("unknown layer {layer!r}; choose one of VGG16's layers {layers}").format(
+                layer=layer, layers=CHILD_NAMES
+            )
+        )
     names = [name for name, _, _ in VGG16_LAYERS]
     rfs = receptive_field([(k, s) for _, k, s in VGG16_LAYERS])
     return rfs[names.index(layer.replace("relu", "conv"))].size  # a ReLU sees what its conv sees
@@ -80,7 +85,11 @@ class FeatureNet(nn.Module):
 
     def forward(self, x: torch.Tensor, layers) -> dict:
         if x.ndim != 4 or x.shape[1] != 3:
-            raise ValueError(f"x must be (N, 3, H, W) RGB in [0, 1], got shape {tuple(x.shape)}")
+            raise ValueError(
+                tr("x must be (N, 3, H, W) RGB in [0, 1], got shape {shape}").format(
+                    shape=tuple(x.shape)
+                )
+            )
         bgr = x.flip(1) * 255.0 - self.bgr_mean
         return activations(self.body, bgr, layers)
 
@@ -104,7 +113,11 @@ def feature_net(weights: str = "vgg16", upto: str = "relu5_1", seed: int = 0) ->
     al.; later layers would only cost time).
     """
     if weights not in WEIGHTS:
-        raise ValueError(f"weights must be one of {sorted(WEIGHTS)}, got {weights!r}")
+        raise ValueError(
+            tr("weights must be one of {choices}, got {weights!r}").format(
+                choices=sorted(WEIGHTS), weights=weights
+            )
+        )
     body = vgg16(upto=upto)
     if weights == "random":
         _randomise(body, seed)

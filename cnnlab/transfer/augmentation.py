@@ -14,13 +14,16 @@ import math
 import torch
 import torch.nn.functional as F
 
+from ..i18n import tr
 from ..validate import check_fraction, check_int
 
 
 def _check_batch(x) -> torch.Tensor:
     if not torch.is_tensor(x) or x.ndim != 4:
         shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
-        raise ValueError(f"x must be a (N, C, H, W) torch tensor, got {shape}")
+        raise ValueError(
+            tr("x must be a (N, C, H, W) torch tensor, got {shape}").format(shape=shape)
+        )
     return x
 
 
@@ -67,7 +70,9 @@ def color_shift(x, strength: float = 0.1, generator=None, clip: bool = True) -> 
     """
     x = _check_batch(x)
     if isinstance(strength, bool) or not isinstance(strength, (int, float)) or strength < 0:
-        raise ValueError(f"strength must be a number >= 0, got {strength!r}")
+        raise ValueError(
+            tr("strength must be a number >= 0, got {strength!r}").format(strength=strength)
+        )
     n, c = x.shape[:2]
     shift = (torch.rand(n, c, 1, 1, generator=_gen(generator)) * 2 - 1) * strength
     out = x + shift.to(x.device, x.dtype)
@@ -101,7 +106,11 @@ def random_rotation(x, max_degrees: float = 10.0, generator=None) -> torch.Tenso
     x: (N, C, H, W) -> same shape."""
     x = _check_batch(x)
     if not isinstance(max_degrees, (int, float)) or not 0 <= max_degrees <= 180:
-        raise ValueError(f"max_degrees must be in [0, 180], got {max_degrees!r}")
+        raise ValueError(
+            tr("max_degrees must be in [0, 180], got {max_degrees!r}").format(
+                max_degrees=max_degrees
+            )
+        )
     angles = (torch.rand(len(x), generator=_gen(generator)) * 2 - 1) * max_degrees
     return affine(x, angles)
 
@@ -111,7 +120,9 @@ def random_shear(x, max_shear: float = 0.2, generator=None) -> torch.Tensor:
     x: (N, C, H, W) -> same shape."""
     x = _check_batch(x)
     if not isinstance(max_shear, (int, float)) or not 0 <= max_shear <= 1:
-        raise ValueError(f"max_shear must be in [0, 1], got {max_shear!r}")
+        raise ValueError(
+            tr("max_shear must be in [0, 1], got {max_shear!r}").format(max_shear=max_shear)
+        )
     s = (torch.rand(len(x), generator=_gen(generator)) * 2 - 1) * max_shear
     return affine(x, 0.0, s)
 

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import tr
+
 
 @torch.no_grad()
 def predict_proba(model: nn.Module, x, views=None) -> np.ndarray:
@@ -28,7 +30,7 @@ def ensemble_proba(models, x, views=None) -> np.ndarray:
     prediction, (N, classes). views: as in :func:`predict_proba`."""
     models = list(models)
     if not models:
-        raise ValueError("ensemble_proba needs at least one model")
+        raise ValueError(tr("ensemble_proba needs at least one model"))
     return np.mean([predict_proba(m, x, views) for m in models], axis=0)
 
 

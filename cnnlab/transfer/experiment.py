@@ -28,7 +28,11 @@ def subset_per_class(x, y, per_class: int, seed: int = 0):
     for c in np.unique(y):
         idx = order[y[order] == c]
         if len(idx) < per_class:
-            raise ValueError(f"class {c} has {len(idx)} examples, fewer than per_class={per_class}")
+            raise ValueError(
+                tr("class {c} has {n} examples, fewer than per_class={per_class}").format(
+                    c=c, n=len(idx), per_class=per_class
+                )
+            )
         keep.extend(idx[:per_class])
     keep = np.sort(np.array(keep))
     return x[keep], y[keep]
@@ -58,7 +62,11 @@ def transfer_experiment(
     strategies = list(STRATEGIES) if strategies is None else list(strategies)
     for s in strategies:
         if s not in STRATEGIES:
-            raise ValueError(f"unknown strategy {s!r}; valid: {list(STRATEGIES)}")
+            raise ValueError(
+                tr("unknown strategy {strategy!r}; valid: {valid}").format(
+                    strategy=s, valid=list(STRATEGIES)
+                )
+            )
     n_classes = len(np.unique(np.asarray(train[1])))
     runs = [(s, n, seed) for n in sizes for s in strategies for seed in seeds]
     acc: dict = {s: {n: [] for n in sizes} for s in strategies}

@@ -18,6 +18,7 @@ import os
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..validate import check_int
 
 BLOCKS = ("conv1", "conv2", "conv3")
@@ -72,7 +73,11 @@ def freeze(model: SmallCNN, n_frozen: int) -> SmallCNN:
     """
     n_frozen = check_int("n_frozen", n_frozen, 0)
     if n_frozen > len(BLOCKS):
-        raise ValueError(f"n_frozen must be 0..{len(BLOCKS)} (conv blocks), got {n_frozen}")
+        raise ValueError(
+            tr("n_frozen must be 0..{n} (conv blocks), got {n_frozen}").format(
+                n=len(BLOCKS), n_frozen=n_frozen
+            )
+        )
     for i, name in enumerate(BLOCKS):
         for p in getattr(model, name).parameters():
             p.requires_grad_(i >= n_frozen)

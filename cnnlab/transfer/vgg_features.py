@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import tr
 from ..validate import check_int
 from .experiment import subset_per_class
 from .freezing import SmallCNN
@@ -49,7 +50,11 @@ def faces_task(size: int = 32, test_per_class: int = 40, seed: int = 0):
     size = check_int("size", size, 8)
     test_per_class = check_int("test_per_class", test_per_class, 1)
     if test_per_class >= 100:
-        raise ValueError(f"test_per_class must be 1..99 (100 images per class), got {test_per_class}")
+        raise ValueError(
+            tr("test_per_class must be 1..99 (100 images per class), got {test_per_class}").format(
+                test_per_class=test_per_class
+            )
+        )
     grey = lfw_subset().astype(np.float32)
     grey = grey / 255.0 if grey.max() > 1 else grey
     big = np.stack([resize(g, (size, size), order=1, anti_aliasing=False) for g in grey])
@@ -112,7 +117,11 @@ class TopBlockHead(nn.Module):
 def make_model(strategy: str, n_classes: int = 2, seed: int = 0) -> nn.Module:
     """A fresh model for one strategy of ``VGG_STRATEGIES`` (head initialised from ``seed``)."""
     if strategy not in VGG_STRATEGIES:
-        raise ValueError(f"unknown strategy {strategy!r}; valid: {list(VGG_STRATEGIES)}")
+        raise ValueError(
+            tr("unknown strategy {strategy!r}; valid: {valid}").format(
+                strategy=strategy, valid=list(VGG_STRATEGIES)
+            )
+        )
     torch.manual_seed(seed)
     if strategy == "scratch":
         return SmallCNN(n_classes, channels=3)
