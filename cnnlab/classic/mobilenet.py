@@ -187,5 +187,8 @@ def summary(block: Block, input_shape) -> str:
     with PyTorch's total and whether the block adds its input."""
     rows = block_table(block, input_shape)
     total = check_against_torch(rows, block)
-    residual = "yes: output = input + block(input)" if block.residual else "no"
-    return format_table(rows, torch_params=total) + f"\nresidual connection: {residual}"
+    if block.residual:
+        line = tr("residual connection: yes: output = input + block(input)")
+    else:
+        line = tr("residual connection: no")
+    return format_table(rows, torch_params=total) + "\n" + line

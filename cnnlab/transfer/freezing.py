@@ -110,11 +110,15 @@ def imagenet_weights(arch: str = "resnet18", hub_dir: str | None = None):
     try:
         import torchvision
     except ImportError:
-        return None, "torchvision is not installed: ImageNet weights not available offline"
+        return None, tr("torchvision is not installed: ImageNet weights not available offline")
     folder = os.path.join(hub_dir or torch.hub.get_dir(), "checkpoints")
     files = sorted(glob.glob(os.path.join(folder, f"{arch}-*.pth")))
     if not files:
-        return None, f"no {arch} checkpoint in {folder}: ImageNet weights not available offline"
+        return None, tr(
+            "no {arch} checkpoint in {folder}: ImageNet weights not available offline"
+        ).format(arch=arch, folder=folder)
     model = getattr(torchvision.models, arch)(weights=None)
     model.load_state_dict(torch.load(files[0], map_location="cpu", weights_only=True))
-    return model, f"loaded ImageNet weights for {arch} from {files[0]}"
+    return model, tr("loaded ImageNet weights for {arch} from {path}").format(
+        arch=arch, path=files[0]
+    )

@@ -188,7 +188,7 @@ def vgg_experiment(inputs_train, y_train, inputs_test, y_test, sizes=(5, 20, 50)
 def summary_table(acc: dict) -> str:
     """{strategy: {size: [accs]}} -> a text table: mean (min-max) per strategy and size."""
     sizes = list(next(iter(acc.values())))
-    lines = [f"{'images per class':18s}" + "".join(f"{n:>19d}" for n in sizes)]
+    lines = [f"{tr('images per class'):18s}" + "".join(f"{n:>19d}" for n in sizes)]
     for s, by_n in acc.items():
         cells = "".join(f"{np.mean(a):>9.3f} ({min(a):.2f}-{max(a):.2f})" for a in by_n.values())
         lines.append(f"{s:18s}" + cells)
