@@ -247,7 +247,7 @@ def check_conv_args(x, w, b, stride, padding, dilation, nd, groups=1):
     check_memory(
         lambda: f"conv{nd}d of x {x.shape} with w {w.shape} (padding {padding})",
         conv_fast.workspace_bytes(x.shape, w.shape, stride, padding, dilation, 8),
-        "use a smaller input, batch, padding or number of filters",
+        lambda: tr("use a smaller input, batch, padding or number of filters"),
     )
     return x, w, b, stride, padding, dilation
 

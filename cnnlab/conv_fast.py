@@ -226,6 +226,7 @@ def input_grad_flat(dout, w, x_shape, padding, dilation):
     share = np.empty((step, rows, length), dtype=dtype)
     dxf = np.empty((step, c_in, math.prod(padded_sp)), dtype=dtype)
     dx = np.empty((n, c_in) + tuple(x_shape[2:]), dtype=dtype)
+    inside = _inside(x_shape, padding)
     for i in range(0, n, step):
         nb = min(step, n - i)
         s, g = share[:nb], dxf[:nb]
@@ -234,7 +235,7 @@ def input_grad_flat(dout, w, x_shape, padding, dilation):
         g.fill(0)
         for k, off in enumerate(offsets):
             g[:, :, off : off + length] += s[:, :, k]
-        dx[i : i + nb] = g.reshape((nb, c_in) + padded_sp)[_inside(x_shape, padding)]
+        dx[i : i + nb] = g.reshape((nb, c_in) + padded_sp)[inside]
     return dx
 
 
@@ -255,9 +256,7 @@ def chunks(x, padding, shape, dtype=None):
     padded = None
     if any(padding):  # zero borders, written once; each chunk overwrites the inside
         padded = np.zeros((step, x.shape[1]) + _padded(x.shape, padding), x.dtype)
-        inside = (slice(None), slice(None)) + tuple(
-            slice(p, p + m) for p, m in zip(padding, x.shape[2:])
-        )
+        inside = _inside(x.shape, padding)
     for i in range(0, n, step):
         batch = slice(i, min(i + step, n))
         nb = batch.stop - i

@@ -456,7 +456,7 @@ def check_transpose_args(x, w, b, stride, padding, output_padding, groups, dilat
     out_sp = _out_spatial(x, w, stride, padding, output_padding, dilation)  # raises if invalid
     full = _full_shape(x, w, groups, stride, dilation)
     check_memory(
-        f"conv_transpose{nd}d of x {x.shape} with w {w.shape}",
+        lambda: f"conv_transpose{nd}d of x {x.shape} with w {w.shape}",
         8 * (3 * math.prod(full) + x.size * math.prod(w.shape[2:]) + math.prod(out_sp)),
         lambda: tr("use a smaller input, batch or number of channels"),
     )

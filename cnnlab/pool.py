@@ -121,8 +121,8 @@ def _check_pool_args(x, kernel_size, stride, padding, kind):
     padded = x.shape[0] * x.shape[1] * math.prod(m + 2 * pp for m, pp in zip(x.shape[2:], p))
     # the padded copy, the output, and in the backward pass dx, its padded copy and a mask
     check_memory(
-        f"{kind}_pool2d of x {x.shape} (kernel {k}, stride {s}, padding {p})",
+        lambda: f"{kind}_pool2d of x {x.shape} (kernel {k}, stride {s}, padding {p})",
         4 * padded * 8,
-        tr("use a smaller input or batch"),
+        lambda: tr("use a smaller input or batch"),
     )
     return x, k, s, p
