@@ -35,3 +35,12 @@ def _close_figures():
     yield
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    """cnnlab speaks English again after every test, whatever language the test chose (only
+    where cnnlab.i18n is loaded)."""
+    yield
+    if "cnnlab.i18n" in sys.modules:
+        sys.modules["cnnlab.i18n"].set_language("en")

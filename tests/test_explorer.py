@@ -10,6 +10,8 @@ import pytest
 
 from cnnlab import drawing, explorer, i18n
 
+from tests.figures import nms_standin
+
 
 def draw(n, kind):
     if n > 5:
@@ -49,9 +51,8 @@ def test_controls_are_keyboard_friendly():
 
 @pytest.fixture
 def vietnamese():
+    """cnnlab speaks Vietnamese for the test (tests/conftest.py switches back afterwards)."""
     i18n.set_language("vi")
-    yield
-    i18n.set_language("en")
 
 
 def test_the_in_place_message_speaks_the_chosen_language(vietnamese):
@@ -63,8 +64,7 @@ def test_the_in_place_message_speaks_the_chosen_language(vietnamese):
 def _nms_explorer():
     from cnnlab.detection import shapes, widgets
 
-    scene = shapes.make_shapes(1, min_objects=4, max_objects=4, seed=21)
-    cand = shapes.noisy_detections(scene.boxes[0], scene.classes[0], per_object=5, seed=0)
+    scene, cand = nms_standin()
     return widgets.nms_explorer(scene.images[0], *cand, names=shapes.CLASSES)
 
 

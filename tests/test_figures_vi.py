@@ -18,7 +18,6 @@ import functools
 import importlib
 import inspect
 import re
-from pathlib import Path
 
 import matplotlib
 import matplotlib.figure
@@ -27,7 +26,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
-from babel.messages.pofile import read_po
 
 from cnnlab import (
     classic,
@@ -59,61 +57,28 @@ from cnnlab.pooling import plot as pooling_plot
 from cnnlab.receptive import plot as receptive_plot
 from cnnlab.receptive import side_outputs
 from cnnlab.resnet import plot as resnet_plot
-from cnnlab.segmentation import make_segmentation, per_class_iou
+from cnnlab.segmentation import per_class_iou
 from cnnlab.segmentation import plot as segmentation_plot
 from cnnlab.style import plot as style_plot
 from cnnlab.transfer import plot as transfer_plot
 
-from tests.figures import cascade_standin, conv_volume_standin, side_output_standins
-
-ROOT = Path(__file__).resolve().parents[1]
-PO = ROOT / "cnnlab" / "locale" / "vi" / "LC_MESSAGES" / "cnnlab.po"
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+from tests.figures import (
+    cascade_standin,
+    conv_volume_standin,
+    fake_edge_maps,
+    fake_edge_photo,
+    figure_texts,
+    first_layer_filters_standin,
+    nms_standin,
+    segmentation_standin,
+    side_output_standins,
+)
+from tests.test_i18n import PLACEHOLDER, ROOT, catalogue
 
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def english_after():
-    """Whatever a test does, cnnlab speaks English again afterwards and no figure stays open."""
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
-        plt.close("all")
-
-
-# --- what a figure shows ------------------------------------------------------------------
-
-
-def _tick_labels(axis) -> list[str]:
-    """The axis's tick labels: the ones the code wrote (``set_xticks(ticks, labels)``), and
-    numbers, which no message matches."""
-    return [t.get_text() for t in axis.get_ticklabels()]
-
-
-def _legend_texts(legend) -> list[str]:
-    if legend is None:
-        return []
-    return [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
-
-
-def figure_texts(fig) -> list[str]:
-    """Every text a Figure shows: figure texts (the suptitle among them), figure legends,
-    and for each axes (colour bars are axes too) its three titles, x and y labels, texts
-    and annotations, legend and tick labels; sub-figures likewise."""
-    texts = [fig.get_suptitle()] + [t.get_text() for t in fig.texts]
-    for legend in fig.legends:
-        texts += _legend_texts(legend)
-    for sub in fig.subfigs:
-        texts += figure_texts(sub)
-    for ax in fig.axes:
-        texts += [ax.get_title(loc=loc) for loc in ("left", "center", "right")]
-        texts += [ax.get_xlabel(), ax.get_ylabel()]
-        texts += [t.get_text() for t in ax.texts]
-        texts += _legend_texts(ax.get_legend())
-        texts += _tick_labels(ax.xaxis) + _tick_labels(ax.yaxis)
-    return [t for t in texts if t.strip()]
+# --- what a figure shows (tests/figures.py's figure_texts) ---------------------------------
 
 
 def test_figure_texts_reads_every_kind_of_text():
@@ -167,10 +132,8 @@ def english_messages() -> tuple[tuple[str, re.Pattern, bool], ...]:
     translation (not "epoch" -> "epoch", nor a translation that keeps the English wording
     around the placeholders). A message left untranslated (empty msgstr) counts: gettext
     shows its English."""
-    with PO.open("rb") as f:
-        catalogue = read_po(f)
     found = []
-    for message in catalogue:
+    for message in catalogue():
         msgid, msgstr = message.id, message.string
         if not msgid or not isinstance(msgid, str) or msgstr == msgid:
             continue
@@ -223,16 +186,6 @@ def test_the_matcher_knows_english_from_vietnamese():
 
 
 @functools.cache
-def scene():
-    return shapes.make_shapes(1, min_objects=4, max_objects=4, seed=21)
-
-
-@functools.cache
-def candidates():
-    return shapes.noisy_detections(scene().boxes[0], scene().classes[0], per_object=5, seed=0)
-
-
-@functools.cache
 def scenes3():
     return shapes.make_shapes(3, seed=1)
 
@@ -245,14 +198,6 @@ def camera():
 @functools.cache
 def ct():
     return volumes.ct_phantom(32)
-
-
-@functools.cache
-def segmentation_scenes():
-    found = shapes.make_shapes(
-        3, image_size=32, min_objects=1, max_objects=3, min_size=8, max_size=20, seed=2
-    )
-    return found, make_segmentation(3, seed=2)
 
 
 SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
@@ -281,21 +226,12 @@ def _reconstruction():
 
 def _learned_edges():
     """HED's maps stood in for by random ones (no network), as tests/filters do."""
-    from cnnlab.filters.learned import EDGE_MAPS
-
-    rng = np.random.default_rng(0)
-    maps = {name: rng.uniform(size=(20, 30)) for name in EDGE_MAPS}
-    photo = np.random.default_rng(1).uniform(size=(20, 30, 3))
-    return filters_plot.plot_learned_edges(photo, maps)
+    return filters_plot.plot_learned_edges(fake_edge_photo(), fake_edge_maps())
 
 
 def _first_layer_filters():
     """Five stand-in filters (VGG16's need its weights file): edges, colour, flat."""
-    w = np.zeros((5, 3, 3, 3))
-    w[:3] = -filters.prewitt_x()
-    w[3, 1] = 1.0
-    w[4] = 1.0
-    return filters_plot.plot_first_layer_filters(w, cols=2)
+    return filters_plot.plot_first_layer_filters(first_layer_filters_standin(), cols=2)
 
 
 def _hand_made_features():
@@ -414,7 +350,13 @@ def _faces():
 def _pyramid():
     from cnnlab.pretrained.faces import pyramid_scales
 
-    return plot_faces.plot_pyramid(drawing.to_hwc(scene().images[0]), pyramid_scales(64, 64, 20))
+    scene, _ = nms_standin()
+    return plot_faces.plot_pyramid(drawing.to_hwc(scene.images[0]), pyramid_scales(64, 64, 20))
+
+
+def _nms(**kwargs):
+    scene, candidates = nms_standin()
+    return detection_plot.plot_nms(scene.images[0], *candidates, **kwargs)
 
 
 def _pnet_map():
@@ -537,21 +479,21 @@ def _blocks(kind):
 
 
 def _boxes_vs_labels():
-    found, (images, labels) = segmentation_scenes()
+    found, images, labels = segmentation_standin()
     return segmentation_plot.plot_boxes_vs_labels(
         images[0], found.boxes[0], found.classes[0], labels[0]
     )
 
 
 def _masks():
-    _, (images, labels) = segmentation_scenes()
+    _, images, labels = segmentation_standin()
     pred = labels.copy()
     pred[:, :4] = 0
     return segmentation_plot.plot_masks(images, {"A": labels, "B": pred})
 
 
 def _class_iou():
-    _, (_, labels) = segmentation_scenes()
+    _, _, labels = segmentation_standin()
     ious = {"A": per_class_iou(labels, labels, 4), "B": np.array([0.9, 0.5, np.nan, 0.7])}
     return segmentation_plot.plot_class_iou(ious)
 
@@ -712,16 +654,10 @@ CASES = {
     "detection.plot.plot_landmarks": _landmarks,
     "detection.plot.plot_iou": lambda: detection_plot.plot_iou(),
     "detection.plot.plot_iou[no match]": lambda: detection_plot.plot_iou(8, 8, 3, 3),
-    "detection.plot.plot_nms": lambda: detection_plot.plot_nms(
-        scene().images[0],
-        *candidates(),
-        iou_threshold=0.5,
-        score_threshold=0.3,
-        names=shapes.CLASSES,
+    "detection.plot.plot_nms": lambda: _nms(
+        iou_threshold=0.5, score_threshold=0.3, names=shapes.CLASSES
     ),
-    "detection.plot.plot_nms[class-blind]": lambda: detection_plot.plot_nms(
-        scene().images[0], *candidates(), per_class=False
-    ),
+    "detection.plot.plot_nms[class-blind]": lambda: _nms(per_class=False),
     "detection.plot.plot_window_scores": _window_scores,
     "detection.plot.plot_yolo_grid": _yolo_grid,
     "detection.plot.plot_yolo_grid[anchors]": lambda: _yolo_grid(

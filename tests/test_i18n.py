@@ -25,12 +25,6 @@ MO = PO.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
-@pytest.fixture(autouse=True)
-def english_after():
-    yield
-    i18n.set_language("en")
-
-
 def marked_messages() -> set[str]:
     """Every string literal the code passes to tr(), as Babel extracts it."""
     found = extract_from_dir(

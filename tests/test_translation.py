@@ -4,8 +4,9 @@ Every English lesson has a Vietnamese one whose code cells are the English code 
 one line that switches cnnlab's language; every English markdown cell has a translation that
 records the hash of the English text it translates (book/translation.py), so an English edit
 makes the translation stale and this test fails until it is updated; and the committed
-Vietnamese .ipynb is exactly what book/translation.py builds from the Vietnamese .py and the
-executed English .ipynb (so its outputs are the English lesson's, for the same code).
+Vietnamese .ipynb has exactly the cells book/translation.py builds from the Vietnamese .py and
+the executed English .ipynb, and was then executed itself (its outputs are its own, with
+cnnlab speaking Vietnamese in them).
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def test_the_code_is_the_english_code_plus_one_line(english):
 @pytest.mark.parametrize("english", LESSONS, ids=lambda p: p.stem)
 def test_the_vietnamese_ipynb_is_built_and_executed_in_vietnamese(english):
     """`build` writes the lesson's cells and executes it: the stored .ipynb has exactly the
-    built cells, every code cell ran (in order), and cnnlab spoke Vietnamese while it ran."""
+    built cells, every code cell ran (in order), and cnnlab spoke Vietnamese while it ran:
+    its own words in the outputs (checkers' feedback, for one) are Vietnamese, the English
+    feedback "Correct" appears in no stored output."""
     built = translation.build_notebook(english)
     stored = nbformat.read(translation.vi_path(english).with_suffix(".ipynb"), as_version=4)
     run = "run `python book/translation.py build` (it executes the lesson) and commit notebooks/vi/"
@@ -68,22 +71,14 @@ def test_the_vietnamese_ipynb_is_built_and_executed_in_vietnamese(english):
     assert not errors, f"{errors[0].ename}: {errors[0].evalue}"
     language = next(i for i, c in enumerate(code) if c.source == translation.LANGUAGE_CELL)
     assert language == 1, "the language cell comes right after the install cell"
-
-
-def test_the_vietnamese_lessons_outputs_speak_vietnamese():
-    """cnnlab's own words in the outputs (checkers' feedback, for one) are Vietnamese: the
-    English feedback "Correct" appears in no Vietnamese lesson's stored output."""
-    for english in LESSONS:
-        stored = nbformat.read(translation.vi_path(english).with_suffix(".ipynb"), as_version=4)
-        text = "\n".join(
-            str(o.get("text", ""))
-            + str(o.get("data", {}).get("text/plain", ""))
-            + str(o.get("data", {}).get("text/html", ""))
-            for c in stored.cells
-            if c.cell_type == "code"
-            for o in c.outputs
-        )
-        assert "Correct" not in text, f"{english.stem}: English feedback in the Vietnamese outputs"
+    text = "\n".join(
+        str(o.get("text", ""))
+        + str(o.get("data", {}).get("text/plain", ""))
+        + str(o.get("data", {}).get("text/html", ""))
+        for c in code
+        for o in c.outputs
+    )
+    assert "Correct" not in text, f"{english.stem}: English feedback in the Vietnamese outputs"
 
 
 # a lesson's header (jupytext keeps cell metadata such as en= in a file that has one)

@@ -1,8 +1,9 @@
 """nbval runs one Vietnamese lesson for real (book/translation.py's EXECUTED), not all of them.
 
-The other Vietnamese lessons are the English code with translated markdown, their outputs
-copied from the executed English lessons; tests/test_translation.py proves the code is the
-same, so running them again would only double the test time.
+The other Vietnamese lessons are the English code with translated markdown, each already
+executed in Vietnamese by `python book/translation.py build` (its stored outputs are its
+own); tests/test_translation.py proves the code is the same and that every stored lesson
+ran, so running them again would only double the test time.
 """
 
 import importlib.util

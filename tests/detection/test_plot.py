@@ -9,15 +9,14 @@ import pytest
 from cnnlab import detection, drawing
 from cnnlab.detection import plot, shapes
 
-from tests.figures import cascade_standin, figure_text
+from tests.figures import cascade_standin, figure_text, nms_standin
 
 
 def rectangles(ax):
     return [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
 
 
-SCENE = shapes.make_shapes(1, min_objects=4, max_objects=4, seed=21)
-CAND = shapes.noisy_detections(SCENE.boxes[0], SCENE.classes[0], per_object=5, seed=0)
+SCENE, CAND = nms_standin()
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,9 @@ import numpy as np
 
 from cnnlab.detection import plot, shapes, widgets
 
-from tests.figures import figure_text
+from tests.figures import figure_text, nms_standin
 
-SCENE = shapes.make_shapes(1, min_objects=4, max_objects=4, seed=21)
-CAND = shapes.noisy_detections(SCENE.boxes[0], SCENE.classes[0], per_object=5, seed=0)
+SCENE, CAND = nms_standin()
 
 
 def test_iou_explorer_follows_its_controls():

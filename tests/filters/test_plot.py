@@ -10,7 +10,12 @@ import pytest
 from cnnlab import data, filters
 from cnnlab.filters import plot
 
-from tests.figures import conv_volume_standin
+from tests.figures import (
+    conv_volume_standin,
+    fake_edge_maps,
+    fake_edge_photo,
+    first_layer_filters_standin,
+)
 
 STEP = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)
 
@@ -98,16 +103,8 @@ def test_pictures_are_made_outside_pyplot():
     assert plt.get_fignums() == before
 
 
-def fake_edge_maps(h=20, w=30):
-    """A dict shaped like learned.compare_edges' (no network needed)."""
-    from cnnlab.filters.learned import EDGE_MAPS
-
-    rng = np.random.default_rng(0)
-    return {name: rng.uniform(size=(h, w)) for name in EDGE_MAPS}
-
-
 def test_plot_learned_edges_labels_designed_learned_and_each_side():
-    photo = np.random.default_rng(1).uniform(size=(20, 30, 3))
+    photo = fake_edge_photo()
     fig = plot.plot_learned_edges(photo, fake_edge_maps(), title="mine")
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[:4] == [
@@ -136,10 +133,7 @@ def test_plot_learned_edges_labels_designed_learned_and_each_side():
 def test_plot_first_layer_filters_groups_every_filter_once():
     from cnnlab.filters import learned
 
-    w = np.zeros((5, 3, 3, 3))
-    w[:3] = -filters.prewitt_x()  # three edges, gradient left-right
-    w[3, 1] = 1.0  # green only: colour
-    w[4] = 1.0  # flat: other
+    w = first_layer_filters_standin()  # three edges, one colour (green only), one flat
     fig = plot.plot_first_layer_filters(w, cols=2)
     headings = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert headings == [

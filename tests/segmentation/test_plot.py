@@ -9,10 +9,9 @@ import pytest
 
 from cnnlab import arith
 from cnnlab import conv_transpose as ct
-from cnnlab.detection import shapes
-from cnnlab.segmentation import make_segmentation, mean_iou, per_class_iou, plot, upsampling
+from cnnlab.segmentation import mean_iou, per_class_iou, plot, upsampling
 
-from tests.figures import figure_text
+from tests.figures import figure_text, segmentation_standin
 
 X = np.array([[1.0, 2.0], [3.0, 4.0]])
 W = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
@@ -144,10 +143,7 @@ def test_checkerboard_titles_follow_the_overlap_counts():
         assert np.allclose(ax.images[0].get_array().data, flat / flat[2:-2, 2:-2].mean())
 
 
-SCENES = shapes.make_shapes(
-    3, image_size=32, min_objects=1, max_objects=3, min_size=8, max_size=20, seed=2
-)
-IMAGES, LABELS = make_segmentation(3, seed=2)
+SCENES, IMAGES, LABELS = segmentation_standin()
 
 
 def test_boxes_vs_labels_one_box_per_object():
