@@ -112,7 +112,7 @@ def architecture_boxes(spec, input_shape) -> list[Box]:
         if row.kind == "fc" and len(prev.shape) == 3:
             n = (prev.activations,)
             boxes.append(Box("flatten", "flatten", _shape_text(n), "flatten", n))
-        layer = "input" if row.kind == "input" else describe(row)
+        layer = tr("input") if row.kind == "input" else describe(row)
         if row.kind == "fc":
             layer = f"fc {row.shape[0]}"
         boxes.append(Box(row.name, row.kind, _shape_text(row.shape), layer, tuple(row.shape)))
@@ -186,15 +186,13 @@ def plot_architecture(spec, input_shape, title=None):
     top = max(s.height / 2 + 0.7 * s.depth for s in sizes)
     low = max(s.height for s in sizes) / 2
     scale = min(0.5, 15.0 / (x_max + 0.6))  # inches per unit: wide networks shrink
-    # the input box's label is the word "input", shown in the language cnnlab speaks
-    layers = [tr("input") if b.kind == "input" else b.layer for b in boxes]
-    chars = max(max(len(b.shape), len(t)) for b, t in zip(boxes, layers))
+    chars = max(max(len(b.shape), len(b.layer)) for b in boxes)
     label = 0.3 + chars * 0.075 / scale  # rotated text, about 0.075 inch per character
     y_lo, y_hi = -low - label, top + 0.2
     head = 0.35  # inches for the title
     fig = figure((scale * (x_max + 0.6), scale * (y_hi - y_lo) + head))
     ax = fig.add_axes((0, 0, 1, 1 - head / (scale * (y_hi - y_lo) + head)))
-    for b, s, x0, layer in zip(boxes, sizes, xs, layers):
+    for b, s, x0 in zip(boxes, sizes, xs):
         draw_box(ax, x0, s, COLOURS[b.kind])
         centre = x0 + s.thickness / 2
         ax.text(
@@ -211,7 +209,7 @@ def plot_architecture(spec, input_shape, title=None):
         ax.text(
             centre + 0.02,
             -low - 0.2,
-            layer,
+            b.layer,
             rotation=90,
             ha="left",
             va="top",

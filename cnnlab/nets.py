@@ -5,8 +5,6 @@ Runs unchanged on a CUDA GPU, Apple's MPS or the CPU, on torch 2.11 and newer.
 
 from __future__ import annotations
 
-import math
-import numbers
 import random
 import time
 from collections.abc import Sequence
@@ -17,7 +15,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .i18n import tr
-from .validate import check_int
+from .validate import check_int, check_positive
 
 _ANNOUNCED: set[str] = set()
 
@@ -165,8 +163,7 @@ def train_epoch(model, opt, x, y, batch_size, generator, dev, augment=None):
 def _check_fit_data(train, val, lr):
     """train and val are (x, y) pairs of equal lengths (checked before training, not after
     the first epoch); lr is a positive number."""
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
-        raise ValueError(tr("lr must be a number > 0, got {lr!r}").format(lr=lr))
+    check_positive("lr", lr)
     for name, pair in (("train", train), ("val", val)):
         if name == "val" and pair is None:
             continue

@@ -107,6 +107,19 @@ def check_fraction(name: str, value) -> float:
     return float(value)
 
 
+def check_positive(name: str, value) -> float:
+    """``value`` as a float in (0, inf), or a ValueError naming ``name``.
+
+    Python and NumPy ints and floats (any ``numbers.Real``) are accepted; bools, zero,
+    negative numbers, infinity, NaN, strings, arrays and complex numbers are refused.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < np.inf:
+        raise ValueError(
+            tr("{name} must be a number > 0, got {value!r}").format(name=name, value=value)
+        )
+    return float(value)
+
+
 def as_boxes(boxes, name: str = "boxes", fmt: str = "xyxy") -> np.ndarray:
     """Check and return boxes as a float (N, 4) array (a single box (4,) becomes (1, 4)).
 

@@ -502,6 +502,7 @@ def plot_photo_maps(photo, maps: dict, channels: dict, title=None, size: float =
     ax = fig.add_subplot(gs[:, 0])
     ax.imshow(photo)
     ax.axis("off")
+    channel_title = tr("ch {ch}")
     for r, (label, m) in enumerate(maps.items()):
         m = np.asarray(m, dtype=float)
         for c, ch in enumerate(channels[label]):
@@ -510,7 +511,7 @@ def plot_photo_maps(photo, maps: dict, channels: dict, title=None, size: float =
             ax.imshow(m[ch], cmap="gray", vmin=0, vmax=hi if hi > 0 else 1, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.set_title(tr("ch {ch}").format(ch=ch), fontsize=6, pad=2)
+            ax.set_title(channel_title.format(ch=ch), fontsize=6, pad=2)
             if c == 0:
                 shape = f"{m.shape[1]}x{m.shape[2]}x{m.shape[0]}"
                 ax.set_ylabel(f"{label}\n{shape}", fontsize=7)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import Messages, tr
 from ..validate import FORMATS, as_boxes, as_hw
 
 
@@ -33,28 +33,35 @@ def image_hw(image_size) -> tuple[int, int]:
     return as_hw("image_size", image_size)
 
 
+#: _finite's messages, keyed by what overflowed: "size" (a width or height), "corner" (a
+#: corner computed from (cx, cy, w, h)) or "area".
+_OVERFLOW = Messages(
+    lambda: {
+        "size": tr(
+            "{name}[{i}] = {box}: its width or height is beyond the float range "
+            "(about {fmax:.3g}); scale the coordinates down"
+        ),
+        "corner": tr(
+            "{name}[{i}] = {box}: its corner (cx -/+ w/2, cy -/+ h/2) is beyond the float "
+            "range (about {fmax:.3g}); scale the coordinates down"
+        ),
+        "area": tr(
+            "{name}[{i}] = {box}: its area is beyond the float range (about {fmax:.3g}); "
+            "scale the coordinates down"
+        ),
+    }
+)
+
+
 def _finite(values: np.ndarray, what: str, boxes: np.ndarray, name: str) -> np.ndarray:
-    """``values`` (N, k) unchanged, or a ValueError naming the first box whose ``what`` is
-    beyond the float range (about 1.8e308): an honest error instead of a silent inf."""
+    """``values`` (N, k) unchanged, or a ValueError naming the first box whose ``what`` (a
+    key of ``_OVERFLOW``: "size", "corner" or "area") is beyond the float range (about
+    1.8e308): an honest error instead of a silent inf."""
     bad = ~np.isfinite(values).all(axis=tuple(range(1, values.ndim)))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        message = {
-            "width or height": tr(
-                "{name}[{i}] = {box}: its width or height is beyond the float range "
-                "(about {fmax:.3g}); scale the coordinates down"
-            ),
-            "corner (cx -/+ w/2, cy -/+ h/2)": tr(
-                "{name}[{i}] = {box}: its corner (cx -/+ w/2, cy -/+ h/2) is beyond the float "
-                "range (about {fmax:.3g}); scale the coordinates down"
-            ),
-            "area": tr(
-                "{name}[{i}] = {box}: its area is beyond the float range (about {fmax:.3g}); "
-                "scale the coordinates down"
-            ),
-        }[what]
         raise ValueError(
-            message.format(name=name, i=i, box=boxes[i].tolist(), fmax=np.finfo(float).max)
+            _OVERFLOW[what].format(name=name, i=i, box=boxes[i].tolist(), fmax=np.finfo(float).max)
         )
     return values
 
@@ -83,13 +90,13 @@ def box_convert(boxes, in_fmt: str, out_fmt: str) -> np.ndarray:
         with np.errstate(over="ignore"):
             total = b[:, :2] + b[:, 2:]
             mid = np.where(np.isfinite(total), total / 2, b[:, :2] / 2 + b[:, 2:] / 2)
-            size = _finite(b[:, 2:] - b[:, :2], "width or height", b, "boxes")
+            size = _finite(b[:, 2:] - b[:, :2], "size", b, "boxes")
         out = np.concatenate([mid, size], axis=1)
     else:
         half = b[:, 2:] / 2
         with np.errstate(over="ignore"):
             corners = np.concatenate([b[:, :2] - half, b[:, :2] + half], axis=1)
-        out = _finite(corners, "corner (cx -/+ w/2, cy -/+ h/2)", b, "boxes")
+        out = _finite(corners, "corner", b, "boxes")
     return out[0] if single else out
 
 
@@ -97,7 +104,7 @@ def _sides(b: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Widths and heights (N,) of checked xyxy boxes (N, 4), or a ValueError if a side is
     longer than the float range."""
     with np.errstate(over="ignore"):
-        wh = _finite(b[:, 2:] - b[:, :2], "width or height", b, name)
+        wh = _finite(b[:, 2:] - b[:, :2], "size", b, name)
     return wh[:, 0], wh[:, 1]
 
 

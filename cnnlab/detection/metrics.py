@@ -124,6 +124,12 @@ def precision_recall(predictions, ground_truths, cls: int, iou_threshold: float 
     thr = check_fraction("iou_threshold", iou_threshold)
     cls = check_int("cls", cls, 0)
     preds, truths = _check_image_lists(predictions, ground_truths)
+    return _precision_recall(preds, truths, cls, thr)
+
+
+def _precision_recall(preds, truths, cls: int, thr: float):
+    """:func:`precision_recall` on lists already checked by ``_check_image_lists``, for class
+    ``cls`` (an int >= 0) at IoU threshold ``thr`` (a float in [0, 1])."""
     scores, hits, n_true = [np.zeros(0)], [np.zeros(0, dtype=bool)], 0
     for (pb, ps, pc), (tb, tc) in zip(preds, truths):
         mine, theirs = pc == cls, tc == cls
@@ -198,7 +204,7 @@ def mean_average_precision(
     true objects but no detection has AP 0. Returns a float; with ``per_class=True``
     ``(mAP, {class: AP})``.
     """
-    check_fraction("iou_threshold", iou_threshold)
+    thr = check_fraction("iou_threshold", iou_threshold)
     preds, truths = _check_image_lists(predictions, ground_truths)
     present = sorted({int(c) for _, gc in truths for c in gc})
     if num_classes is not None:
@@ -213,7 +219,7 @@ def mean_average_precision(
         raise ValueError(tr("the ground truth has no objects: average precision is undefined"))
     aps = {}
     for c in present:
-        prec, rec, _ = precision_recall(predictions, ground_truths, c, iou_threshold)
+        prec, rec, _ = _precision_recall(preds, truths, c, thr)
         aps[c] = average_precision(prec, rec) if len(prec) else 0.0
     m = float(np.mean(list(aps.values())))
     return (m, aps) if per_class else m

@@ -13,7 +13,7 @@ import matplotlib.patches
 import numpy as np
 
 from .. import drawing
-from ..i18n import tr
+from ..i18n import Messages, tr
 from ..validate import as_boxes, as_classes, as_sizes, as_vector, check_fraction
 from .anchors import assign_anchors, encode_targets, shape_iou
 from .boxes import box_area, intersection, iou
@@ -507,16 +507,16 @@ def plot_precision_recall(curves: dict, title=None):
     return fig
 
 
-def _term_label(name: str) -> str:
-    """A loss term's key (``yolo_loss``'s) as the legend shows it, in cnnlab's language."""
-    shown = {
+#: A loss term's key (``yolo_loss``'s) as the legend shows it, in cnnlab's language.
+TERM_LABELS = Messages(
+    lambda: {
         "object": tr("object"),
         "no_object": tr("no object"),
         "box": tr("box"),
         "class": tr("class"),
         "total": tr("total"),
     }
-    return shown.get(name, name)
+)
 
 
 def plot_detector_history(history: dict):
@@ -534,7 +534,7 @@ def plot_detector_history(history: dict):
             [t[name] for t in terms],
             marker="o",
             ms=2.5,
-            label=_term_label(name),
+            label=TERM_LABELS.get(name, name),
             lw=2.2 if name == "total" else 1.2,
             color="black" if name == "total" else None,
         )

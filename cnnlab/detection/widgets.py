@@ -150,9 +150,8 @@ def face_detector_explorer(photo=None, size: int = 512, min_size: int = 20) -> W
 
     def draw(picture):
         found = detect_faces(picture, min_size=min_size)
-        return plot_faces(
-            [picture], [found[:3]], titles=[f"your photo: {len(found[0])} face(s)"], size=5
-        )
+        title = tr("your photo: {n} face(s)").format(n=len(found[0]))
+        return plot_faces([picture], [found[:3]], titles=[title], size=5)
 
     return photo_explorer(
         draw, size=size, photo=photo, title=tr("Face detection (MTCNN), on your photo")

@@ -31,7 +31,7 @@ def feature_matrix(images, fn, **kwargs) -> np.ndarray:
             )
         )
     if len(x) == 0:
-        raise ValueError(tr("images is empty"))
+        raise ValueError(tr("{name} is empty").format(name="images"))
     return np.stack([np.ravel(fn(img, **kwargs)) for img in x]).astype(np.float64)
 
 

@@ -114,7 +114,7 @@ def plot_conv_volume(x, w, names=None):
         )
     c = x.shape[0]
     names = list(names) if names is not None else None
-    names = names or (["R", "G", "B"] if c == 3 else [tr("ch {i}").format(i=i) for i in range(c)])
+    names = names or (["R", "G", "B"] if c == 3 else [tr("ch {ch}").format(ch=i) for i in range(c)])
     # (C, H', W'): what each channel's slice of the filter sees on its own
     parts = np.stack([conv2d(x[i][None, None], w[i][None, None])[0, 0] for i in range(c)])
     total = parts.sum(axis=0)

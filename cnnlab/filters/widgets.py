@@ -70,10 +70,16 @@ def toggle(description: str, options, value=None) -> W.ToggleButtons:
     )
 
 
+def _image_label(name: str) -> str:
+    """An image's name as an explorer shows it: "your photo" in the language of the moment
+    for :data:`PHOTO`, any other name as it is."""
+    return tr("your photo") if name == PHOTO else name
+
+
 def image_options(names) -> list[tuple[str, str]]:
     """(label, value) pairs of an explorer's image toggle: the images by name, and "your
     photo" labelled in the language of the moment (its value stays :data:`PHOTO`)."""
-    return [(tr("your photo") if name == PHOTO else name, name) for name in names]
+    return [(_image_label(name), name) for name in names]
 
 
 def _pick_photo_on_upload(controls: dict) -> None:
@@ -143,7 +149,7 @@ def filter_explorer(
 
     def draw(kernel_name, image_name, photo=()):
         picture = pick(image_name, photo)
-        shown = tr("your photo") if image_name == PHOTO else image_name
+        shown = _image_label(image_name)
         title = tr("{kernel} on {image}").format(kernel=kernel_name, image=shown)
         return plot_activation_map(picture, kernel(kernel_name), title=title)
 
@@ -182,7 +188,7 @@ def learned_edges_explorer(
             maps[key] = compare_edges(picture)
         # 72 dpi keeps the picture near 300 kB: nbclient (nbconvert, nbval) stalls for its
         # whole cell timeout when an Output widget receives a picture of about 400 kB or more
-        shown = tr("your photo") if image_name == PHOTO else image_name
+        shown = _image_label(image_name)
         title = tr("Edges of {image}").format(image=shown)
         return plot_learned_edges(picture, maps[key], title=title, dpi=72)
 

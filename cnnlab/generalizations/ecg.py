@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 
 from ..i18n import tr
-from ..validate import check_int
+from ..validate import check_int, check_positive
 from .signals import filter_signal, find_events
 
 #: Samples per second of the synthetic recording.
@@ -38,14 +38,6 @@ WAVES = (
     ("S", 0.03, -0.25, 0.010),
     ("T", 0.25, 0.30, 0.040),
 )
-
-
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < np.inf:
-        raise ValueError(
-            tr("{name} must be a number > 0, got {value!r}").format(name=name, value=value)
-        )
-    return float(value)
 
 
 def beat_shape(t) -> np.ndarray:
@@ -61,7 +53,10 @@ def synthetic_ecg(seconds: float = 10, heart_rate: float = 72, noise: float = 0.
     added white noise in mV (a slow baseline wander of 0.1 mV is added too).
     Returns (x (seconds * ECG_RATE,) float in mV, beats (K,) int sample indices of the R peaks).
     """
-    seconds, heart_rate = _positive("seconds", seconds), _positive("heart_rate", heart_rate)
+    seconds, heart_rate = (
+        check_positive("seconds", seconds),
+        check_positive("heart_rate", heart_rate),
+    )
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < np.inf:
         raise ValueError(
             tr("noise is a standard deviation: a number >= 0, got {noise!r}").format(noise=noise)
@@ -86,7 +81,7 @@ def synthetic_ecg(seconds: float = 10, heart_rate: float = 72, noise: float = 0.
 def qrs_kernel(width: float = 0.1) -> np.ndarray:
     """The matched filter: the QRS part of one beat (``width`` s around R), minus its mean
     (so a flat or slowly wandering baseline gives 0) and scaled to unit norm. Shape (K,)."""
-    k = int(round(_positive("width", width) * ECG_RATE)) | 1  # odd: centred on the R peak
+    k = int(round(check_positive("width", width) * ECG_RATE)) | 1  # odd: centred on the R peak
     t = (np.arange(k) - k // 2) / ECG_RATE
     w = beat_shape(t)
     w -= w.mean()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..drawing import figure
-from ..i18n import tr
-from .signals import amplitude_response, filter_signal
+from ..i18n import Messages, tr
+from .signals import PAD_NAMES, amplitude_response, filter_signal
 from .volumes import VIEWS, slice_of
 
 
@@ -183,9 +183,8 @@ def plot_signal_filter(
     axx.tick_params(labelbottom=False, labelsize=7)
     axy.tick_params(labelsize=7)
     axx.set_xlim(lo * dt, (hi - 1) * dt)
-    pads = {"edge": tr("edge"), "zeros": tr("zeros"), "valid": tr("valid")}
     lengths = tr("L = {n_in} → {n_out} samples, padding: {pad}").format(
-        n_in=x.size, n_out=y.size, pad=pads.get(pad, pad)
+        n_in=x.size, n_out=y.size, pad=PAD_NAMES[pad]
     )
     axx.set_title(f"{title}  ({lengths})" if title else lengths, fontsize=8)
     for ax in fig.axes:  # fewer tick labels: text is most of the drawing time (explorer)
@@ -283,6 +282,16 @@ def plot_kernels_1d(w, band=None, title=None):
 # --- 3D volumes ---------------------------------------------------------------------------
 
 
+#: A slice's title, one message per view (``VIEWS``): its name and where it cuts.
+SLICE_TITLES = Messages(
+    lambda: {
+        "axial": tr("axial, {axis} = {index}"),
+        "coronal": tr("coronal, {axis} = {index}"),
+        "sagittal": tr("sagittal, {axis} = {index}"),
+    }
+)
+
+
 def draw_slice(ax, volume, axis, index, center=None, vmin=None, vmax=None, cmap="gray"):
     """The slice of a (D, H, W) volume at ``index`` along ``axis`` (0 axial, 1 coronal,
     2 sagittal; :func:`generalizations.slice_of`), titled with its view and position.
@@ -299,12 +308,8 @@ def draw_slice(ax, volume, axis, index, center=None, vmin=None, vmax=None, cmap=
         ax.axvline(center[others[1]], color="tab:orange", lw=0.6, ls=":")
     ax.set_xticks([])
     ax.set_yticks([])
-    views = (  # one message per view: its name and where it cuts
-        tr("axial, {axis} = {index}"),
-        tr("coronal, {axis} = {index}"),
-        tr("sagittal, {axis} = {index}"),
-    )
-    ax.set_title(views[axis].format(axis="zyx"[axis], index=index), fontsize=8)
+    title = SLICE_TITLES[VIEWS[axis]]
+    ax.set_title(title.format(axis="zyx"[axis], index=index), fontsize=8)
     return im
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv1d
-from ..i18n import tr
+from ..i18n import Messages, tr
 from ..validate import check_int
 
 #: EEG channel names, as matplotlib's "MRI with EEG" example labels them.
@@ -143,6 +143,11 @@ def centred_padding(k: int) -> tuple[int, int]:
     """
     k = check_int(tr("kernel length k"), k, 1)
     return (k - 1) // 2, k // 2
+
+
+#: The paddings :func:`filter_signal` accepts, as a learner reads them (their values stay the
+#: names the code uses).
+PAD_NAMES = Messages(lambda: {"edge": tr("edge"), "zeros": tr("zeros"), "valid": tr("valid")})
 
 
 def filter_signal(x, w, pad: str = "edge") -> np.ndarray:

@@ -23,9 +23,7 @@ def signal_filter_explorer() -> W.VBox:
     :func:`cnnlab.generalizations.plot.plot_signal_filter`.
     """
     eeg = signals.eeg()
-    recordings = {
-        name: (eeg[i], 1.0, tr("sample"), "EEG") for i, name in enumerate(signals.EEG_CHANNELS)
-    }
+    recordings = {name: (eeg[i], 1.0, None, "EEG") for i, name in enumerate(signals.EEG_CHANNELS)}
     recordings["membrane potential"] = (
         signals.membrane_potential(),
         signals.MEMBRANE_DT_MS,
@@ -39,9 +37,7 @@ def signal_filter_explorer() -> W.VBox:
         "derivative": tr("derivative"),
         "second derivative": tr("second derivative"),
         "derivative of gaussian": tr("derivative of gaussian"),
-        "edge": tr("edge"),
-        "zeros": tr("zeros"),
-        "valid": tr("valid"),
+        **signals.PAD_NAMES,
     }
     controls = {
         "signal": choice(_labelled(recordings, shown), "PG3", tr("signal")),

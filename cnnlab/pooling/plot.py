@@ -13,13 +13,17 @@ import numpy as np
 
 from ..conv import conv2d
 from ..drawing import contrast_text, draw_grid, figure
-from ..i18n import tr
+from ..i18n import Messages, tr
 from ..validate import as_tuple, check_int
 from .equivariance import equivariance_sides
 from .grids import covered, pool_grid, pooling_window
 
 #: What each pooling type pads with, as the picture writes it.
 PAD_TEXT = {"max": "-∞", "min": "+∞", "avg": "0"}
+#: Each pooling mode's name in the picture's title, in cnnlab's language.
+POOLING_NAMES = Messages(
+    lambda: {"max": tr("max pooling"), "min": tr("min pooling"), "avg": tr("avg pooling")}
+)
 #: The digits of the pooling picture share one colour scale, 0 to 9.
 DIGITS = (0, 9)
 
@@ -84,9 +88,8 @@ def pooling_title(shape, out, window, kernel, stride, mode, i, j) -> str:
         expr = f"{name}({vals})"
     else:
         expr = tr("{name} of the {n} values").format(name=name, n=window.size)
-    pooling = {"max": tr("max pooling"), "min": tr("min pooling"), "avg": tr("avg pooling")}
     setting = tr("{pooling} {k}×{k}, stride {s}: {h}×{w} → {ho}×{wo}").format(
-        pooling=pooling[mode], k=kernel, s=stride, h=h, w=w, ho=ho, wo=wo
+        pooling=POOLING_NAMES[mode], k=kernel, s=stride, h=h, w=w, ho=ho, wo=wo
     )
     return setting + f"    out[{i}, {j}] = {expr} = {out[i, j]:.3g}"
 

@@ -45,6 +45,16 @@ FACTOR = 0.709  # pyramid step: 0.709^2 ~ 1/2, each level has half the pixels of
 NMS_IOU = {"pnet_scale": 0.5, "pnet": 0.7, "rnet": 0.7, "onet": 0.7}
 
 
+def _check_pixels(name: str, value) -> None:
+    """Refuse ``value`` unless it is a Python or NumPy int >= 1 (bools are refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(
+            tr("{name} must be a positive integer (pixels), got {value!r}").format(
+                name=name, value=value
+            )
+        )
+
+
 def pyramid_scales(h: int, w: int, min_size: int = 20, factor: float = FACTOR) -> list[float]:
     """The scales P-Net runs at so that faces from min_size px up to the whole image are found.
 
@@ -56,12 +66,7 @@ def pyramid_scales(h: int, w: int, min_size: int = 20, factor: float = FACTOR) -
     [0.6, 0.425, 0.302, 0.214]
     """
     for name, v in (("h", h), ("w", w), ("min_size", min_size)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(
-                tr("{name} must be a positive integer (pixels), got {value!r}").format(
-                    name=name, value=v
-                )
-            )
+        _check_pixels(name, v)
     if not 0 < factor < 1:
         raise ValueError(
             tr("factor must be in (0, 1), the shrink per pyramid level, got {factor!r}").format(
@@ -171,12 +176,7 @@ def _valid(boxes) -> np.ndarray:
 
 
 def _check_args(min_size, thresholds, nms):
-    if isinstance(min_size, bool) or not isinstance(min_size, (int, np.integer)) or min_size < 1:
-        raise ValueError(
-            tr("{name} must be a positive integer (pixels), got {value!r}").format(
-                name="min_size", value=min_size
-            )
-        )
+    _check_pixels("min_size", min_size)
     try:
         t = tuple(float(v) for v in thresholds)
     except (TypeError, ValueError):

@@ -200,7 +200,7 @@ def plot_receptive_field_view(
     holes = missing_pixels(mask, box)
     if holes:
         no_path = tr("{holes} px inside the square\nhave no path to the unit").format(holes=holes)
-        lines += ["", *no_path.split("\n")]
+        lines += ["", no_path]
     lines += ["", tr("orange: measured (gradient != 0)"), tr("dashed: the formula's square")]
     fig.text(0.51, 0.86, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=7.5)
     return fig

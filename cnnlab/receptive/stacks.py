@@ -63,8 +63,8 @@ def parse_layer(i: int, layer) -> Layer:
         kind, rest = layer[0], tuple(layer[1:])
         if kind not in KINDS:
             raise ValueError(
-                tr("layer {i}: kind must be one of {kinds}, got {kind!r}").format(
-                    i=i + 1, kinds=KINDS, kind=kind
+                tr("layer {name}: kind must be one of {kinds}, got {kind}").format(
+                    name=i + 1, kinds=KINDS, kind=repr(kind)
                 )
             )
     else:

@@ -46,6 +46,16 @@ def _labels(name, value, n_classes):
     return arr
 
 
+def _same_shape(pred: np.ndarray, target: np.ndarray) -> None:
+    """Refuse ``pred`` and ``target`` (arrays) unless they have the same, non-empty shape."""
+    if pred.shape != target.shape or pred.size == 0:
+        raise ValueError(
+            tr("pred {pred} and target {target} must be the same, non-empty shape").format(
+                pred=pred.shape, target=target.shape
+            )
+        )
+
+
 def confusion_matrix(pred, target, n_classes: int) -> np.ndarray:
     """(n_classes, n_classes) counts: entry [t, p] = pixels of true class t predicted p.
 
@@ -53,12 +63,7 @@ def confusion_matrix(pred, target, n_classes: int) -> np.ndarray:
     """
     n_classes = check_int("n_classes", n_classes, 1)
     pred, target = _labels("pred", pred, n_classes), _labels("target", target, n_classes)
-    if pred.shape != target.shape or pred.size == 0:
-        raise ValueError(
-            tr("pred {pred} and target {target} must be the same, non-empty shape").format(
-                pred=pred.shape, target=target.shape
-            )
-        )
+    _same_shape(pred, target)
     index = target.ravel().astype(np.int64) * n_classes + pred.ravel()
     return np.bincount(index, minlength=n_classes**2).reshape(n_classes, n_classes)
 
@@ -66,12 +71,7 @@ def confusion_matrix(pred, target, n_classes: int) -> np.ndarray:
 def pixel_accuracy(pred, target) -> float:
     """Fraction of pixels whose predicted label is the true one."""
     pred, target = np.asarray(pred), np.asarray(target)
-    if pred.shape != target.shape or pred.size == 0:
-        raise ValueError(
-            tr("pred {pred} and target {target} must be the same, non-empty shape").format(
-                pred=pred.shape, target=target.shape
-            )
-        )
+    _same_shape(pred, target)
     return float((pred == target).mean())
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import conv_transpose as ct
 from ..arith import conv_output_size
+from ..arithmetic.plot import TRANSPOSE_NAMES
 from ..detection.plot import CLASS_COLOURS, draw_boxes
 from ..drawing import draw_image, draw_values, figure, to_hwc
 from ..i18n import tr
@@ -216,9 +217,9 @@ def draw_stuffed_grid(ax, grid, cells, corner, kernel_shape):
 
 def _stuffing_legend(fig):
     kinds = (
-        ("input", tr("input pixel")),
-        ("inserted", tr("inserted zero")),
-        ("padding", tr("padding zero")),
+        ("input", TRANSPOSE_NAMES["input"]),
+        ("inserted", TRANSPOSE_NAMES["gap"]),
+        ("padding", TRANSPOSE_NAMES["padding"]),
     )
     handles = [
         matplotlib.patches.Patch(fc=STUFF_COLOURS[k], ec="0.5", label=label) for k, label in kinds
@@ -448,13 +449,8 @@ def _legend(fig, names, **kw):
 
 def class_names() -> tuple[str, ...]:
     """:data:`CLASS_NAMES` as the figures show them, in the language cnnlab speaks now."""
-    shown = {
-        "background": tr("background"),
-        "ellipse": tr("ellipse"),
-        "rectangle": tr("rectangle"),
-        "triangle": tr("triangle"),
-    }
-    return tuple(shown.get(n, n) for n in CLASS_NAMES)
+    # must follow CLASS_NAMES, name for name
+    return (tr("background"), tr("ellipse"), tr("rectangle"), tr("triangle"))
 
 
 def plot_boxes_vs_labels(image, boxes, classes, labels, names=None):

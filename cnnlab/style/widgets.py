@@ -57,7 +57,11 @@ def style_transfer_explorer(
             )[0]
         return plot_generated(
             [content, textures[style_name], made[key]],
-            ["your photo", style_name, f"your photo in {style_name}"],
+            [
+                tr("your photo"),
+                style_name,
+                tr("your photo in {style}").format(style=style_name),
+            ],
             net.source,
             size=2.4,
         )
